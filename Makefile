@@ -1,0 +1,36 @@
+# pakn — common tasks. `make help` lists them.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: help install run test test-pg lint bench clean
+
+help:  ## list the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/pakn: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+install: $(BIN)/pakn  ## create .venv and install pakn with its test tools
+
+run: install  ## run the service on SQLite with demo data and a local mail catcher
+	$(BIN)/pakn serve --demo
+
+test: install  ## run the tests (SQLite; set PAKN_TEST_DATABASE_URL for PostgreSQL)
+	$(BIN)/pytest -q
+
+test-pg: install  ## run the tests on the local PostgreSQL
+	PAKN_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+
+lint: install  ## ruff
+	$(BIN)/ruff check feedback notifications scheduler tests bench
+
+bench: install  ## the benchmarks of bench/README.md (PostgreSQL)
+	$(BIN)/python bench/run_all.py
+
+clean:  ## remove the virtualenv and local data
+	rm -rf $(VENV) pakn-data pakn.sqlite3*

@@ -1,0 +1,33 @@
+"""Staff accounts and their login sessions."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+ROLES = ("desk", "officer", "head", "coordinator", "organiser")
+
+
+class StaffUser(Model):
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)
+    name = fields.CharField(max_length=200, default="")
+    password_hash = fields.CharField(max_length=200)
+    role = fields.CharField(max_length=12)
+    unit = fields.ForeignKeyField("models.Unit", related_name="staff")
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "staff_user"
+
+
+class StaffSession(Model):
+    """A bearer token (stored as its SHA-256) that expires."""
+
+    id = fields.BigIntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    user = fields.ForeignKeyField("models.StaffUser", related_name="sessions")
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+
+    class Meta:
+        table = "staff_session"

@@ -1,0 +1,108 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Request, Response, get
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.logging.config import LoggingConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
+from tortoise.exceptions import DoesNotExist, IntegrityError
+
+from feedback import db
+from feedback.accounts.api import AuthController
+from feedback.casework.api import CaseworkController
+from feedback.demo.api import DemoMailController
+from feedback.errors import DomainError
+from feedback.intake.api import FeedbackController, ReferenceController
+from feedback.settings import Settings
+
+log = logging.getLogger("pakn")
+
+
+def _domain_error(_: Request, exc: DomainError) -> Response:
+    body = {"status_code": exc.status_code, "detail": exc.message}
+    if exc.field:
+        body["field"] = exc.field
+    return Response(body, status_code=exc.status_code)
+
+
+def _not_found(_: Request, exc: DoesNotExist) -> Response:
+    return Response({"status_code": 404, "detail": "Không tìm thấy"}, status_code=404)
+
+
+def _conflict(_: Request, exc: IntegrityError) -> Response:
+    return Response(
+        {"status_code": 409, "detail": "Dữ liệu trùng hoặc mâu thuẫn với dữ liệu đã có"}, status_code=409
+    )
+
+
+@get("/health", tags=["ops"])
+async def health() -> Response:
+    try:
+        await db.fetch("SELECT 1 AS ok")
+    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+        log.warning("health check failed: %s", type(exc).__name__)
+        return Response({"status": "error", "database": "unreachable"}, status_code=HTTP_503_SERVICE_UNAVAILABLE)
+    return Response({"status": "ok", "database": "ok"})
+
+
+def create_app(
+    settings: Settings | None = None, *, init_db: bool = True, background: bool = True
+) -> Litestar:
+    """Build the app. Tests pass their own settings and `init_db=False` (they own the database)."""
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if init_db:
+            await db.init(settings.database_url)
+        catcher = None
+        if settings.demo:
+            from notifications.catcher import start_catcher
+
+            catcher = await start_catcher(settings.demo_maildir, port=settings.smtp.port)
+        runner = None
+        if background:
+            from scheduler.jobs import start_background
+
+            runner = await start_background(settings)
+        try:
+            yield
+        finally:
+            if runner is not None:
+                await runner.stop()
+            if catcher is not None:
+                await catcher.close()
+            if init_db:
+                await db.close()
+
+    return Litestar(
+        route_handlers=[
+            health,
+            ReferenceController,
+            FeedbackController,
+            CaseworkController,
+            AuthController,
+            DemoMailController,
+        ],
+        dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
+        exception_handlers={
+            DomainError: _domain_error,
+            DoesNotExist: _not_found,
+            IntegrityError: _conflict,
+        },
+        lifespan=[lifespan],
+        openapi_config=OpenAPIConfig(title="pakn", version="1", path="/schema"),
+        logging_config=LoggingConfig(
+            log_exceptions="always",
+            disable_stack_trace={404, 401, 403, 409, 422, 400, HTTPException},
+        ),
+        request_max_body_size=1024 * 1024,
+        debug=False,
+    )

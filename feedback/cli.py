@@ -1,0 +1,190 @@
+"""The `pakn` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import getpass
+import signal
+import socket
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from feedback import clock, db
+from feedback.errors import DomainError
+from feedback.settings import Settings, SettingsError
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        sys.exit(2)
+    try:
+        args.handler(args)
+    except SettingsError as exc:
+        sys.exit(f"pakn: configuration error: {exc}")
+    except DomainError as exc:
+        sys.exit(f"pakn: {exc.message}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pakn", description="Phản ánh, kiến nghị — citizen feedback service")
+    sub = parser.add_subparsers(metavar="command")
+
+    serve = sub.add_parser("serve", help="run the web service (and the scheduler unless PAKN_SCHEDULER=off)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="web processes (use PAKN_SCHEDULER=off and a separate `pakn scheduler` with more than one)")
+    serve.add_argument("--demo", action="store_true", help="SQLite, demo data and accounts, mail caught locally")
+    serve.set_defaults(handler=_serve)
+
+    sub.add_parser("scheduler", help="run only the scheduler (sweeps and mail delivery)").set_defaults(
+        handler=lambda a: _run(_scheduler_forever, Settings.from_env(require=("PAKN_SMTP_HOST",)))
+    )
+    sweep = sub.add_parser("sweep", help="run one deadline sweep now")
+    sweep.add_argument("--dry-run", action="store_true", help="list what it would send, change nothing")
+    sweep.set_defaults(handler=lambda a: _run(_sweep, Settings.from_env(), a.dry_run))
+    sub.add_parser("deliver", help="deliver pending e-mail now").set_defaults(
+        handler=lambda a: _run(_deliver, Settings.from_env(require=("PAKN_SMTP_HOST",)))
+    )
+
+    database = sub.add_parser("db", help="database schema").add_subparsers(metavar="action")
+    database.add_parser("upgrade", help="create or migrate the schema").set_defaults(
+        handler=lambda a: asyncio.run(_upgrade(Settings.from_env()))
+    )
+    sub.add_parser("seed", help="load reference data (idempotent)").set_defaults(
+        handler=lambda a: _run(_seed, Settings.from_env())
+    )
+
+    users = sub.add_parser("users", help="staff accounts").add_subparsers(metavar="action")
+    create = users.add_parser("create", help="create a staff account")
+    create.add_argument("--email", required=True)
+    create.add_argument("--role", required=True, choices=["desk", "officer", "head", "coordinator", "organiser"])
+    create.add_argument("--unit", help="unit code (optional for coordinators)")
+    create.add_argument("--name", default="")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    create.set_defaults(handler=lambda a: _run(_create_user, Settings.from_env(), a))
+    return parser
+
+
+def _run(command: Callable[..., Awaitable[Any]], settings: Settings, *args: Any) -> None:
+    async def with_db() -> None:
+        await db.init(settings.database_url)
+        try:
+            await command(settings, *args)
+        finally:
+            await db.close()
+
+    asyncio.run(with_db())
+
+
+async def _upgrade(settings: Settings) -> None:
+    await db.upgrade(settings.database_url)
+    await db.close()
+    print("database schema is up to date")
+
+
+async def _seed(settings: Settings) -> None:
+    from feedback.directory.seed import seed
+
+    report = await seed()
+    print(f"reference data: {report}")
+
+
+async def _sweep(settings: Settings, dry_run: bool) -> None:
+    from feedback.deadlines.sweep import sweep
+
+    report = await sweep(settings, now=clock.now(), dry_run=dry_run)
+    if dry_run:
+        for row in report.preview:
+            print(f"{row['thread']}\t{row['kind']}\t{row['to_addr']}")
+    verb = "would send" if dry_run else "queued"
+    print(f"steps fired: {report.fired or 'none'}; stale skipped: {report.skipped}; {verb} {report.messages if not dry_run else len(report.preview)} messages")
+
+
+async def _deliver(settings: Settings) -> None:
+    from notifications.delivery import DeliveryConfigError, deliver_pending
+
+    total = None
+    try:
+        while True:  # until nothing due is left, so one command empties the outbox
+            report = await deliver_pending(settings.smtp, now=clock.now(), tz=settings.tz)
+            total = report if total is None else dataclasses.replace(
+                total, sent=total.sent + report.sent, retried=total.retried + report.retried, failed=total.failed + report.failed
+            )
+            if report.sent == 0:
+                break
+    except DeliveryConfigError as exc:
+        sys.exit(f"pakn: mail configuration error: {exc}")
+    print(f"sent {total.sent}, to retry later {total.retried}, failed {total.failed}")
+
+
+async def _create_user(settings: Settings, args: argparse.Namespace) -> None:
+    from feedback.accounts.services import create_user
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password: ")
+    user = await create_user(email=args.email, role=args.role, unit_code=args.unit, password=password, name=args.name)
+    print(f"created {user.role} {user.email}")
+
+
+async def _scheduler_forever(settings: Settings) -> None:
+    from scheduler.jobs import start_background
+
+    settings = dataclasses.replace(settings, scheduler=True)
+    runner = await start_background(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    print("pakn scheduler running: sweep every minute, mail every few seconds (Ctrl+C stops)")
+    await stop.wait()
+    if runner:
+        await runner.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from feedback.app import create_app
+
+    if args.demo:
+        settings = Settings.from_env(demo=True)
+        # The demo catches its own mail: an SMTP server on a free local port, started with the app.
+        smtp = dataclasses.replace(
+            settings.smtp, host="127.0.0.1", port=_free_port(), security="none", username=None, password=None
+        )
+        settings = dataclasses.replace(settings, smtp=smtp, scheduler=True)
+        asyncio.run(_prepare_demo(settings))
+    else:
+        settings = Settings.from_env(require=("PAKN_SECRET_KEY", "PAKN_SMTP_HOST"))
+    if args.workers > 1:
+        sys.exit("pakn: --workers > 1: run `uvicorn --factory feedback.asgi:app --workers N` with PAKN_SCHEDULER=off")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+
+
+async def _prepare_demo(settings: Settings) -> None:
+    from feedback.demo.seed import seed_demo
+
+    await db.upgrade(settings.database_url)
+    await db.close()
+    await db.init(settings.database_url)
+    try:
+        for line in await seed_demo(settings):
+            print(line)
+    finally:
+        await db.close()

@@ -1,0 +1,97 @@
+"""Database set-up: one Tortoise config for the service, the CLI, migrations and the tests."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+MODEL_MODULES = [
+    "feedback.directory.models",
+    "feedback.deadlines.models",
+    "feedback.intake.models",
+    "feedback.accounts.models",
+    "notifications.models",
+]
+
+
+def tortoise_config(url: str) -> dict[str, Any]:
+    return {
+        "connections": {"default": _connection(url)},
+        "apps": {
+            "models": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "feedback.migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _connection(url: str) -> str | dict[str, Any]:
+    if url.startswith("sqlite://") and url != "sqlite://:memory:":
+        # WAL lets the web process read while the scheduler writes; busy_timeout waits for a writer
+        # instead of failing at once with "database is locked".
+        return {
+            "engine": "tortoise.backends.sqlite",
+            "credentials": {
+                "file_path": url.removeprefix("sqlite://"),
+                "journal_mode": "WAL",
+                "journal_size_limit": 16384,
+                "foreign_keys": "ON",
+                "busy_timeout": 10000,
+            },
+        }
+    return url
+
+
+# For Tortoise's own CLI: `tortoise -c feedback.db.TORTOISE_ORM makemigrations`.
+TORTOISE_ORM = tortoise_config(os.environ.get("PAKN_DATABASE_URL", "sqlite://pakn.sqlite3"))
+
+
+async def init(url: str, *, create_db: bool = False) -> None:
+    await Tortoise.init(config=tortoise_config(url), _create_db=create_db, _enable_global_fallback=True)
+
+
+async def close() -> None:
+    await Tortoise.close_connections()
+
+
+def conn() -> BaseDBAsyncClient:
+    return connections.get("default")
+
+
+def is_postgres(connection: BaseDBAsyncClient | None = None) -> bool:
+    return (connection or conn()).capabilities.dialect == "postgres"
+
+
+async def upgrade(url: str) -> None:
+    """Create or migrate the schema (`pakn db upgrade`). Run it once per deploy, not per process."""
+    from tortoise.migrations.api.migrate import migrate
+
+    await migrate(config=tortoise_config(url), direction="forward")
+
+
+_PARAM = re.compile(r"\$(\d+)")
+
+
+def dialect_sql(sql: str, connection: BaseDBAsyncClient | None = None) -> str:
+    """Write raw SQL once with $1, $2 … placeholders; SQLite takes them as ?1, ?2 …"""
+    return sql if is_postgres(connection) else _PARAM.sub(r"?\1", sql)
+
+
+async def fetch(sql: str, *params: Any, connection: BaseDBAsyncClient | None = None) -> list[dict[str, Any]]:
+    connection = connection or conn()
+    return list(await connection.execute_query_dict(dialect_sql(sql, connection), list(params)))
+
+
+async def execute(sql: str, *params: Any, connection: BaseDBAsyncClient | None = None) -> int:
+    """Run one statement; returns the number of rows it touched."""
+    connection = connection or conn()
+    count, _ = await connection.execute_query(dialect_sql(sql, connection), list(params))
+    return count

@@ -1,0 +1,58 @@
+"""Deadline policies, the calendar's exceptions and the escalation steps of each deadline."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+STEP_KINDS = ("reminder", "overdue", "escalate_parent", "escalate_coordinator")
+
+
+class DeadlinePolicy(Model):
+    """How long a unit has: per severity, optionally per category (a category rule beats the default)."""
+
+    id = fields.IntField(primary_key=True)
+    category = fields.ForeignKeyField("models.Category", related_name="policies", null=True)
+    severity = fields.CharField(max_length=10)
+    accept_hours = fields.IntField()
+    answer_days = fields.IntField()
+    progress_days = fields.IntField(null=True)
+
+    class Meta:
+        table = "deadline_policy"
+        unique_together = (("category", "severity"),)
+
+
+class CalendarException(Model):
+    """A correction of the calendar by a coordinator: an extra day off or an extra working day."""
+
+    id = fields.IntField(primary_key=True)
+    day = fields.DateField(unique=True)
+    working = fields.BooleanField()
+    note = fields.CharField(max_length=200, default="")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "calendar_exception"
+
+
+class DeadlineStep(Model):
+    """One rung of the escalation ladder for one deadline of one item.
+
+    Unique per (item, deadline_no, kind), so planning twice is a no-op; the sweep moves a step from
+    pending to done (or skipped, when it came due too late to make sense) exactly once.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    item = fields.ForeignKeyField("models.FeedbackItem", related_name="steps")
+    deadline_no = fields.IntField()
+    kind = fields.CharField(max_length=24)
+    due_at = fields.DatetimeField()
+    # After this moment the step is stale (a reminder for a deadline already passed) and is skipped.
+    expires_at = fields.DatetimeField(null=True)
+    status = fields.CharField(max_length=10, default="pending")  # pending|done|skipped|cancelled
+    done_at = fields.DatetimeField(null=True)
+    sweep = fields.CharField(max_length=32, null=True, db_index=True)
+
+    class Meta:
+        table = "deadline_step"
+        unique_together = (("item", "deadline_no", "kind"),)
+        # The sweep's scan uses the partial index on pending steps (migration 0002).

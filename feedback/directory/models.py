@@ -1,0 +1,66 @@
+"""Units, communes, categories (fields) and routing rules: who handles what, where."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+UNIT_KINDS = ("city", "department", "coordinator", "commune", "office")
+SEVERITIES = ("urgent", "normal", "complex")
+
+
+class Unit(Model):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=40, unique=True)
+    name = fields.CharField(max_length=200)
+    kind = fields.CharField(max_length=20)  # one of UNIT_KINDS
+    parent = fields.ForeignKeyField("models.Unit", related_name="children", null=True)
+    email = fields.CharField(max_length=254, default="")
+    head_email = fields.CharField(max_length=254, default="")
+    head_name = fields.CharField(max_length=200, default="")
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "unit"
+
+
+class Commune(Model):
+    """A commune or ward (xã/phường), with the unit of its people committee (UBND)."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=10, unique=True)
+    name = fields.CharField(max_length=120)
+    name_folded = fields.CharField(max_length=120, db_index=True)
+    kind = fields.CharField(max_length=10)  # phường | xã
+    unit = fields.ForeignKeyField("models.Unit", related_name="communes", null=True)
+
+    class Meta:
+        table = "commune"
+
+
+class Category(Model):
+    """A field (lĩnh vực) of feedback, with the folded keywords that suggest it from free text."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=40, unique=True)
+    name = fields.CharField(max_length=160)
+    keywords = fields.TextField(default="")
+    scope = fields.CharField(max_length=12, default="other")  # local | sectoral | other
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "category"
+
+
+class RoutingRule(Model):
+    """(category?, commune?, severity?) -> unit: the most specific match wins, ties by priority."""
+
+    id = fields.IntField(primary_key=True)
+    category = fields.ForeignKeyField("models.Category", related_name="rules", null=True)
+    commune = fields.ForeignKeyField("models.Commune", related_name="rules", null=True)
+    severity = fields.CharField(max_length=10, null=True)
+    unit = fields.ForeignKeyField("models.Unit", related_name="rules")
+    priority = fields.IntField(default=0)
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "routing_rule"
+        unique_together = (("category", "commune", "severity", "unit"),)

@@ -1,0 +1,144 @@
+"""A per-process snapshot of the reference data every submission needs.
+
+Units, communes, categories, routing rules, deadline policies and calendar exceptions change a few times
+a year but are read on every submission; reading them from the database each time would cost more than
+the submission itself. The snapshot is reloaded after `MAX_AGE_SECONDS`, so a coordinator's change made
+in another process takes effect within that time, and at once in the process that made it
+(`invalidate()`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from feedback.deadlines.calendar import WorkCalendar
+from feedback.deadlines.models import CalendarException, DeadlinePolicy
+from feedback.directory.models import Category, Commune, RoutingRule, Unit
+from feedback.directory.routing import Rule, route
+from feedback.settings import Settings
+
+MAX_AGE_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    email: str
+    head_email: str
+
+
+@dataclass(frozen=True)
+class CategoryRef:
+    id: int
+    code: str
+    name: str
+    keywords: str
+
+
+@dataclass(frozen=True)
+class CommuneRef:
+    id: int
+    code: str
+    name: str
+    unit_id: int | None
+
+
+@dataclass(frozen=True)
+class Policy:
+    accept_hours: int
+    answer_days: int
+    progress_days: int | None
+
+
+@dataclass(frozen=True)
+class Reference:
+    units: dict[int, UnitRef]
+    categories: dict[str, CategoryRef]
+    communes: dict[str, CommuneRef]
+    rules: tuple[Rule, ...]
+    policies: dict[tuple[int | None, str], Policy]
+    calendar: WorkCalendar
+    coordinator_id: int
+
+    def category_by_id(self, category_id: int | None) -> CategoryRef | None:
+        return next((c for c in self.categories.values() if c.id == category_id), None)
+
+    def route(self, category_id: int | None, commune_id: int | None, severity: str) -> int:
+        """The responsible unit; items no rule covers go to the coordinator office for manual routing."""
+        if category_id is None:
+            return self.coordinator_id
+        return route(self.rules, category_id, commune_id, severity) or self.coordinator_id
+
+    def policy(self, category_id: int | None, severity: str) -> Policy:
+        return self.policies.get((category_id, severity)) or self.policies[(None, severity)]
+
+
+_snapshot: tuple[float, object, Reference] | None = None
+_lock = asyncio.Lock()
+
+
+def invalidate() -> None:
+    global _snapshot
+    _snapshot = None
+
+
+def _fresh(key: object) -> Reference | None:
+    if _snapshot and _snapshot[1] == key and time.monotonic() - _snapshot[0] < MAX_AGE_SECONDS:
+        return _snapshot[2]
+    return None
+
+
+async def reference(settings: Settings) -> Reference:
+    global _snapshot
+    key = (settings.timezone, settings.office_hours)
+    if cached := _fresh(key):
+        return cached
+    async with _lock:
+        if cached := _fresh(key):
+            return cached
+        loaded = await _load(settings)
+        _snapshot = (time.monotonic(), key, loaded)
+        return loaded
+
+
+async def _load(settings: Settings) -> Reference:
+    units = {
+        u.id: UnitRef(u.id, u.code, u.name, u.kind, u.parent_id, u.email, u.head_email)  # type: ignore[attr-defined]
+        for u in await Unit.filter(active=True)
+    }
+    coordinator = next((u for u in units.values() if u.kind == "coordinator"), None)
+    if coordinator is None:
+        raise RuntimeError("No coordinator office in the database: run `pakn seed` first")
+    categories = {
+        c.code: CategoryRef(c.id, c.code, c.name, c.keywords) for c in await Category.filter(active=True)
+    }
+    communes = {
+        c.code: CommuneRef(c.id, c.code, c.name, c.unit_id)  # type: ignore[attr-defined]
+        for c in await Commune.all()
+    }
+    rules = tuple(
+        Rule(r.id, r.category_id, r.commune_id, r.severity, r.unit_id, r.priority)  # type: ignore[attr-defined]
+        for r in await RoutingRule.filter(active=True)
+        if r.unit_id in units  # type: ignore[attr-defined]
+    )
+    policies = {
+        (p.category_id, p.severity): Policy(p.accept_hours, p.answer_days, p.progress_days)  # type: ignore[attr-defined]
+        for p in await DeadlinePolicy.all()
+    }
+    exceptions = {e.day: e.working for e in await CalendarException.all()}
+    return Reference(
+        units=units,
+        categories=categories,
+        communes=communes,
+        rules=rules,
+        policies=policies,
+        calendar=WorkCalendar(ZoneInfo(settings.timezone), exceptions, settings.office_hours.periods),
+        coordinator_id=coordinator.id,
+    )

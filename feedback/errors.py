@@ -1,0 +1,31 @@
+"""Domain errors: a rule that fails says what is wrong, in words a citizen or officer understands.
+
+The API maps each to its HTTP status (see feedback/app.py); services never import Litestar.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status_code = 422
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class Forbidden(DomainError):
+    status_code = 403
+
+
+class Unauthorized(DomainError):
+    status_code = 401
+
+
+class Conflict(DomainError):
+    status_code = 409

@@ -1,0 +1,131 @@
+"""Public intake endpoints: what a filing form needs, filing, and tracking by code and token."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Request, get, post
+from litestar.params import Body, QueryParameter
+from msgspec import Struct
+
+from feedback.directory.reference import reference
+from feedback.intake import mail, services
+from feedback.intake.models import FeedbackItem
+from feedback.intake.schemas import (
+    FeedbackCreate,
+    FeedbackCreated,
+    FeedbackTracked,
+    PublicEvent,
+    Ref,
+)
+from feedback.settings import Settings
+from feedback.text import fold
+
+MAX_JSON_BODY = 256 * 1024
+
+
+class CategoryOut(Struct):
+    code: str
+    name: str
+
+
+class CommuneOut(Struct):
+    code: str
+    name: str
+    unit: str | None
+
+
+class UnitOut(Struct):
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+
+
+class ReferenceController(Controller):
+    path = "/api/v1"
+    tags = ["public"]
+
+    @get("/categories")
+    async def categories(self, settings: Settings) -> list[CategoryOut]:
+        ref = await reference(settings)
+        return [CategoryOut(c.code, c.name) for c in sorted(ref.categories.values(), key=lambda c: c.name)]
+
+    @get("/communes")
+    async def communes(
+        self, settings: Settings, q: Annotated[str | None, QueryParameter(max_length=100)] = None
+    ) -> list[CommuneOut]:
+        ref = await reference(settings)
+        needle = fold(q or "")
+        units = ref.units
+        return [
+            CommuneOut(c.code, c.name, units[c.unit_id].code if c.unit_id in units else None)
+            for c in sorted(ref.communes.values(), key=lambda c: c.name)
+            if needle in fold(c.name)
+        ]
+
+    @get("/units")
+    async def units(self, settings: Settings) -> list[UnitOut]:
+        ref = await reference(settings)
+        units = ref.units
+        return [
+            UnitOut(u.code, u.name, u.kind, units[u.parent_id].code if u.parent_id in units else None)
+            for u in sorted(units.values(), key=lambda u: u.code)
+        ]
+
+
+class FeedbackController(Controller):
+    path = "/api/v1/feedback"
+    tags = ["public"]
+
+    @post("/", request_max_body_size=MAX_JSON_BODY)
+    async def create(self, data: Annotated[FeedbackCreate, Body()], settings: Settings) -> FeedbackCreated:
+        return await created_out(await services.submit(data, settings), settings)
+
+    @get("/{code:str}")
+    async def track(
+        self,
+        code: str,
+        request: Request,
+        token: Annotated[str | None, QueryParameter(required=False)] = None,
+    ) -> FeedbackTracked:
+        item = await services.track(code, request.headers.get("x-access-token") or token or "")
+        return await tracked(item)
+
+
+def _ref(obj) -> Ref | None:  # noqa: ANN001
+    return Ref(obj.code, obj.name) if obj else None
+
+
+async def created_out(submitted: services.Submitted, settings: Settings) -> FeedbackCreated:
+    item = submitted.item
+    ref = await reference(settings)
+    unit = ref.units[item.unit_id]  # type: ignore[attr-defined]
+    return FeedbackCreated(
+        code=item.code,
+        token=submitted.token,
+        status=item.status,
+        unit=Ref(unit.code, unit.name),
+        category=_ref(ref.category_by_id(item.category_id)),  # type: ignore[attr-defined]
+        suggested_category=_ref(submitted.suggested),
+        received_at=item.received_at,
+        due_at=item.due_at,
+        track_url=mail.track_url(settings, item.code, submitted.token),
+    )
+
+
+async def tracked(item: FeedbackItem) -> FeedbackTracked:
+    await item.fetch_related("unit", "category")
+    events = await services.public_timeline(item)
+    return FeedbackTracked(
+        code=item.code,
+        title=item.title,
+        status=item.status,
+        unit=Ref(item.unit.code, item.unit.name),
+        category=_ref(item.category),
+        received_at=item.received_at,
+        due_at=item.due_at,
+        answer=item.answer or None,
+        answered_at=item.answered_at,
+        timeline=[PublicEvent(e.at, e.kind, e.message) for e in events],
+    )

@@ -1,0 +1,66 @@
+"""What each change of an item tells whom: the outbox messages, built from the item's data.
+
+Messages are rendered at delivery (notifications/), so here we only gather the context.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from feedback.directory.reference import Reference
+from feedback.intake.models import FeedbackItem
+from feedback.settings import Settings
+from notifications.models import OutboxMessage
+from notifications.outbox import new_message
+
+
+def item_context(item: FeedbackItem, ref: Reference, settings: Settings) -> dict[str, Any]:
+    unit = ref.units.get(item.unit_id)  # type: ignore[attr-defined]
+    category = ref.category_by_id(item.category_id)  # type: ignore[attr-defined]
+    return {
+        "code": item.code,
+        "title": item.title,
+        "unit_name": unit.name if unit else "",
+        "category_name": category.name if category else "",
+        "received_at": item.received_at.isoformat(),
+        "due_at": item.due_at.isoformat(),
+        "severity": item.severity,
+        "channel": item.channel,
+        "staff_url": f"{settings.base_url}/staff/feedback/{item.code}",
+    }
+
+
+def track_url(settings: Settings, code: str, token: str) -> str:
+    return f"{settings.base_url}/track/{code}?token={token}"
+
+
+def to_citizen(
+    kind: str, item: FeedbackItem, context: dict[str, Any], now: datetime, key: str, **extra: Any
+) -> list[OutboxMessage]:
+    if not item.citizen_email:
+        return []
+    return [
+        new_message(
+            kind=kind,
+            key=key,
+            to_addr=item.citizen_email,
+            to_name=item.citizen_name,
+            thread=item.code,
+            context={**context, "citizen_name": item.citizen_name, **extra},
+            now=now,
+        )
+    ]
+
+
+def to_unit(
+    kind: str, item: FeedbackItem, ref: Reference, context: dict[str, Any], now: datetime, key: str
+) -> list[OutboxMessage]:
+    unit = ref.units.get(item.unit_id)  # type: ignore[attr-defined]
+    if unit is None or not unit.email:
+        return []
+    return [
+        new_message(
+            kind=kind, key=key, to_addr=unit.email, to_name=unit.name, thread=item.code, context=context, now=now
+        )
+    ]

@@ -1,0 +1,78 @@
+"""Request and response shapes of intake; msgspec checks types and sizes before any code runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta, Struct
+
+Severity = Literal["urgent", "normal", "complex"]
+Channel = Literal["online", "desk", "postal", "phone", "email", "conference", "open311"]
+AwareDatetime = Annotated[datetime, Meta(tz=True, description="ISO 8601 with an offset")]
+
+
+class CitizenIn(Struct, forbid_unknown_fields=True):
+    name: Annotated[str, Meta(min_length=1, max_length=120)]
+    phone: Annotated[str, Meta(max_length=30)] = ""
+    email: Annotated[str, Meta(max_length=254)] = ""
+    address: Annotated[str, Meta(max_length=300)] = ""
+
+
+class FeedbackCreate(Struct, forbid_unknown_fields=True):
+    title: Annotated[str, Meta(min_length=3, max_length=200)]
+    content: Annotated[str, Meta(min_length=10, max_length=10_000)]
+    citizen: CitizenIn
+    category: Annotated[str, Meta(max_length=40)] | None = None
+    commune: Annotated[str, Meta(max_length=10)] | None = None
+    address: Annotated[str, Meta(max_length=300)] = ""
+    latitude: Annotated[float, Meta(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, Meta(ge=-180, le=180)] | None = None
+    severity: Severity = "normal"
+    publish: bool = False
+
+
+class StaffFeedbackCreate(FeedbackCreate, forbid_unknown_fields=True):
+    channel: Channel = "desk"
+    received_at: AwareDatetime | None = None
+
+
+class Ref(Struct):
+    code: str
+    name: str
+
+
+class FeedbackCreated(Struct):
+    code: str
+    token: str
+    status: str
+    unit: Ref
+    category: Ref | None
+    suggested_category: Ref | None
+    received_at: datetime
+    due_at: datetime
+    track_url: str
+
+
+class PublicEvent(Struct):
+    at: datetime
+    kind: str
+    message: str
+
+
+class FeedbackTracked(Struct):
+    code: str
+    title: str
+    status: str
+    unit: Ref
+    category: Ref | None
+    received_at: datetime
+    due_at: datetime
+    answer: str | None
+    answered_at: datetime | None
+    timeline: list[PublicEvent]
+
+
+def field_error(field: str, message: str) -> msgspec.ValidationError:
+    return msgspec.ValidationError(f"{message} - at `$.{field}`")

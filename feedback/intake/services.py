@@ -1,0 +1,192 @@
+"""Intake: the one place where a feedback item comes into being."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from feedback import clock, db
+from feedback.accounts.models import StaffUser
+from feedback.deadlines.services import schedule_steps
+from feedback.directory.reference import CategoryRef, Reference, reference
+from feedback.errors import DomainError, NotFound
+from feedback.intake import mail
+from feedback.intake.models import Event, FeedbackItem
+from feedback.intake.schemas import FeedbackCreate, StaffFeedbackCreate
+from feedback.settings import Settings
+from feedback.text import fold, normalize_phone, suggest_category
+from notifications.outbox import queue
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Staff may enter old paper submissions, but not ones dated in the future or absurdly old.
+_MAX_BACKDATE = timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    item: FeedbackItem
+    token: str
+    suggested: CategoryRef | None
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def submit(
+    data: FeedbackCreate, settings: Settings, *, actor: StaffUser | None = None
+) -> Submitted:
+    """File one item: validate, classify, route, set its deadline and queue its e-mails atomically."""
+    now = clock.now()
+    ref = await reference(settings)
+    received_at, channel = now, "online"
+    if isinstance(data, StaffFeedbackCreate):
+        channel = data.channel
+        if data.received_at is not None:
+            received_at = data.received_at.astimezone(UTC)
+            if received_at > now + timedelta(minutes=5):
+                raise DomainError("Thời điểm tiếp nhận không được ở tương lai", field="received_at")
+            if received_at < now - _MAX_BACKDATE:
+                raise DomainError("Thời điểm tiếp nhận quá một năm trước", field="received_at")
+
+    phone, email = _citizen_contact(data)
+    category = _lookup(ref.categories, data.category, "category", "Lĩnh vực")
+    commune = _lookup(ref.communes, data.commune, "commune", "Xã/phường")
+    suggested = None
+    if category is None:
+        code = suggest_category(
+            f"{data.title} {data.content}",
+            [(c.code, c.keywords) for c in ref.categories.values()],
+        )
+        suggested = ref.categories.get(code) if code else None
+
+    category_id = category.id if category else None
+    unit_id = ref.route(category_id, commune.id if commune else None, data.severity)
+    policy = ref.policy(category_id, data.severity)
+    due_at = ref.calendar.answer_deadline(received_at, policy.answer_days)
+    accept_due_at = ref.calendar.add_working_hours(received_at, policy.accept_hours)
+    token = secrets.token_urlsafe(24)
+    actor_label = f"{actor.name or actor.email}" if actor else "Người dân"
+
+    day = received_at.astimezone(settings.tz).strftime("%Y%m%d")
+    code = f"PAKN.{day}.{await _next_number(day):04d}"
+    async with in_transaction():
+        item = await FeedbackItem.create(
+            code=code,
+            token_hash=hash_token(token),
+            title=data.title.strip(),
+            content=data.content.strip(),
+            search_text=fold(f"{data.title} {data.content}"),
+            category_id=category_id,
+            suggested_category_id=suggested.id if suggested else None,
+            commune_id=commune.id if commune else None,
+            address=data.address.strip(),
+            latitude=data.latitude,
+            longitude=data.longitude,
+            severity=data.severity,
+            channel=channel,
+            status="received",
+            unit_id=unit_id,
+            citizen_name=data.citizen.name.strip(),
+            citizen_phone=phone,
+            citizen_email=email,
+            citizen_address=data.citizen.address.strip(),
+            publish=data.publish,
+            received_at=received_at,
+            unit_received_at=received_at,
+            accept_due_at=accept_due_at,
+            due_at=due_at,
+            created_at=now,
+            updated_at=now,
+        )
+        await Event.create(
+            item=item,
+            at=now,
+            kind="received",
+            actor=actor,
+            actor_label=actor_label,
+            public=True,
+            message=f"Đã tiếp nhận qua kênh {CHANNEL_NAMES[channel]}; chuyển {ref.units[unit_id].name}.",
+            changes={"unit": ref.units[unit_id].code, "due_at": due_at.isoformat()},
+        )
+        await schedule_steps(item.id, item.deadline_no, due_at, ref.calendar)
+        context = mail.item_context(item, ref, settings)
+        await queue(
+            mail.to_citizen(
+                "ack", item, context, now, f"ack:{item.code}", secret_track_url=mail.track_url(settings, code, token)
+            )
+            + mail.to_unit("new_item", item, ref, context, now, f"new:{item.code}:{unit_id}")
+        )
+    return Submitted(item, token, suggested)
+
+
+CHANNEL_NAMES = {
+    "online": "trực tuyến",
+    "desk": "Bộ phận Một cửa",
+    "postal": "bưu chính",
+    "phone": "điện thoại",
+    "email": "thư điện tử",
+    "conference": "hội nghị đối thoại",
+    "open311": "Open311",
+}
+
+
+def _citizen_contact(data: FeedbackCreate) -> tuple[str, str]:
+    phone = ""
+    if data.citizen.phone.strip():
+        normalized = normalize_phone(data.citizen.phone)
+        if normalized is None:
+            raise DomainError(
+                "Số điện thoại không hợp lệ: nhập 10 chữ số, ví dụ 0912 345 678", field="citizen.phone"
+            )
+        phone = normalized
+    email = data.citizen.email.strip()
+    if email and not _EMAIL.match(email):
+        raise DomainError("Địa chỉ thư điện tử không hợp lệ", field="citizen.email")
+    if not phone and not email:
+        raise DomainError(
+            "Cần số điện thoại hoặc thư điện tử để cơ quan trả lời bạn", field="citizen.phone"
+        )
+    return phone, email
+
+
+def _lookup(table: dict, code: str | None, field: str, label: str):  # noqa: ANN202
+    if code is None or code == "":
+        return None
+    found = table.get(code)
+    if found is None:
+        raise DomainError(f"{label} có mã '{code}' không tồn tại", field=field)
+    return found
+
+
+async def _next_number(day: str) -> int:
+    """The day's next sequence number, from a counter row updated atomically.
+
+    It runs in its own short transaction, not the item's: holding the counter's row lock for the
+    whole submission would serialise all submissions of the day. A failed submission leaves a gap
+    in the numbering, which is harmless; a duplicate code is impossible.
+    """
+    rows = await db.fetch(
+        "INSERT INTO daily_counter (day, value) VALUES ($1, 1) "
+        "ON CONFLICT (day) DO UPDATE SET value = daily_counter.value + 1 RETURNING value",
+        day,
+    )
+    return int(rows[0]["value"])
+
+
+async def track(code: str, token: str) -> FeedbackItem:
+    """The item behind a code, for the citizen who holds its token; anything else is 'not found'."""
+    item = await FeedbackItem.get_or_none(code=code)
+    if item is None or not token or not hmac.compare_digest(item.token_hash, hash_token(token)):
+        raise NotFound("Không tìm thấy phản ánh với mã và khóa tra cứu này")
+    return item
+
+
+async def public_timeline(item: FeedbackItem) -> list[Event]:
+    return await Event.filter(item_id=item.id, public=True).order_by("at", "id")

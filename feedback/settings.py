@@ -1,0 +1,181 @@
+"""One Settings object, read from PAKN_* environment variables (and an optional .env file).
+
+A missing or malformed setting raises SettingsError naming the variable, so start-up stops with a
+message an operator can act on instead of a stack trace from deep inside a library.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+from notifications.delivery import SmtpConfig
+
+DEMO_SECRET = "demo-secret-key-not-for-production"
+
+
+class SettingsError(ValueError):
+    """A PAKN_* setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """Working periods of a day, e.g. 08:00–12:00 and 13:00–17:00 (for urgent items)."""
+
+    periods: tuple[tuple[time, time], ...] = ((time(8), time(12)), (time(13), time(17)))
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Storage: a SQLite file by default, postgres://user@host:port/db for PostgreSQL.
+    database_url: str = "sqlite://pakn.sqlite3"
+    # Outgoing mail; with demo on, mail goes to the built-in catcher instead.
+    smtp: SmtpConfig = field(default_factory=SmtpConfig)
+    # Public address of the service, used in links sent to citizens.
+    base_url: str = "http://127.0.0.1:8000"
+    # Signs session cookies and CSRF tokens; at least 16 characters outside demo mode.
+    secret_key: str = DEMO_SECRET
+    # The time zone that working days are counted in.
+    timezone: str = "Asia/Ho_Chi_Minh"
+    # Run the APScheduler ticker inside `pakn serve` ("on") or leave it to `pakn scheduler` ("off").
+    scheduler: bool = True
+    office_hours: OfficeHours = field(default_factory=OfficeHours)
+    # Demo mode: catch mail locally in this folder (a Maildir) and let staff read it.
+    demo: bool = False
+    demo_maildir: Path = Path("pakn-data/demo-mail")
+    # Where uploaded files go; never inside a served folder.
+    upload_dir: Path = Path("pakn-data/uploads")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        demo: bool = False,
+        require: tuple[str, ...] = (),
+        env_file: str | None = ".env",
+    ) -> Settings:
+        """Read settings; environ defaults to .env overlaid by the process environment.
+
+        `require` names variables that this command cannot run without (the web service in
+        production needs PAKN_SECRET_KEY, mail delivery needs PAKN_SMTP_HOST); demo mode needs none.
+        """
+        if environ is None:
+            merged: dict[str, str] = {}
+            if env_file and Path(env_file).is_file():
+                merged.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+            merged.update(os.environ)
+            environ = merged
+        env = {k: v for k, v in environ.items() if k.startswith("PAKN_")}
+        if not demo:
+            for name in require:
+                if not env.get(name, "").strip():
+                    raise SettingsError(f"{name} is missing: {_REQUIRED_HINTS.get(name, 'set it')}")
+        return _parse(env, demo=demo)
+
+
+_REQUIRED_HINTS = {
+    "PAKN_SECRET_KEY": "set a random string of at least 16 characters (or run with --demo)",
+    "PAKN_SMTP_HOST": "set the SMTP server that sends pakn's e-mail (or run with --demo)",
+}
+
+
+def _parse(env: Mapping[str, str], *, demo: bool) -> Settings:
+    get = env.get
+    security = get("PAKN_SMTP_SECURITY", "none").strip().lower()
+    if security not in ("none", "starttls", "tls"):
+        raise SettingsError(f"PAKN_SMTP_SECURITY must be none, starttls or tls, not {security!r}")
+    default_port = {"none": 25, "starttls": 587, "tls": 465}[security]
+    smtp = SmtpConfig(
+        host=get("PAKN_SMTP_HOST", "").strip() or "localhost",
+        port=_port(get("PAKN_SMTP_PORT"), default_port),
+        username=get("PAKN_SMTP_USERNAME") or None,
+        password=get("PAKN_SMTP_PASSWORD") or None,
+        security=security,
+        mail_from=_mail_from(get("PAKN_MAIL_FROM", "PAKN <no-reply@pakn.localhost>")),
+    )
+    if smtp.username and not smtp.password:
+        raise SettingsError("PAKN_SMTP_PASSWORD is required when PAKN_SMTP_USERNAME is set")
+
+    secret = get("PAKN_SECRET_KEY", "") or DEMO_SECRET
+    if len(secret) < 16:
+        raise SettingsError("PAKN_SECRET_KEY is too short: use at least 16 characters")
+
+    timezone = get("PAKN_TIMEZONE", "Asia/Ho_Chi_Minh")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"PAKN_TIMEZONE is not a known time zone: {timezone!r}") from None
+
+    base_url = get("PAKN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    if not re.match(r"^https?://[^/\s]+", base_url):
+        raise SettingsError(f"PAKN_BASE_URL must start with http:// or https://, not {base_url!r}")
+
+    database_url = get("PAKN_DATABASE_URL", "sqlite://pakn.sqlite3")
+    if not re.match(r"^(sqlite|postgres|postgresql|asyncpg)://", database_url):
+        raise SettingsError("PAKN_DATABASE_URL must start with sqlite:// or postgres://")
+
+    return Settings(
+        database_url=database_url,
+        smtp=smtp,
+        base_url=base_url,
+        secret_key=secret,
+        timezone=timezone,
+        scheduler=_switch("PAKN_SCHEDULER", get("PAKN_SCHEDULER", "on")),
+        office_hours=_office_hours(get("PAKN_OFFICE_HOURS")),
+        demo=demo,
+        demo_maildir=Path(get("PAKN_DEMO_MAILDIR", "pakn-data/demo-mail")),
+        upload_dir=Path(get("PAKN_UPLOAD_DIR", "pakn-data/uploads")),
+    )
+
+
+def _port(raw: str | None, default: int) -> int:
+    if raw is None or raw.strip() == "":
+        return default
+    if not raw.strip().isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"PAKN_SMTP_PORT must be a port number from 1 to 65535, not {raw!r}")
+    return int(raw)
+
+
+def _switch(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("on", "true", "1", "yes"):
+        return True
+    if value in ("off", "false", "0", "no"):
+        return False
+    raise SettingsError(f"{name} must be on or off, not {raw!r}")
+
+
+def _mail_from(raw: str) -> str:
+    if "@" not in raw:
+        raise SettingsError(f"PAKN_MAIL_FROM must contain an e-mail address, not {raw!r}")
+    return raw
+
+
+def _office_hours(raw: str | None) -> OfficeHours:
+    """Parse "08:00-12:00,13:00-17:00"."""
+    if not raw:
+        return OfficeHours()
+    periods = []
+    try:
+        for part in raw.split(","):
+            start, end = (time.fromisoformat(p.strip()) for p in part.split("-"))
+            if end <= start:
+                raise ValueError
+            periods.append((start, end))
+    except ValueError:
+        raise SettingsError(
+            f"PAKN_OFFICE_HOURS must look like 08:00-12:00,13:00-17:00, not {raw!r}"
+        ) from None
+    return OfficeHours(tuple(periods))

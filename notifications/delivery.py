@@ -1,0 +1,364 @@
+"""SMTP delivery of the outbox.
+
+A run claims the due rows in one statement, sends them over a few reused SMTP connections and records
+each result as soon as the server has answered, so a crash can double at most the messages that were
+in flight. Rows that a crashed process left in 'sending' are claimed again once their lease has ended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import ssl
+from collections import defaultdict, deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
+from enum import Enum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiosmtplib
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from notifications.message import Outgoing, compose
+from notifications.sql import is_postgres, marks, sql_for
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 200  # with back-off capped at 30 minutes: about four days of a mail server being down
+FIRST_BACKOFF = timedelta(minutes=1)
+MAX_BACKOFF = timedelta(minutes=30)
+# Connection-level failures (timeouts, disconnects) in a row after which the server counts as down for
+# this run: a sick server is not fed the whole batch one 30-second timeout at a time.
+MAX_CONNECTION_FAILURES = 3
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str = "localhost"
+    port: int = 25
+    username: str | None = None
+    password: str | None = None
+    security: str = "none"  # "none" | "starttls" | "tls"
+    mail_from: str = "PAKN <no-reply@pakn.localhost>"
+    timeout: float = 30.0
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+class DeliveryConfigError(RuntimeError):
+    """The SMTP settings are wrong (login refused, TLS mismatch, sender refused): nothing was used up."""
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the `attempts`-th failed try: 1, 2, 4 … minutes, at most 30."""
+    return min(FIRST_BACKOFF * 2 ** min(max(attempts - 1, 0), 16), MAX_BACKOFF)
+
+
+async def deliver_pending(
+    config: SmtpConfig,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    limit: int = 2000,
+    concurrency: int = 4,
+    lease_seconds: int = 300,
+) -> DeliveryReport:
+    """Send the due outbox messages; raises DeliveryConfigError (after releasing the rows) on bad settings."""
+    if config.security not in ("none", "starttls", "tls"):
+        raise DeliveryConfigError(f"SMTP security must be none, starttls or tls, not {config.security!r}")
+    now = now.astimezone(UTC)
+    conn = connections.get("default")
+    rows = await _claim(conn, now=now, limit=limit, lease_until=now + timedelta(seconds=lease_seconds))
+    run = _Run(config, conn, now, tz, rows, lease_seconds)
+    if rows:
+        await run.deliver(concurrency)
+    return run.report
+
+
+# --- claiming and recording -------------------------------------------------------------------------
+
+_CLAIM = """
+UPDATE outbox_message SET status = 'sending', lease_until = ?
+WHERE id IN (
+    SELECT id FROM outbox_message
+    WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until < ?)
+    ORDER BY next_attempt_at, id
+    LIMIT ?{lock}
+)
+RETURNING id, key, kind, to_addr, to_name, thread, context, attempts
+"""
+
+
+async def _claim(
+    conn: BaseDBAsyncClient, *, now: datetime, limit: int, lease_until: datetime
+) -> list[Outgoing]:
+    # PostgreSQL: FOR UPDATE locks the chosen rows, so a second process delivering at the same moment
+    # cannot claim them too (the outer UPDATE only checks `id IN`); SKIP LOCKED makes it take other rows
+    # instead of waiting. SQLite has one writer at a time, so the UPDATE … RETURNING is atomic anyway.
+    sql = _CLAIM.format(lock=" FOR UPDATE SKIP LOCKED" if is_postgres(conn) else "")
+    found = await conn.execute_query_dict(sql_for(conn, sql), [lease_until, now, now, limit])
+    rows = [
+        Outgoing(
+            id=r["id"],
+            key=r["key"],
+            kind=r["kind"],
+            to_addr=r["to_addr"],
+            to_name=r["to_name"] or "",
+            thread=r["thread"] or "",
+            context=_json(r["context"]),
+            attempts=r["attempts"],
+        )
+        for r in found
+    ]
+    rows.sort(key=lambda row: row.id)  # RETURNING has no order; oldest first
+    return rows
+
+
+def _json(value: Any) -> dict[str, Any]:
+    # SQLite gives the JSON text; asyncpg gives jsonb as text too (Tortoise registers no codec).
+    if isinstance(value, (str, bytes)):
+        value = json.loads(value)
+    return dict(value or {})
+
+
+class _Outcome(Enum):
+    TEMPORARY = "temporary"
+    PERMANENT = "permanent"
+    CONFIG = "config"
+
+
+class _Run:
+    """One delivery run: the claimed rows, the workers that send them, and the results."""
+
+    def __init__(
+        self,
+        config: SmtpConfig,
+        conn: BaseDBAsyncClient,
+        now: datetime,
+        tz: ZoneInfo,
+        rows: list[Outgoing],
+        lease_seconds: int,
+    ) -> None:
+        self.config, self.conn, self.now, self.tz = config, conn, now, tz
+        self.todo = deque(rows)
+        self.report = DeliveryReport()
+        self.sender = parseaddr(config.mail_from)[1]
+        self.config_error = ""  # set: stop, release the rest, raise DeliveryConfigError
+        self.down_error = ""  # set: stop, the rest counts as one failed try
+        self.connect_error = ""  # the last connection that could not be opened
+        self.connection_failures = 0
+        # Stop taking messages well before the lease ends, or another process would claim them again.
+        self.loop = asyncio.get_running_loop()
+        self.deadline = self.loop.time() + lease_seconds * 0.8
+
+    def stopped(self) -> bool:
+        return bool(self.config_error or self.down_error) or self.loop.time() > self.deadline
+
+    async def deliver(self, concurrency: int) -> None:
+        # One connection first: if the server is unreachable, one failed connect settles the batch.
+        first = await self._connect()
+        if first is None:
+            self.down_error = self.down_error or self.connect_error
+        else:
+            extra = max(0, min(concurrency, len(self.todo)) - 1)
+            await asyncio.gather(self._work(first), *(self._work(None) for _ in range(extra)))
+        leftover, self.todo = list(self.todo), deque()
+        if self.config_error:
+            await self._release(leftover)
+            raise DeliveryConfigError(self.config_error)
+        if not leftover:
+            return
+        if self.down_error or self.loop.time() <= self.deadline:
+            # Every worker lost its connection and could not open a new one: the server went away.
+            await self._retry(leftover, self.down_error or self.connect_error)
+        else:  # out of time: these were never tried, so no attempt is counted
+            await self._release(leftover)
+
+    async def _work(self, smtp: aiosmtplib.SMTP | None) -> None:
+        try:
+            while self.todo and not self.stopped():
+                if smtp is None or not smtp.is_connected:
+                    smtp = await self._connect()
+                    if smtp is None:
+                        return  # the other workers carry on (a server may limit connections per client)
+                await self._send(smtp, self.todo.popleft())
+        finally:
+            if smtp is not None and smtp.is_connected:
+                with contextlib.suppress(Exception):
+                    await smtp.quit()
+
+    async def _connect(self) -> aiosmtplib.SMTP | None:
+        c = self.config
+        smtp = aiosmtplib.SMTP(
+            hostname=c.host,
+            port=c.port,
+            username=c.username,
+            password=c.password,
+            use_tls=c.security == "tls",
+            # "none" means none: no opportunistic STARTTLS that a self-signed intranet server would fail.
+            start_tls=c.security == "starttls",
+            timeout=c.timeout,
+        )
+        try:
+            await smtp.connect()
+        except Exception as exc:
+            is_config, error = _connect_failure(exc, c)
+            if is_config:
+                self.config_error = error
+            else:
+                log.warning("%s", error)
+                self.connect_error = error
+            return None
+        return smtp
+
+    async def _send(self, smtp: aiosmtplib.SMTP, row: Outgoing) -> None:
+        try:
+            message = compose(row, self.config.mail_from, now=self.now, tz=self.tz)
+        except Exception as exc:  # a template or address problem: trying again would not help
+            log.warning("outbox message %s (%s) cannot be built: %s", row.id, row.kind, exc)
+            await self._fail(row, f"cannot build the message: {exc}")
+            return
+        try:
+            await smtp.sendmail(self.sender, [message.envelope_to], message.data)
+        except Exception as exc:
+            outcome, error, connection_lost = _send_failure(exc)
+            if outcome is _Outcome.CONFIG:
+                self.config_error = error
+                self.todo.appendleft(row)  # not this message's fault: released with the rest
+                return
+            if connection_lost:
+                smtp.close()  # its state is unknown after a timeout; the worker opens a new one
+                self.connection_failures += 1
+                if self.connection_failures >= MAX_CONNECTION_FAILURES:
+                    self.down_error = error
+            if outcome is _Outcome.PERMANENT:
+                await self._fail(row, error)
+            else:
+                await self._retry([row], error)
+            return
+        self.connection_failures = 0
+        await self._sent(row, message.message_id)
+
+    async def _execute(self, sql: str, values: list[Any]) -> None:
+        await self.conn.execute_query(sql_for(self.conn, sql), values)
+
+    async def _sent(self, row: Outgoing, mid: str) -> None:
+        # The citizen's secret link must not outlive the sending in our database.
+        context = {k: v for k, v in row.context.items() if not k.startswith("secret_")}
+        await self._execute(
+            "UPDATE outbox_message SET status = 'sent', attempts = attempts + 1, sent_at = ?, message_id = ?,"
+            " context = ?, lease_until = NULL, last_error = '' WHERE id = ?",
+            [self.now, mid, json.dumps(context, ensure_ascii=False), row.id],
+        )
+        self.report.sent += 1
+
+    async def _fail(self, row: Outgoing, error: str) -> None:
+        await self._execute(
+            "UPDATE outbox_message SET status = 'failed', attempts = attempts + 1, lease_until = NULL,"
+            " last_error = ? WHERE id = ?",
+            [error[:2000], row.id],
+        )
+        self.report.failed += 1
+
+    async def _retry(self, rows: Sequence[Outgoing], error: str) -> None:
+        """One more failed try: back to pending with back-off, or failed after MAX_ATTEMPTS."""
+        by_attempts: dict[int, list[int]] = defaultdict(list)
+        for row in rows:
+            by_attempts[row.attempts + 1].append(row.id)
+        for attempts, ids in by_attempts.items():
+            gave_up = attempts >= MAX_ATTEMPTS
+            await self._execute(
+                "UPDATE outbox_message SET status = ?, attempts = ?, next_attempt_at = ?, lease_until = NULL,"
+                f" last_error = ? WHERE id IN ({marks(ids)})",
+                [
+                    "failed" if gave_up else "pending",
+                    attempts,
+                    self.now + backoff(attempts),
+                    (f"gave up after {attempts} attempts: " if gave_up else "") + error[:2000],
+                    *ids,
+                ],
+            )
+            if gave_up:
+                self.report.failed += len(ids)
+            else:
+                self.report.retried += len(ids)
+
+    async def _release(self, rows: Sequence[Outgoing]) -> None:
+        """Back to pending as they were: they were not tried."""
+        if rows:
+            ids = [row.id for row in rows]
+            await self._execute(
+                f"UPDATE outbox_message SET status = 'pending', lease_until = NULL WHERE id IN ({marks(ids)})",
+                ids,
+            )
+
+
+# --- what a failure means ---------------------------------------------------------------------------
+
+
+def _tls_problem(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _connect_failure(exc: Exception, config: SmtpConfig) -> tuple[bool, str]:
+    """(is it our configuration?, message) for a failure to connect, say hello, start TLS or log in."""
+    where = f"{config.host}:{config.port}"
+    if _tls_problem(exc):
+        return True, (
+            f"TLS with the SMTP server {where} failed ({exc}): check PAKN_SMTP_SECURITY"
+            " (tls is usually port 465, starttls port 587) and the server's certificate"
+        )
+    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
+        return True, (
+            f"the SMTP server {where} refused the login of {config.username!r} ({exc.code} {exc.message}):"
+            " check PAKN_SMTP_USERNAME and PAKN_SMTP_PASSWORD"
+        )
+    # SMTPConnectError and SMTPServerDisconnected are ConnectionErrors, SMTPTimeoutError a TimeoutError.
+    if isinstance(exc, OSError | TimeoutError):
+        return False, f"cannot reach the SMTP server {where}: {exc}"
+    if isinstance(exc, aiosmtplib.SMTPResponseException) and exc.code < 500:
+        return False, f"the SMTP server {where} is not accepting mail now: {exc.code} {exc.message}"
+    # STARTTLS or AUTH not offered, a 5xx to EHLO, contradictory options: the settings must change.
+    return True, f"the SMTP server {where} does not accept our settings: {exc}"
+
+
+def _send_failure(exc: Exception) -> tuple[_Outcome, str, bool]:
+    """(outcome, message, is the connection lost?) for a failure while sending one message."""
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        refused = exc.recipients
+        text = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in refused)
+        permanent = all(r.code >= 500 for r in refused)  # 4xx here is greylisting: try again later
+        return (_Outcome.PERMANENT if permanent else _Outcome.TEMPORARY), f"recipient refused: {text}", False
+    if isinstance(exc, aiosmtplib.SMTPSenderRefused) and exc.code >= 500 and exc.code != 552:
+        # The same for every message (552 is this message's size): a setting to fix, not a lost mail.
+        return (
+            _Outcome.CONFIG,
+            f"the SMTP server refused the sender {exc.sender} ({exc.code} {exc.message}): check PAKN_MAIL_FROM",
+            False,
+        )
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        outcome = _Outcome.PERMANENT if exc.code >= 500 else _Outcome.TEMPORARY
+        return outcome, f"{exc.code} {exc.message}", exc.code == 421  # 421: the server is closing
+    if isinstance(exc, OSError | TimeoutError):  # disconnected, timed out
+        return _Outcome.TEMPORARY, f"connection lost while sending: {exc}", True
+    if isinstance(exc, aiosmtplib.SMTPNotSupported | ValueError):
+        # e.g. a non-ASCII address the server cannot take, or an address aiosmtplib refuses to send
+        return _Outcome.PERMANENT, str(exc), False
+    log.exception("unexpected error while sending an outbox message")
+    return _Outcome.TEMPORARY, f"{type(exc).__name__}: {exc}", True

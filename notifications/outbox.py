@@ -1,0 +1,155 @@
+"""Queuing e-mail: rows in `outbox_message`, written in the caller's transaction and delivered later.
+
+Store first, send later: the change and its messages commit together, so a message is never lost to a
+mail server that is down and never sent for a change that was rolled back. Each message has a unique
+`key` naming its cause ("ack:PAKN.20261121.0001", "step:42:unit"), which makes queuing it twice a no-op.
+
+Set-based queuing (the deadline sweep) writes rows with SQL instead of `queue()`:
+
+    sql = insert_select_sql("SELECT 'step:' || s.id, 'reminder', u.email, … FROM … WHERE …")
+
+The SELECT must yield OUTBOX_COLUMNS in that order, none of them NULL (the table has no database
+defaults: Tortoise's defaults live in Python):
+
+    key              unique cause, at most 160 characters
+    kind             one of notifications.render.KINDS
+    to_addr          recipient; leave rows with an empty address out (WHERE u.email <> '')
+    to_name          display name, '' when none
+    thread           the item's tracking code, so its mails thread together; '' when none
+    context          what the template needs: JSON text on SQLite (json_object(…)), jsonb on
+                     PostgreSQL (jsonb_build_object(…)); times in it as ISO 8601 strings, which
+                     both databases produce from their timestamp columns
+    status           'pending'
+    attempts         0
+    next_attempt_at  when to send, usually now: a UTC datetime parameter (SQLite compares the text)
+    last_error       ''
+    message_id       ''
+    created_at       now (UTC)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from notifications.models import OutboxMessage
+from notifications.render import KINDS
+from notifications.sql import sql_for
+
+OUTBOX_COLUMNS = (
+    "key",
+    "kind",
+    "to_addr",
+    "to_name",
+    "thread",
+    "context",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "message_id",
+    "created_at",
+)
+# Both databases cap the parameters of one statement at about 32,000: 12 columns × 1,000 rows fits.
+_ROWS_PER_STATEMENT = 1000
+
+
+def new_message(
+    *,
+    kind: str,
+    key: str,
+    to_addr: str,
+    to_name: str = "",
+    thread: str = "",
+    context: dict[str, Any],
+    now: datetime,
+) -> OutboxMessage:
+    """An unsaved outbox row, due now. Dates in `context` become ISO 8601 strings."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown e-mail kind: {kind!r}")
+    if len(key) > 160:
+        raise ValueError(f"outbox key longer than 160 characters: {key!r}")
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    now = now.astimezone(UTC)
+    return OutboxMessage(
+        key=key,
+        kind=kind,
+        to_addr=(to_addr or "").strip(),
+        to_name=" ".join((to_name or "").split()),
+        thread=thread or "",
+        context=json.loads(json.dumps(context, default=_json_default, ensure_ascii=False)),
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        last_error="",
+        message_id="",
+        created_at=now,
+    )
+
+
+async def queue(messages: Sequence[OutboxMessage], *, connection: BaseDBAsyncClient | None = None) -> None:
+    """Insert the messages, skipping any whose key is already queued and any without an address.
+
+    Runs in the caller's transaction: inside `async with in_transaction():` Tortoise puts the
+    transaction's client in a context variable, and `connections.get("default")` returns it.
+    """
+    rows: dict[str, OutboxMessage] = {}
+    for message in messages:
+        if message.to_addr.strip():  # a unit with no e-mail on file: nothing to send
+            rows.setdefault(message.key, message)
+    if not rows:
+        return
+    conn = connection or connections.get("default")
+    batch = list(rows.values())
+    for start in range(0, len(batch), _ROWS_PER_STATEMENT):
+        chunk = batch[start : start + _ROWS_PER_STATEMENT]
+        marks = ", ".join(f"({', '.join('?' * len(OUTBOX_COLUMNS))})" for _ in chunk)
+        sql = f"INSERT INTO outbox_message ({', '.join(OUTBOX_COLUMNS)}) VALUES {marks} ON CONFLICT (key) DO NOTHING"
+        await conn.execute_query(sql_for(conn, sql), [value for m in chunk for value in _values(m)])
+
+
+def insert_select_sql(select_sql: str) -> str:
+    """`INSERT INTO outbox_message (OUTBOX_COLUMNS) <select_sql> ON CONFLICT (key) DO NOTHING`.
+
+    On SQLite the SELECT needs a WHERE clause (write `WHERE true` if it has none): without one,
+    SQLite's parser reads ON CONFLICT as the ON of a join.
+    """
+    return (
+        f"INSERT INTO outbox_message ({', '.join(OUTBOX_COLUMNS)}) {select_sql} ON CONFLICT (key) DO NOTHING"
+    )
+
+
+def _values(m: OutboxMessage) -> list[Any]:
+    return [
+        m.key,
+        m.kind,
+        m.to_addr.strip(),
+        m.to_name or "",
+        m.thread or "",
+        json.dumps(m.context or {}, default=_json_default, ensure_ascii=False),
+        m.status or "pending",
+        m.attempts or 0,
+        _utc(m.next_attempt_at),
+        m.last_error or "",
+        m.message_id or "",
+        _utc(m.created_at),
+    ]
+
+
+def _utc(value: datetime) -> datetime:
+    # SQLite stores times as text and compares them as text: one offset (UTC) keeps the order right.
+    if value.tzinfo is None:
+        raise ValueError("outbox times must be timezone-aware")
+    return value.astimezone(UTC)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)  # Decimal, UUID, enums with str values: what a template would print anyway

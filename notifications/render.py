@@ -1,0 +1,140 @@
+"""Rendering of outbox messages: a plain-text and an HTML Jinja2 template per kind, in Vietnamese.
+
+Rendering happens at delivery, not when the message is queued, so queuing stays a cheap set-based
+insert and a fixed template fixes every message still waiting in the outbox.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+from markupsafe import Markup, escape
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# Subjects without the tracking code: render() puts "[code] " in front when the context has one.
+SUBJECTS = {
+    "ack": "Xác nhận đã tiếp nhận phản ánh, kiến nghị",
+    "new_item": "{% if severity|default('') == 'urgent' %}KHẨN: {% endif %}"
+    "Phản ánh, kiến nghị mới giao đơn vị xử lý: {{ title }}",
+    "reminder": "Nhắc việc: còn 1 ngày làm việc đến hạn trả lời",
+    "overdue_unit": "Quá hạn trả lời phản ánh, kiến nghị: {{ title }}",
+    "overdue_citizen": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+    "escalate_parent": "Đơn vị trực thuộc chậm trả lời {{ days_late }} ngày làm việc: {{ title }}",
+    "escalate_coordinator": "Quá hạn {{ days_late }} ngày làm việc, đề nghị theo dõi, đôn đốc: {{ title }}",
+    "answer": "Kết quả trả lời phản ánh, kiến nghị",
+    "extension": "Gia hạn trả lời: phiếu xin lỗi và hẹn lại ngày trả kết quả",
+    "reopen": "Phản ánh, kiến nghị được mở lại để xử lý tiếp: {{ title }}",
+    "digest": "Tổng hợp phản ánh, kiến nghị quá hạn của {{ unit_name }}: {{ items|length }} hồ sơ",
+}
+KINDS = frozenset(SUBJECTS)
+
+SEVERITY_LABELS = {"urgent": "Khẩn", "normal": "Thông thường", "complex": "Phức tạp"}
+CHANNEL_LABELS = {
+    "online": "Trực tuyến",
+    "desk": "Trực tiếp tại Bộ phận Một cửa",
+    "postal": "Bưu chính",
+    "phone": "Điện thoại",
+    "email": "Thư điện tử",
+    "conference": "Hội nghị đối thoại",
+    "open311": "Ứng dụng kết nối (Open311)",
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def render(kind: str, context: dict[str, Any], tz: ZoneInfo) -> Rendered:
+    """Render one message; an unknown kind raises ValueError, a missing context key jinja2's error."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown e-mail kind: {kind!r}")
+    templates = _templates(tz.key)
+    subject = " ".join(templates.subjects[kind].render(context).split())
+    if context.get("code"):
+        subject = f"[{context['code']}] {subject}"
+    return Rendered(
+        subject=subject,
+        text=templates.env.get_template(f"{kind}.txt").render(context),
+        html=templates.env.get_template(f"{kind}.html").render(context),
+    )
+
+
+def parse_when(value: Any) -> datetime | date | None:
+    """An ISO 8601 string (SQLite's "2026-11-21 05:00:00+00:00" or "…T…"), a datetime or a date.
+
+    A bare date stays a date (a calendar day needs no time zone); a naive datetime is taken as UTC,
+    which is how the database stores times.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        return value
+    else:
+        text = str(value).strip()
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class _Templates:
+    env: Environment
+    subjects: dict[str, Template]
+
+
+@functools.lru_cache(maxsize=8)
+def _templates(tz_name: str) -> _Templates:
+    """One environment per time zone (in practice one), so the date filters need no extra argument."""
+    tz = ZoneInfo(tz_name)
+
+    def local(value: Any) -> datetime | date | None:
+        when = parse_when(value)
+        return when.astimezone(tz) if isinstance(when, datetime) else when
+
+    def date_filter(value: Any) -> str:
+        when = local(value)
+        return when.strftime("%d/%m/%Y") if when else ""
+
+    def datetime_filter(value: Any) -> str:
+        when = local(value)
+        if isinstance(when, datetime):
+            return when.strftime("%H:%M %d/%m/%Y")
+        return when.strftime("%d/%m/%Y") if when else ""
+
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        # HTML files are escaped; the .txt files and the subjects are plain text.
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,  # a misspelt key fails loudly instead of mailing a blank
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        date=date_filter,
+        datetime=datetime_filter,
+        nl2br=_nl2br,
+        severity_label=lambda v: SEVERITY_LABELS.get(v, v or ""),
+        channel_label=lambda v: CHANNEL_LABELS.get(v, v or ""),
+    )
+    return _Templates(env, {kind: env.from_string(source) for kind, source in SUBJECTS.items()})
+
+
+def _nl2br(value: Any) -> Markup:
+    """Keep the officer's line breaks in HTML without trusting the text (it is escaped first)."""
+    lines = re.split(r"\r\n|\r|\n", str(value or ""))
+    return Markup("<br>\n").join(escape(line) for line in lines)

@@ -1,0 +1,69 @@
+"""Which job runs when. The scheduler only ticks: deadlines are rows in the database, so a missed
+tick, a restart or a second scheduler process changes nothing — the next tick finds what is due."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from feedback import clock
+from feedback.deadlines.sweep import sweep
+from feedback.settings import Settings
+from notifications.delivery import DeliveryConfigError, deliver_pending
+
+log = logging.getLogger("pakn.scheduler")
+
+SWEEP_EVERY_SECONDS = 60
+DELIVER_EVERY_SECONDS = 5
+
+
+async def sweep_job(settings: Settings) -> None:
+    try:
+        report = await sweep(settings, now=clock.now())
+    except Exception:
+        log.exception("deadline sweep failed; the next tick will try again")
+        return
+    if report.fired or report.skipped:
+        log.info("sweep: fired %s, skipped %d stale, queued %d messages", report.fired, report.skipped, report.messages)
+
+
+async def deliver_job(settings: Settings) -> None:
+    try:
+        report = await deliver_pending(settings.smtp, now=clock.now(), tz=settings.tz)
+    except DeliveryConfigError as exc:
+        log.error("mail delivery is misconfigured: %s", exc)
+        return
+    except Exception:
+        log.exception("mail delivery failed; the next tick will try again")
+        return
+    if report.sent or report.retried or report.failed:
+        log.info("deliver: sent %d, retry later %d, failed %d", report.sent, report.retried, report.failed)
+
+
+@dataclass
+class Background:
+    scheduler: AsyncIOScheduler
+
+    async def stop(self) -> None:
+        self.scheduler.shutdown(wait=False)
+
+
+def build_scheduler(settings: Settings) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
+    scheduler.add_job(sweep_job, "interval", seconds=SWEEP_EVERY_SECONDS, args=[settings], id="sweep", **options)
+    scheduler.add_job(
+        deliver_job, "interval", seconds=DELIVER_EVERY_SECONDS, args=[settings], id="deliver", **options
+    )
+    return scheduler
+
+
+async def start_background(settings: Settings) -> Background | None:
+    """Start the in-process ticker (inside the running loop), unless PAKN_SCHEDULER=off."""
+    if not settings.scheduler:
+        return None
+    scheduler = build_scheduler(settings)
+    scheduler.start()
+    return Background(scheduler)

@@ -1,0 +1,159 @@
+"""Shared fixtures: one database per test session (SQLite in memory, or PostgreSQL when
+PAKN_TEST_DATABASE_URL is set), built by the real migrations and cleaned between tests."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+import pytest_asyncio
+from tortoise import Tortoise
+
+from feedback import clock, db
+
+# Tables that tests fill; reference tables (units, communes, categories, rules, policies) are seeded
+# once per session and tests add rows to them only through the `reference_rows` fixture.
+CASE_TABLES = [
+    "outbox_message",
+    "deadline_step",
+    "event",
+    "feedback_item",
+    "daily_counter",
+    "staff_session",
+    "staff_user",
+    "calendar_exception",
+]
+REFERENCE_TABLES = ["routing_rule", "deadline_policy", "commune", "category", "unit"]
+
+
+def _test_url(tmp_dir: str) -> str:
+    url = os.environ.get("PAKN_TEST_DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite://{tmp_dir}/pakn-test.sqlite3"
+    # A database of our own per session, so two runs (or a developer and CI) never collide.
+    base, _, _name = url.rpartition("/")
+    return f"{base}/pakn_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+
+
+@pytest_asyncio.fixture(scope="session")
+async def database(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    url = _test_url(str(tmp_path_factory.mktemp("db")))
+    # The schema comes from the real migrations, so they are tested on both databases.
+    await db.init(url, create_db=True)
+    await db.close()
+    await db.upgrade(url)
+    await db.close()
+    await db.init(url)
+    from feedback.directory.seed import seed
+
+    await seed()
+    yield url
+    if db.is_postgres():
+        await Tortoise._drop_databases()
+    else:
+        await db.close()
+
+
+async def _clean() -> None:
+    connection = db.conn()
+    if db.is_postgres():
+        await connection.execute_script(f"TRUNCATE {', '.join(CASE_TABLES)} RESTART IDENTITY CASCADE")
+    else:
+        for table in CASE_TABLES:
+            await connection.execute_script(f"DELETE FROM {table}")
+
+
+@pytest_asyncio.fixture
+async def database_clean(database: str) -> AsyncIterator[str]:
+    from feedback.directory import reference
+
+    await _clean()
+    reference.invalidate()
+    yield database
+
+
+@pytest.fixture
+def frozen_clock() -> clock.FrozenClock:
+    """A clock standing at Monday 2026-11-23 09:00 in Hanoi unless a test moves it."""
+    frozen = clock.FrozenClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
+    previous = clock.use(frozen)
+    yield frozen
+    clock.use(previous)
+
+
+# --- the application, its settings and a real SMTP server -------------------------------------------
+
+import email  # noqa: E402
+import email.policy  # noqa: E402
+import socket  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+
+import httpx  # noqa: E402
+from aiosmtpd.controller import Controller  # noqa: E402
+
+from feedback.settings import Settings  # noqa: E402
+from notifications.delivery import SmtpConfig  # noqa: E402
+
+
+@dataclass
+class CapturedMail:
+    """What a real SMTP server (aiosmtpd) received, parsed back with email.policy.default."""
+
+    messages: list[email.message.EmailMessage] = field(default_factory=list)
+    recipients: list[list[str]] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001, ANN201 - aiosmtpd's hook
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        self.recipients.append(list(envelope.rcpt_tos))
+        return "250 OK"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if m["To"].addresses[0].addr_spec == address]
+
+    def clear(self) -> None:
+        self.messages.clear()
+        self.recipients.clear()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    handler = CapturedMail()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> CapturedMail:  # noqa: ANN001
+    smtp_server.handler.clear()
+    return smtp_server.handler
+
+
+@pytest.fixture
+def settings(smtp_server, tmp_path) -> Settings:  # noqa: ANN001
+    return Settings(
+        database_url="unused-in-tests",
+        smtp=SmtpConfig(host="127.0.0.1", port=smtp_server.port, mail_from="PAKN Hà Nội <pakn@hanoi.pakn.localhost>"),
+        base_url="https://pakn.test",
+        secret_key="test-secret-key-0123456789",
+        upload_dir=tmp_path / "uploads",
+    )
+
+
+@pytest_asyncio.fixture
+async def client(database_clean, settings, frozen_clock):  # noqa: ANN001
+    from feedback.app import create_app
+
+    app = create_app(settings, init_db=False, background=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+        yield http

@@ -1,0 +1,119 @@
+"""The escalation ladder of SPEC §4 planned on the real Vietnamese calendar (holidays 0.109)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from feedback.deadlines.calendar import WorkCalendar
+from feedback.deadlines.ladder import Ladder, PlannedStep, expected_answer_date, plan_steps
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+CAL = WorkCalendar(TZ)
+
+
+def at(y: int, m: int, d: int, hh: int = 10, mm: int = 0, ss: int = 0) -> datetime:
+    return datetime(y, m, d, hh, mm, ss, tzinfo=TZ)
+
+
+def end_of(y: int, m: int, d: int) -> datetime:
+    return at(y, m, d, 23, 59, 59)
+
+
+def test_normal_item() -> None:
+    # Received Friday 2026-11-20, 10 working days: 24/11 is off, so the deadline ends Monday 7/12.
+    due = CAL.answer_deadline(at(2026, 11, 20), 10)
+    assert due == end_of(2026, 12, 7)
+    assert plan_steps(due, CAL) == [
+        PlannedStep("reminder", at(2026, 12, 7, 8), expires_at=due),  # start of the last working day
+        PlannedStep("overdue", due, expires_at=None),
+        PlannedStep("escalate_parent", end_of(2026, 12, 9)),  # two working days late
+        PlannedStep("escalate_coordinator", end_of(2026, 12, 14)),  # five working days late
+    ]
+
+
+def test_steps_are_aware_utc_and_in_order() -> None:
+    steps = plan_steps(end_of(2026, 12, 7), CAL)
+    for step in steps:
+        assert step.due_at.tzinfo is UTC
+        assert step.expires_at is None or step.expires_at.tzinfo is UTC
+    assert [s.due_at for s in steps] == sorted(s.due_at for s in steps)
+    assert [s.kind for s in steps] == ["reminder", "overdue", "escalate_parent", "escalate_coordinator"]
+
+
+def test_reminder_expires_at_the_deadline() -> None:
+    due = end_of(2026, 12, 7)
+    reminder = plan_steps(due, CAL)[0]
+    assert reminder.due_at < reminder.expires_at == due.astimezone(UTC)
+    # A sweep that only finds the reminder after the deadline must treat it as stale.
+    late_sweep = at(2026, 12, 8, 9)
+    assert late_sweep >= reminder.expires_at
+
+
+def test_ladder_across_tet() -> None:
+    # Deadline ends Friday 13/2/2026; Tết is 16–20/2, so "late" counts from Monday 23/2.
+    due = end_of(2026, 2, 13)
+    assert plan_steps(due, CAL) == [
+        PlannedStep("reminder", at(2026, 2, 13, 8), expires_at=due),
+        PlannedStep("overdue", due),
+        PlannedStep("escalate_parent", end_of(2026, 2, 24)),
+        PlannedStep("escalate_coordinator", end_of(2026, 2, 27)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("due", "days_before", "reminder_at"),
+    [
+        (end_of(2026, 2, 23), 1, at(2026, 2, 23, 8)),
+        (end_of(2026, 2, 23), 2, at(2026, 2, 13, 8)),  # one working day back is before Tết
+        (end_of(2025, 4, 28), 2, at(2025, 4, 26, 8)),  # the swapped working Saturday
+        (end_of(2026, 2, 17), 1, at(2026, 2, 13, 8)),  # a deadline on a day off: the working day before
+    ],
+)
+def test_reminder_days_before(due: datetime, days_before: int, reminder_at: datetime) -> None:
+    reminder = plan_steps(due, CAL, Ladder(reminder_days_before=days_before))[0]
+    assert reminder.kind == "reminder"
+    assert reminder.due_at == reminder_at
+
+
+def test_no_reminder() -> None:
+    kinds = [s.kind for s in plan_steps(end_of(2026, 12, 7), CAL, Ladder(reminder_days_before=0))]
+    assert kinds == ["overdue", "escalate_parent", "escalate_coordinator"]
+
+
+def test_ladder_uses_exceptions() -> None:
+    cal = WorkCalendar(TZ, {date(2026, 12, 8): False, date(2026, 12, 12): True})
+    steps = {s.kind: s for s in plan_steps(end_of(2026, 12, 7), cal)}
+    assert steps["escalate_parent"].due_at == end_of(2026, 12, 10)
+    assert steps["escalate_coordinator"].due_at == end_of(2026, 12, 14)  # Saturday 12/12 counts
+
+
+def test_ladder_defaults_and_validation() -> None:
+    assert Ladder() == Ladder(reminder_days_before=1, parent_after_days=2, coordinator_after_days=5)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Ladder().parent_after_days = 3  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        Ladder(reminder_days_before=-1)
+    with pytest.raises(ValueError):
+        Ladder(parent_after_days=0)
+
+
+def test_naive_due_at_is_refused() -> None:
+    with pytest.raises(ValueError):
+        plan_steps(datetime(2026, 12, 7, 23, 59, 59), CAL)
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (end_of(2026, 12, 7), end_of(2026, 12, 14)),  # at the overdue moment
+        (at(2026, 2, 13, 23, 59, 59), end_of(2026, 2, 27)),  # over Tết
+        (at(2026, 4, 29), end_of(2026, 5, 8)),  # over 30/4–1/5: 4, 5, 6, 7, 8 May
+    ],
+)
+def test_expected_answer_date(now: datetime, expected: datetime) -> None:
+    assert expected_answer_date(now, CAL) == expected
+    assert expected_answer_date(now, CAL, days=1) == CAL.answer_deadline(now, 1)

@@ -1,0 +1,164 @@
+"""Filing feedback through the HTTP API: what a citizen and a desk officer see."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from feedback.intake.models import FeedbackItem
+from notifications.models import OutboxMessage
+from tests.helpers import citizen_body, counts, staff_headers
+
+ZERO = {"items": 0, "events": 0, "steps": 0, "outbox": 0}
+
+
+async def test_reference_lists(client) -> None:
+    categories = (await client.get("/api/v1/categories")).json()
+    assert {"code": "moi-truong", "name": "Môi trường"} in categories
+    communes = (await client.get("/api/v1/communes", params={"q": "ha dong"})).json()
+    assert [c["name"] for c in communes] == ["Phường Hà Đông"]
+    assert (await client.get("/api/v1/communes", params={"q": "Hà Đông"})).json() == communes
+    assert len((await client.get("/api/v1/communes")).json()) == 126
+    units = {u["code"]: u for u in (await client.get("/api/v1/units")).json()}
+    assert units["P-09556-KT"]["parent"] == "P-09556"
+
+
+async def test_citizen_files_and_tracks(client, frozen_clock) -> None:
+    response = await client.post("/api/v1/feedback", json=citizen_body())
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert re.fullmatch(r"PAKN\.20261123\.0001", body["code"])
+    assert body["status"] == "received"
+    assert body["unit"] == {"code": "P-09556-KT", "name": "Phòng Kinh tế, Hạ tầng và Đô thị - Phường Hà Đông"} or body[
+        "unit"
+    ]["code"] == "P-09556-KT"
+    # Received Monday 23/11/2026; Tuesday 24/11 is Vietnam Culture Day; 10 working days end Tue 8/12.
+    assert body["due_at"].startswith("2026-12-08T16:59:59")
+    assert body["track_url"] == f"https://pakn.test/track/{body['code']}?token={body['token']}"
+
+    item = await FeedbackItem.get(code=body["code"])
+    assert item.token_hash != body["token"] and len(item.token_hash) == 64
+    assert item.citizen_phone == "0912345678"
+
+    tracked = await client.get(f"/api/v1/feedback/{body['code']}", headers={"X-Access-Token": body["token"]})
+    assert tracked.status_code == 200
+    data = tracked.json()
+    assert data["status"] == "received" and data["due_at"] == body["due_at"]
+    assert [e["kind"] for e in data["timeline"]] == ["received"]
+    assert "Nguyễn" not in tracked.text and "0912" not in tracked.text  # no personal data echoed back
+    by_query = await client.get(f"/api/v1/feedback/{body['code']}", params={"token": body["token"]})
+    assert by_query.json() == data
+
+    kinds = sorted((m.kind, m.to_addr) for m in await OutboxMessage.all())
+    assert kinds == [("ack", "an@example.vn"), ("new_item", kinds[1][1])]
+    assert kinds[1][1].endswith("@hanoi.pakn.localhost")
+
+
+@pytest.mark.parametrize("token", ["", "wrong-token", "x" * 32])
+async def test_wrong_token_is_not_found(client, token) -> None:
+    created = (await client.post("/api/v1/feedback", json=citizen_body())).json()
+    response = await client.get(f"/api/v1/feedback/{created['code']}", headers={"X-Access-Token": token})
+    assert response.status_code == 404
+    assert (await client.get("/api/v1/feedback/PAKN.20261123.9999", params={"token": created["token"]})).status_code == 404
+
+
+async def test_routing_by_most_specific_rule(client) -> None:
+    local = (await client.post("/api/v1/feedback", json=citizen_body())).json()
+    assert local["unit"]["code"] == "P-09556-KT"
+    tax = (await client.post("/api/v1/feedback", json=citizen_body(category="thue-phi"))).json()
+    assert tax["unit"]["code"] == "SO-TC"
+    other = (await client.post("/api/v1/feedback", json=citizen_body(category="khac"))).json()
+    assert other["unit"]["code"] == "VP-UBND"
+    nowhere = (await client.post("/api/v1/feedback", json=citizen_body(commune=None))).json()
+    assert nowhere["unit"]["code"] != "P-09556-KT"
+
+
+async def test_category_suggested_not_trusted(client) -> None:
+    for text in ("Rác thải ùn ứ, nước thải chảy tràn ra đường", "Rac thai un u, nuoc thai chay tran ra duong"):
+        body = citizen_body(category=None, title="Phản ánh", content=text)
+        created = (await client.post("/api/v1/feedback", json=body)).json()
+        assert created["suggested_category"]["code"] == "moi-truong"
+        assert created["category"] is None
+        assert created["unit"]["code"] == "VP-UBND"  # classified by hand at the coordinator office
+
+
+@pytest.mark.parametrize(
+    ("change", "field_hint"),
+    [
+        ({"title": None}, "title"),
+        ({"content": "ngắn"}, "content"),
+        ({"content": "x" * 10_001}, "content"),
+        ({"category": "khong-co"}, "category"),
+        ({"commune": "99999"}, "commune"),
+        ({"severity": "rat-gap"}, "severity"),
+        ({"citizen": {"name": "An", "phone": "12ab"}}, "citizen.phone"),
+        ({"citizen": {"name": "An", "email": "not-an-email"}}, "citizen.email"),
+        ({"citizen": {"name": "An"}}, "citizen.phone"),
+        ({"citizen": {"phone": "0912345678"}}, "name"),
+        ({"latitude": 123.0}, "latitude"),
+        ({"unexpected": 1}, "unexpected"),
+    ],
+)
+async def test_bad_input_is_refused_and_nothing_saved(client, change, field_hint) -> None:
+    body = citizen_body()
+    for key, value in change.items():
+        if value is None:
+            body.pop(key)
+        else:
+            body[key] = value
+    response = await client.post("/api/v1/feedback", json=body)
+    assert 400 <= response.status_code < 500, response.text
+    assert field_hint.split(".")[-1] in response.text
+    assert await counts() == ZERO
+
+
+async def test_malformed_json_and_oversized_body(client) -> None:
+    response = await client.post("/api/v1/feedback", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    huge = citizen_body(content="a" * 300_000)
+    assert (await client.post("/api/v1/feedback", json=huge)).status_code in (400, 413)
+    assert await counts() == ZERO
+
+
+async def test_concurrent_submissions_get_unique_codes(client) -> None:
+    responses = await asyncio.gather(*(client.post("/api/v1/feedback", json=citizen_body()) for _ in range(25)))
+    assert {r.status_code for r in responses} == {201}
+    codes = sorted(r.json()["code"] for r in responses)
+    assert codes == [f"PAKN.20261123.{n:04d}" for n in range(1, 26)]
+
+
+async def test_staff_intake_with_real_receipt_time(client, frozen_clock) -> None:
+    desk = await staff_headers(client, "motcua@test.vn", "desk", "TT-HCC")
+    body = citizen_body(channel="postal", received_at="2026-02-13T10:00:00+07:00")
+    frozen_clock.set(datetime(2026, 2, 20, 3, 0, tzinfo=UTC))
+    response = await client.post("/api/v1/staff/feedback", json=body, headers=desk)
+    assert response.status_code == 201, response.text
+    created = response.json()
+    # Received Friday 13/2/2026, the last working day before Tết (16–20/2): the count starts 23/2.
+    assert created["code"] == "PAKN.20260213.0001"
+    assert created["due_at"].startswith("2026-03-06T16:59:59")
+    item = await FeedbackItem.get(code=created["code"])
+    assert item.channel == "postal"
+
+
+@pytest.mark.parametrize(
+    ("received_at", "status"),
+    [("2026-13-45T10:00:00+07:00", 400), ("2026-11-20T10:00:00", 400), ("2030-01-01T10:00:00+07:00", 422)],
+)
+async def test_staff_intake_refuses_bad_dates(client, received_at, status) -> None:
+    desk = await staff_headers(client, "motcua@test.vn", "desk", "TT-HCC")
+    body = citizen_body(channel="desk", received_at=received_at)
+    response = await client.post("/api/v1/staff/feedback", json=body, headers=desk)
+    assert response.status_code == status, response.text
+    assert await counts() == ZERO
+
+
+async def test_staff_intake_needs_the_right_role(client) -> None:
+    body = citizen_body(channel="desk")
+    assert (await client.post("/api/v1/staff/feedback", json=body)).status_code == 401
+    officer = await staff_headers(client, "canbo@test.vn", "officer", "P-09556-KT")
+    assert (await client.post("/api/v1/staff/feedback", json=body, headers=officer)).status_code == 403
+    assert await counts() == ZERO

@@ -1,0 +1,89 @@
+"""Shared by the notifications tests: a real SMTP server (aiosmtpd) whose answers a test can set."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from zoneinfo import ZoneInfo
+
+from aiosmtpd.controller import Controller
+
+from notifications.delivery import SmtpConfig
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 in Hanoi
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def pick_port() -> int:
+    """A port nothing listens on (aiosmtpd's Controller cannot take port 0)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Received:
+    envelope_to: list[str]
+    message: EmailMessage
+
+
+@dataclass
+class SmtpHandler:
+    """Captures what it accepts; `rcpt_reply` / `data_reply` make it answer like a sick server."""
+
+    received: list[Received] = field(default_factory=list)
+    rcpt_reply: str | None = None
+    data_reply: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)  # the server runs in its own thread
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201, N802
+        if self.rcpt_reply:
+            return self.rcpt_reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        if self.data_reply:
+            return self.data_reply
+        parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        with self.lock:
+            self.received.append(Received(list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
+        return "250 OK"
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        with self.lock:
+            return [r.message for r in self.received]
+
+
+@dataclass
+class SmtpServer:
+    port: int
+    handler: SmtpHandler
+    controller: Controller | None = None
+
+    def start(self, **smtp_options: object) -> None:
+        self.controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, server_hostname="test-smtp", **smtp_options
+        )
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def config(self, **overrides: object) -> SmtpConfig:
+        options: dict[str, object] = {
+            "host": "127.0.0.1",
+            "port": self.port,
+            "mail_from": "Cổng PAKN Hà Nội <no-reply@pakn.hanoi.test>",
+            "timeout": 5.0,
+        }
+        options.update(overrides)
+        return SmtpConfig(**options)  # type: ignore[arg-type]
