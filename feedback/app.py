@@ -48,7 +48,9 @@ async def health() -> Response:
         await db.fetch("SELECT 1 AS ok")
     except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
         log.warning("health check failed: %s", type(exc).__name__)
-        return Response({"status": "error", "database": "unreachable"}, status_code=HTTP_503_SERVICE_UNAVAILABLE)
+        return Response(
+            {"status": "error", "database": "unreachable"}, status_code=HTTP_503_SERVICE_UNAVAILABLE
+        )
     return Response({"status": "ok", "database": "ok"})
 
 
@@ -101,6 +103,12 @@ def create_app(
         openapi_config=OpenAPIConfig(title="pakn", version="1", path="/schema"),
         logging_config=LoggingConfig(
             log_exceptions="always",
+            # aiosmtpd logs every SMTP command, recipients included: keep personal data out of logs.
+            loggers={
+                "pakn": {"level": "INFO", "propagate": True},
+                "mail.log": {"level": "WARNING", "propagate": True},
+                "apscheduler": {"level": "WARNING", "propagate": True},
+            },
             disable_stack_trace={404, 401, 403, 409, 422, 400, HTTPException},
         ),
         request_max_body_size=1024 * 1024,

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import dataclasses
 import getpass
+import os
 import signal
 import socket
 import sys
@@ -33,14 +34,23 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pakn", description="Phản ánh, kiến nghị — citizen feedback service")
+    parser = argparse.ArgumentParser(
+        prog="pakn", description="Phản ánh, kiến nghị — citizen feedback service"
+    )
     sub = parser.add_subparsers(metavar="command")
 
     serve = sub.add_parser("serve", help="run the web service (and the scheduler unless PAKN_SCHEDULER=off)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1, help="web processes (use PAKN_SCHEDULER=off and a separate `pakn scheduler` with more than one)")
-    serve.add_argument("--demo", action="store_true", help="SQLite, demo data and accounts, mail caught locally")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="web processes (use PAKN_SCHEDULER=off and a separate `pakn scheduler` with more than one)",
+    )
+    serve.add_argument(
+        "--demo", action="store_true", help="SQLite, demo data and accounts, mail caught locally"
+    )
     serve.set_defaults(handler=_serve)
 
     sub.add_parser("scheduler", help="run only the scheduler (sweeps and mail delivery)").set_defaults(
@@ -64,7 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     users = sub.add_parser("users", help="staff accounts").add_subparsers(metavar="action")
     create = users.add_parser("create", help="create a staff account")
     create.add_argument("--email", required=True)
-    create.add_argument("--role", required=True, choices=["desk", "officer", "head", "coordinator", "organiser"])
+    create.add_argument(
+        "--role", required=True, choices=["desk", "officer", "head", "coordinator", "organiser"]
+    )
     create.add_argument("--unit", help="unit code (optional for coordinators)")
     create.add_argument("--name", default="")
     create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
@@ -104,7 +116,9 @@ async def _sweep(settings: Settings, dry_run: bool) -> None:
         for row in report.preview:
             print(f"{row['thread']}\t{row['kind']}\t{row['to_addr']}")
     verb = "would send" if dry_run else "queued"
-    print(f"steps fired: {report.fired or 'none'}; stale skipped: {report.skipped}; {verb} {report.messages if not dry_run else len(report.preview)} messages")
+    print(
+        f"steps fired: {report.fired or 'none'}; stale skipped: {report.skipped}; {verb} {report.messages if not dry_run else len(report.preview)} messages"
+    )
 
 
 async def _deliver(settings: Settings) -> None:
@@ -114,8 +128,15 @@ async def _deliver(settings: Settings) -> None:
     try:
         while True:  # until nothing due is left, so one command empties the outbox
             report = await deliver_pending(settings.smtp, now=clock.now(), tz=settings.tz)
-            total = report if total is None else dataclasses.replace(
-                total, sent=total.sent + report.sent, retried=total.retried + report.retried, failed=total.failed + report.failed
+            total = (
+                report
+                if total is None
+                else dataclasses.replace(
+                    total,
+                    sent=total.sent + report.sent,
+                    retried=total.retried + report.retried,
+                    failed=total.failed + report.failed,
+                )
             )
             if report.sent == 0:
                 break
@@ -127,11 +148,10 @@ async def _deliver(settings: Settings) -> None:
 async def _create_user(settings: Settings, args: argparse.Namespace) -> None:
     from feedback.accounts.services import create_user
 
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = getpass.getpass("Password: ")
-    user = await create_user(email=args.email, role=args.role, unit_code=args.unit, password=password, name=args.name)
+    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else getpass.getpass("Password: ")
+    user = await create_user(
+        email=args.email, role=args.role, unit_code=args.unit, password=password, name=args.name
+    )
     print(f"created {user.role} {user.email}")
 
 
@@ -168,12 +188,17 @@ def _serve(args: argparse.Namespace) -> None:
         smtp = dataclasses.replace(
             settings.smtp, host="127.0.0.1", port=_free_port(), security="none", username=None, password=None
         )
-        settings = dataclasses.replace(settings, smtp=smtp, scheduler=True)
+        base_url = settings.base_url
+        if "PAKN_BASE_URL" not in os.environ:
+            base_url = f"http://{args.host}:{args.port}"
+        settings = dataclasses.replace(settings, smtp=smtp, scheduler=True, base_url=base_url)
         asyncio.run(_prepare_demo(settings))
     else:
         settings = Settings.from_env(require=("PAKN_SECRET_KEY", "PAKN_SMTP_HOST"))
     if args.workers > 1:
-        sys.exit("pakn: --workers > 1: run `uvicorn --factory feedback.asgi:app --workers N` with PAKN_SCHEDULER=off")
+        sys.exit(
+            "pakn: for several workers run `uvicorn --factory feedback.asgi:create --workers N` with PAKN_SCHEDULER=off"
+        )
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
 
 

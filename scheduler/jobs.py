@@ -26,7 +26,12 @@ async def sweep_job(settings: Settings) -> None:
         log.exception("deadline sweep failed; the next tick will try again")
         return
     if report.fired or report.skipped:
-        log.info("sweep: fired %s, skipped %d stale, queued %d messages", report.fired, report.skipped, report.messages)
+        log.info(
+            "sweep: fired %s, skipped %d stale, queued %d messages",
+            report.fired,
+            report.skipped,
+            report.messages,
+        )
 
 
 async def deliver_job(settings: Settings) -> None:
@@ -53,7 +58,16 @@ class Background:
 def build_scheduler(settings: Settings) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
     options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
-    scheduler.add_job(sweep_job, "interval", seconds=SWEEP_EVERY_SECONDS, args=[settings], id="sweep", **options)
+    # The first sweep runs at start-up: after downtime, what fell due meanwhile goes out at once.
+    scheduler.add_job(
+        sweep_job,
+        "interval",
+        seconds=SWEEP_EVERY_SECONDS,
+        args=[settings],
+        id="sweep",
+        next_run_time=clock.now(),
+        **options,
+    )
     scheduler.add_job(
         deliver_job, "interval", seconds=DELIVER_EVERY_SECONDS, args=[settings], id="deliver", **options
     )

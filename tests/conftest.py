@@ -143,7 +143,9 @@ def mailbox(smtp_server) -> CapturedMail:  # noqa: ANN001
 def settings(smtp_server, tmp_path) -> Settings:  # noqa: ANN001
     return Settings(
         database_url="unused-in-tests",
-        smtp=SmtpConfig(host="127.0.0.1", port=smtp_server.port, mail_from="PAKN Hà Nội <pakn@hanoi.pakn.localhost>"),
+        smtp=SmtpConfig(
+            host="127.0.0.1", port=smtp_server.port, mail_from="PAKN Hà Nội <pakn@hanoi.pakn.localhost>"
+        ),
         base_url="https://pakn.test",
         secret_key="test-secret-key-0123456789",
         upload_dir=tmp_path / "uploads",

@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 
 from feedback.accounts.services import create_user
+from feedback.deadlines.models import DeadlineStep
 from feedback.intake.models import Event, FeedbackItem
 from notifications.models import OutboxMessage
-from feedback.deadlines.models import DeadlineStep
 
 PASSWORD = "mat-khau-thu-nghiem"
 

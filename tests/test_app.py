@@ -15,8 +15,15 @@ async def test_openapi_document_lists_the_api(client) -> None:
     response = await client.get("/schema/openapi.json")
     assert response.status_code == 200
     paths = response.json()["paths"]
-    for path in ("/api/v1/feedback", "/api/v1/feedback/{code}", "/api/v1/staff/feedback", "/api/v1/auth/login",
-                 "/api/v1/staff/feedback/{code}/answer", "/api/v1/communes", "/health"):
+    for path in (
+        "/api/v1/feedback",
+        "/api/v1/feedback/{code}",
+        "/api/v1/staff/feedback",
+        "/api/v1/auth/login",
+        "/api/v1/staff/feedback/{code}/answer",
+        "/api/v1/communes",
+        "/health",
+    ):
         assert path in paths, path
 
 
@@ -24,9 +31,13 @@ async def test_login_refuses_wrong_password(client) -> None:
     from tests.helpers import staff_headers
 
     await staff_headers(client, "canbo@test.vn", "officer", "P-09556-KT")
-    wrong = await client.post("/api/v1/auth/login", json={"email": "canbo@test.vn", "password": "sai-mat-khau"})
+    wrong = await client.post(
+        "/api/v1/auth/login", json={"email": "canbo@test.vn", "password": "sai-mat-khau"}
+    )
     assert wrong.status_code == 401
-    unknown = await client.post("/api/v1/auth/login", json={"email": "ai@test.vn", "password": "sai-mat-khau"})
+    unknown = await client.post(
+        "/api/v1/auth/login", json={"email": "ai@test.vn", "password": "sai-mat-khau"}
+    )
     assert unknown.status_code == 401 and unknown.json()["detail"] == wrong.json()["detail"]
     expired = await client.get("/api/v1/staff/feedback", headers={"Authorization": "Bearer not-a-token"})
     assert expired.status_code == 401

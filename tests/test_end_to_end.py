@@ -30,14 +30,17 @@ async def test_six_weeks_late_item_escalates_once(client, frozen_clock, settings
     await run_scheduler_once(settings)
     subjects = {(str(m["To"]), str(m["Subject"])) for m in mailbox.messages}
     assert all(code in subject for _, subject in subjects)
-    by_addr = {addr: mailbox.to(addr) for addr in (
-        "an@example.vn",
-        "kt.phuong-ha-dong@hanoi.pakn.localhost",
-        "lanhdao.kt.phuong-ha-dong@hanoi.pakn.localhost",
-        "lanhdao.phuong-ha-dong@hanoi.pakn.localhost",
-        "vp-ubnd@hanoi.pakn.localhost",
-        "lanhdao.vp-ubnd@hanoi.pakn.localhost",
-    )}
+    by_addr = {
+        addr: mailbox.to(addr)
+        for addr in (
+            "an@example.vn",
+            "kt.phuong-ha-dong@hanoi.pakn.localhost",
+            "lanhdao.kt.phuong-ha-dong@hanoi.pakn.localhost",
+            "lanhdao.phuong-ha-dong@hanoi.pakn.localhost",
+            "vp-ubnd@hanoi.pakn.localhost",
+            "lanhdao.vp-ubnd@hanoi.pakn.localhost",
+        )
+    }
     assert {a: len(v) for a, v in by_addr.items()} == {
         "an@example.vn": 2,  # acknowledgement, apology
         "kt.phuong-ha-dong@hanoi.pakn.localhost": 2,  # new item, overdue notice
@@ -77,7 +80,9 @@ async def test_answer_reaches_the_citizen(client, frozen_clock, settings, mailbo
     assert len(to_citizen) == 2
     answer_mail = next(m for m in to_citizen if answer in m.get_body(preferencelist=("plain",)).get_content())
     assert created["code"] in str(answer_mail["Subject"])
-    tracked = (await client.get(f"/api/v1/feedback/{created['code']}", params={"token": created["token"]})).json()
+    tracked = (
+        await client.get(f"/api/v1/feedback/{created['code']}", params={"token": created["token"]})
+    ).json()
     assert tracked["status"] == "answered" and tracked["answer"] == answer
 
     # A second click on "answer" is refused, not sent twice.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Request, post
-from litestar.params import Body
+from litestar.params import JSONBody
 from msgspec import Meta, Struct
 
 from feedback.accounts import services
@@ -30,7 +30,7 @@ class AuthController(Controller):
     tags = ["staff"]
 
     @post("/login", status_code=200)
-    async def login(self, data: Annotated[LoginIn, Body()]) -> LoginOut:
+    async def login(self, data: JSONBody[LoginIn]) -> LoginOut:
         user, token = await services.login(data.email, data.password)
         unit = await user.unit
         return LoginOut(token=token, email=user.email, role=user.role, unit=unit.code)

@@ -6,18 +6,18 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from litestar import Controller, get, post
-from litestar.di import Provide
-from litestar.params import Body, QueryParameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Meta, Struct
 
 from feedback import clock
 from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
 from feedback.casework import services
-from feedback.intake.models import OPEN_STATUSES
 from feedback.errors import Forbidden
 from feedback.intake import services as intake
 from feedback.intake.api import MAX_JSON_BODY, created_out
+from feedback.intake.models import OPEN_STATUSES
 from feedback.intake.schemas import AwareDatetime, FeedbackCreated, Ref, StaffFeedbackCreate
 from feedback.settings import Settings
 from feedback.text import fold
@@ -86,7 +86,10 @@ class CaseworkController(Controller):
 
     @post("/", request_max_body_size=MAX_JSON_BODY)
     async def create(
-        self, data: Annotated[StaffFeedbackCreate, Body()], settings: Settings, user: StaffUser
+        self,
+        data: JSONBody[StaffFeedbackCreate],
+        settings: NamedDependency[Settings],
+        user: NamedDependency[StaffUser],
     ) -> FeedbackCreated:
         """A one-stop desk officer (or coordinator) enters an item received on paper, by post, phone…"""
         if user.role not in ("desk", "coordinator"):
@@ -96,8 +99,11 @@ class CaseworkController(Controller):
     @get("/")
     async def inbox(
         self,
-        user: StaffUser,
-        status: Annotated[Literal["received", "assigned", "in_progress", "answered", "closed", "refused"] | None, QueryParameter()] = None,
+        user: NamedDependency[StaffUser],
+        status: Annotated[
+            Literal["received", "assigned", "in_progress", "answered", "closed", "refused"] | None,
+            QueryParameter(),
+        ] = None,
         category: Annotated[str | None, QueryParameter()] = None,
         overdue: Annotated[bool | None, QueryParameter()] = None,
         due_before: Annotated[AwareDatetime | None, QueryParameter()] = None,
@@ -121,8 +127,10 @@ class CaseworkController(Controller):
             query = query.filter(due_at__lt=due_before)
         if q and q.strip():
             text = q.strip()
-            query = query.filter(code=text) if text.upper().startswith("PAKN.") else query.filter(
-                search_text__contains=fold(text)
+            query = (
+                query.filter(code=text)
+                if text.upper().startswith("PAKN.")
+                else query.filter(search_text__contains=fold(text))
             )
         total = await query.count()
         rows = await query.order_by("due_at", "id").offset(offset).limit(limit).select_related("unit")
@@ -130,8 +138,13 @@ class CaseworkController(Controller):
             total=total,
             items=[
                 InboxRow(
-                    code=i.code, title=i.title, status=i.status, severity=i.severity, unit=i.unit.code,
-                    received_at=i.received_at, due_at=i.due_at,
+                    code=i.code,
+                    title=i.title,
+                    status=i.status,
+                    severity=i.severity,
+                    unit=i.unit.code,
+                    received_at=i.received_at,
+                    due_at=i.due_at,
                     overdue=i.status in OPEN_STATUSES and i.due_at < now,
                 )
                 for i in rows
@@ -139,12 +152,16 @@ class CaseworkController(Controller):
         )
 
     @get("/{code:str}")
-    async def item(self, user: StaffUser, code: str) -> ItemOut:
+    async def item(self, user: NamedDependency[StaffUser], code: FromPath[str]) -> ItemOut:
         return await item_out(user, code)
 
     @post("/{code:str}/answer", status_code=200)
     async def answer(
-        self, user: StaffUser, code: str, data: Annotated[AnswerIn, Body()], settings: Settings
+        self,
+        user: NamedDependency[StaffUser],
+        code: FromPath[str],
+        data: JSONBody[AnswerIn],
+        settings: NamedDependency[Settings],
     ) -> ItemOut:
         await services.answer(user, code, data.answer, settings)
         return await item_out(user, code)
@@ -155,13 +172,21 @@ async def item_out(user: StaffUser, code: str) -> ItemOut:
     await item.fetch_related("unit", "category", "commune")
     events = await item.events.all().order_by("at", "id")
     return ItemOut(
-        code=item.code, title=item.title, content=item.content, status=item.status,
-        severity=item.severity, channel=item.channel, unit=Ref(item.unit.code, item.unit.name),
+        code=item.code,
+        title=item.title,
+        content=item.content,
+        status=item.status,
+        severity=item.severity,
+        channel=item.channel,
+        unit=Ref(item.unit.code, item.unit.name),
         category=Ref(item.category.code, item.category.name) if item.category else None,
         commune=Ref(item.commune.code, item.commune.name) if item.commune else None,
         address=item.address,
         citizen=CitizenOut(item.citizen_name, item.citizen_phone, item.citizen_email, item.citizen_address),
-        received_at=item.received_at, accept_due_at=item.accept_due_at, due_at=item.due_at,
-        transfer_count=item.transfer_count, answer=item.answer or None,
+        received_at=item.received_at,
+        accept_due_at=item.accept_due_at,
+        due_at=item.due_at,
+        transfer_count=item.transfer_count,
+        answer=item.answer or None,
         timeline=[EventOut(e.at, e.kind, e.actor_label, e.public, e.message, e.changes) for e in events],
     )

@@ -65,8 +65,13 @@ async def answer(user: StaffUser, code: str, text: str, settings: Settings) -> F
 
         await queue(
             mail.to_citizen(
-                "answer", item, context, now, f"answer:{item.code}:{item.deadline_no}",
-                answer=item.answer, answered_at=now.isoformat(),
+                "answer",
+                item,
+                context,
+                now,
+                f"answer:{item.code}:{item.deadline_no}",
+                answer=item.answer,
+                answered_at=now.isoformat(),
             )
         )
     return item

@@ -55,7 +55,12 @@ RECIPIENTS = (
     Recipient("escalate_parent", "parent_head", "escalate_parent", "p.head_email", "p.head_name", "staff"),
     Recipient("escalate_coordinator", "coordinator", "escalate_coordinator", "k.email", "k.name", "staff"),
     Recipient(
-        "escalate_coordinator", "coordinator_head", "escalate_coordinator", "k.head_email", "k.head_name", "staff"
+        "escalate_coordinator",
+        "coordinator_head",
+        "escalate_coordinator",
+        "k.head_email",
+        "k.head_name",
+        "staff",
     ),
 )
 
@@ -111,7 +116,9 @@ async def sweep(settings: Settings, *, now: datetime, dry_run: bool = False) -> 
             if report.fired:
                 params = (token, settings.base_url, promise, Ladder())
                 if dry_run:
-                    report.preview = await db.fetch(_messages_sql(postgres) + " ORDER BY thread, kind", *_args(*params))
+                    report.preview = await db.fetch(
+                        _messages_sql(postgres) + " ORDER BY thread, kind", *_args(*params)
+                    )
                 report.messages = await db.execute(
                     "INSERT INTO outbox_message (key, kind, to_addr, to_name, thread, context, status, attempts,"
                     " next_attempt_at, last_error, message_id, created_at)"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from litestar import Controller, MediaType, get
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from msgspec import Struct
 
 from feedback.accounts.api import current_user
@@ -29,7 +29,7 @@ def _caught(settings: Settings, limit: int = 200) -> list[CaughtOut]:
     if not settings.demo:
         raise NotFound("Hộp thư thử nghiệm chỉ có khi chạy với --demo")
     return [
-        CaughtOut(m.id, str(m.date), m.from_, m.to, m.subject, m.text)
+        CaughtOut(m.id, m.date.isoformat(), m.sender, m.to, m.subject, m.text)
         for m in read_caught(settings.demo_maildir, limit=limit)
     ]
 
@@ -39,11 +39,13 @@ class DemoMailController(Controller):
     tags = ["demo"]
 
     @get("/api/v1/demo/mail", dependencies={"user": Provide(current_user)})
-    async def mail_json(self, settings: Settings, user: StaffUser) -> list[CaughtOut]:
+    async def mail_json(
+        self, settings: NamedDependency[Settings], user: NamedDependency[StaffUser]
+    ) -> list[CaughtOut]:
         return _caught(settings)
 
     @get("/demo/mail", media_type=MediaType.HTML, include_in_schema=False)
-    async def mail_page(self, settings: Settings) -> str:
+    async def mail_page(self, settings: NamedDependency[Settings]) -> str:
         rows = "".join(
             f"<article><h2>{escape(m.subject)}</h2><p><b>Đến:</b> {escape(m.to)} · {escape(m.date)}</p>"
             f"<pre>{escape(m.text)}</pre></article>"

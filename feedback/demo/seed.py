@@ -43,24 +43,39 @@ async def seed_demo(settings: Settings) -> list[str]:
                     category=category,
                     commune="09556",
                     address="Phường Hà Đông, Hà Nội",
-                    citizen=CitizenIn(name="Nguyễn Văn An", phone="0912 345 678", email="an.nguyen@example.vn"),
+                    citizen=CitizenIn(
+                        name="Nguyễn Văn An", phone="0912 345 678", email="an.nguyen@example.vn"
+                    ),
                     channel="desk",
                     received_at=now - timedelta(days=days_ago),
                 ),
                 settings,
                 actor=desk,
             )
-            lines.append(f"demo item {created.item.code}: {settings.base_url}/api/v1/feedback/{created.item.code}?token={created.token}")
+            lines.append(
+                f"demo item {created.item.code}: {settings.base_url}/api/v1/feedback/{created.item.code}?token={created.token}"
+            )
     lines.append(f"caught mail: {settings.base_url}/demo/mail")
     return lines
 
 
 DEMO_ITEMS = [
-    (0, "Rác thải ùn ứ tại ngõ 12 Quang Trung",
-     "Rác thải sinh hoạt không được thu gom ba ngày nay, bốc mùi hôi thối ảnh hưởng đến các hộ dân.", "moi-truong"),
-    (9, "Đèn đường hỏng trên phố Bà Triệu",
-     "Cả dãy đèn đường đoạn từ số 20 đến số 60 phố Bà Triệu không sáng, đi lại ban đêm rất nguy hiểm.", None),
-    (42, "Lấn chiếm vỉa hè làm bãi trông xe",
-     "Một hộ kinh doanh chiếm toàn bộ vỉa hè trước số 5 Lê Lợi để trông xe, người đi bộ phải xuống lòng đường.",
-     "trat-tu-do-thi"),
+    (
+        0,
+        "Rác thải ùn ứ tại ngõ 12 Quang Trung",
+        "Rác thải sinh hoạt không được thu gom ba ngày nay, bốc mùi hôi thối ảnh hưởng đến các hộ dân.",
+        "moi-truong",
+    ),
+    (
+        9,
+        "Đèn đường hỏng trên phố Bà Triệu",
+        "Cả dãy đèn đường đoạn từ số 20 đến số 60 phố Bà Triệu không sáng, đi lại ban đêm rất nguy hiểm.",
+        None,
+    ),
+    (
+        42,
+        "Lấn chiếm vỉa hè làm bãi trông xe",
+        "Một hộ kinh doanh chiếm toàn bộ vỉa hè trước số 5 Lê Lợi để trông xe, người đi bộ phải xuống lòng đường.",
+        "trat-tu-do-thi",
+    ),
 ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Request, get, post
-from litestar.params import Body, QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Struct
 
 from feedback.directory.reference import reference
@@ -47,13 +48,15 @@ class ReferenceController(Controller):
     tags = ["public"]
 
     @get("/categories")
-    async def categories(self, settings: Settings) -> list[CategoryOut]:
+    async def categories(self, settings: NamedDependency[Settings]) -> list[CategoryOut]:
         ref = await reference(settings)
         return [CategoryOut(c.code, c.name) for c in sorted(ref.categories.values(), key=lambda c: c.name)]
 
     @get("/communes")
     async def communes(
-        self, settings: Settings, q: Annotated[str | None, QueryParameter(max_length=100)] = None
+        self,
+        settings: NamedDependency[Settings],
+        q: Annotated[str | None, QueryParameter(max_length=100)] = None,
     ) -> list[CommuneOut]:
         ref = await reference(settings)
         needle = fold(q or "")
@@ -65,7 +68,7 @@ class ReferenceController(Controller):
         ]
 
     @get("/units")
-    async def units(self, settings: Settings) -> list[UnitOut]:
+    async def units(self, settings: NamedDependency[Settings]) -> list[UnitOut]:
         ref = await reference(settings)
         units = ref.units
         return [
@@ -79,13 +82,15 @@ class FeedbackController(Controller):
     tags = ["public"]
 
     @post("/", request_max_body_size=MAX_JSON_BODY)
-    async def create(self, data: Annotated[FeedbackCreate, Body()], settings: Settings) -> FeedbackCreated:
+    async def create(
+        self, data: JSONBody[FeedbackCreate], settings: NamedDependency[Settings]
+    ) -> FeedbackCreated:
         return await created_out(await services.submit(data, settings), settings)
 
     @get("/{code:str}")
     async def track(
         self,
-        code: str,
+        code: FromPath[str],
         request: Request,
         token: Annotated[str | None, QueryParameter(required=False)] = None,
     ) -> FeedbackTracked:

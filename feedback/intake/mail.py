@@ -61,6 +61,12 @@ def to_unit(
         return []
     return [
         new_message(
-            kind=kind, key=key, to_addr=unit.email, to_name=unit.name, thread=item.code, context=context, now=now
+            kind=kind,
+            key=key,
+            to_addr=unit.email,
+            to_name=unit.name,
+            thread=item.code,
+            context=context,
+            now=now,
         )
     ]

@@ -7,14 +7,14 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 from tortoise.transactions import in_transaction
 
 from feedback import clock, db
 from feedback.accounts.models import StaffUser
 from feedback.deadlines.services import schedule_steps
-from feedback.directory.reference import CategoryRef, Reference, reference
+from feedback.directory.reference import CategoryRef, reference
 from feedback.errors import DomainError, NotFound
 from feedback.intake import mail
 from feedback.intake.models import Event, FeedbackItem
@@ -39,9 +39,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def submit(
-    data: FeedbackCreate, settings: Settings, *, actor: StaffUser | None = None
-) -> Submitted:
+async def submit(data: FeedbackCreate, settings: Settings, *, actor: StaffUser | None = None) -> Submitted:
     """File one item: validate, classify, route, set its deadline and queue its e-mails atomically."""
     now = clock.now()
     ref = await reference(settings)
@@ -119,7 +117,12 @@ async def submit(
         context = mail.item_context(item, ref, settings)
         await queue(
             mail.to_citizen(
-                "ack", item, context, now, f"ack:{item.code}", secret_track_url=mail.track_url(settings, code, token)
+                "ack",
+                item,
+                context,
+                now,
+                f"ack:{item.code}",
+                secret_track_url=mail.track_url(settings, code, token),
             )
             + mail.to_unit("new_item", item, ref, context, now, f"new:{item.code}:{unit_id}")
         )
@@ -150,9 +153,7 @@ def _citizen_contact(data: FeedbackCreate) -> tuple[str, str]:
     if email and not _EMAIL.match(email):
         raise DomainError("Địa chỉ thư điện tử không hợp lệ", field="citizen.email")
     if not phone and not email:
-        raise DomainError(
-            "Cần số điện thoại hoặc thư điện tử để cơ quan trả lời bạn", field="citizen.phone"
-        )
+        raise DomainError("Cần số điện thoại hoặc thư điện tử để cơ quan trả lời bạn", field="citizen.phone")
     return phone, email
 
 

@@ -22,7 +22,9 @@ def at(y: int, m: int, d: int, hh: int = 9) -> datetime:
 
 
 async def sent_kinds() -> Counter:
-    return Counter((m.kind, m.key.rsplit(":", 1)[-1]) for m in await OutboxMessage.filter(key__startswith="step:"))
+    return Counter(
+        (m.kind, m.key.rsplit(":", 1)[-1]) for m in await OutboxMessage.filter(key__startswith="step:")
+    )
 
 
 async def test_ladder_fires_each_step_once(client, frozen_clock, settings) -> None:
@@ -56,7 +58,9 @@ async def test_ladder_fires_each_step_once(client, frozen_clock, settings) -> No
     assert sum(kinds.values()) == 7
     assert set(await DeadlineStep.all().values_list("status", flat=True)) == {"done"}
 
-    tracked = (await client.get(f"/api/v1/feedback/{created['code']}", params={"token": created["token"]})).json()
+    tracked = (
+        await client.get(f"/api/v1/feedback/{created['code']}", params={"token": created["token"]})
+    ).json()
     public = [e["kind"] for e in tracked["timeline"]]
     assert public == ["received", "deadline_overdue"]  # reminders and escalations stay internal
 
@@ -108,14 +112,18 @@ async def test_coordinator_exception_moves_the_deadline(client, frozen_clock) ->
     frozen_clock.set(at(2026, 11, 23))
     before = (await client.post("/api/v1/feedback", json=citizen_body())).json()
     # A coordinator declares Friday 27/11 a day off (say, a local event): later items count past it.
-    await CalendarException.create(day=date(2026, 11, 27), working=False, note="Nghỉ bù", created_at=clock.now())
+    await CalendarException.create(
+        day=date(2026, 11, 27), working=False, note="Nghỉ bù", created_at=clock.now()
+    )
     reference.invalidate()
     after = (await client.post("/api/v1/feedback", json=citizen_body())).json()
     assert before["due_at"].startswith("2026-12-08")
     assert after["due_at"].startswith("2026-12-09")
 
 
-@pytest.mark.skipif("not __import__('os').environ.get('PAKN_TEST_DATABASE_URL')", reason="row locks need PostgreSQL")
+@pytest.mark.skipif(
+    "not __import__('os').environ.get('PAKN_TEST_DATABASE_URL')", reason="row locks need PostgreSQL"
+)
 async def test_concurrent_sweepers_send_each_step_once(client, frozen_clock, settings) -> None:
     frozen_clock.set(at(2026, 11, 23))
     for _ in range(40):

@@ -32,9 +32,10 @@ async def test_citizen_files_and_tracks(client, frozen_clock) -> None:
     body = response.json()
     assert re.fullmatch(r"PAKN\.20261123\.0001", body["code"])
     assert body["status"] == "received"
-    assert body["unit"] == {"code": "P-09556-KT", "name": "Phòng Kinh tế, Hạ tầng và Đô thị - Phường Hà Đông"} or body[
-        "unit"
-    ]["code"] == "P-09556-KT"
+    assert (
+        body["unit"] == {"code": "P-09556-KT", "name": "Phòng Kinh tế, Hạ tầng và Đô thị - Phường Hà Đông"}
+        or body["unit"]["code"] == "P-09556-KT"
+    )
     # Received Monday 23/11/2026; Tuesday 24/11 is Vietnam Culture Day; 10 working days end Tue 8/12.
     assert body["due_at"].startswith("2026-12-08T16:59:59")
     assert body["track_url"] == f"https://pakn.test/track/{body['code']}?token={body['token']}"
@@ -62,7 +63,9 @@ async def test_wrong_token_is_not_found(client, token) -> None:
     created = (await client.post("/api/v1/feedback", json=citizen_body())).json()
     response = await client.get(f"/api/v1/feedback/{created['code']}", headers={"X-Access-Token": token})
     assert response.status_code == 404
-    assert (await client.get("/api/v1/feedback/PAKN.20261123.9999", params={"token": created["token"]})).status_code == 404
+    assert (
+        await client.get("/api/v1/feedback/PAKN.20261123.9999", params={"token": created["token"]})
+    ).status_code == 404
 
 
 async def test_routing_by_most_specific_rule(client) -> None:
@@ -77,7 +80,10 @@ async def test_routing_by_most_specific_rule(client) -> None:
 
 
 async def test_category_suggested_not_trusted(client) -> None:
-    for text in ("Rác thải ùn ứ, nước thải chảy tràn ra đường", "Rac thai un u, nuoc thai chay tran ra duong"):
+    for text in (
+        "Rác thải ùn ứ, nước thải chảy tràn ra đường",
+        "Rac thai un u, nuoc thai chay tran ra duong",
+    ):
         body = citizen_body(category=None, title="Phản ánh", content=text)
         created = (await client.post("/api/v1/feedback", json=body)).json()
         assert created["suggested_category"]["code"] == "moi-truong"
@@ -116,7 +122,9 @@ async def test_bad_input_is_refused_and_nothing_saved(client, change, field_hint
 
 
 async def test_malformed_json_and_oversized_body(client) -> None:
-    response = await client.post("/api/v1/feedback", content=b"{not json", headers={"content-type": "application/json"})
+    response = await client.post(
+        "/api/v1/feedback", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert response.status_code == 400
     huge = citizen_body(content="a" * 300_000)
     assert (await client.post("/api/v1/feedback", json=huge)).status_code in (400, 413)
@@ -124,7 +132,9 @@ async def test_malformed_json_and_oversized_body(client) -> None:
 
 
 async def test_concurrent_submissions_get_unique_codes(client) -> None:
-    responses = await asyncio.gather(*(client.post("/api/v1/feedback", json=citizen_body()) for _ in range(25)))
+    responses = await asyncio.gather(
+        *(client.post("/api/v1/feedback", json=citizen_body()) for _ in range(25))
+    )
     assert {r.status_code for r in responses} == {201}
     codes = sorted(r.json()["code"] for r in responses)
     assert codes == [f"PAKN.20261123.{n:04d}" for n in range(1, 26)]

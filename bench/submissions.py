@@ -1,0 +1,281 @@
+"""Submissions per second through HTTP: uvicorn + Litestar + PostgreSQL, driven by wrk.
+
+For each worker count (default 1, 2, 3): a fresh database, `uvicorn --factory feedback.asgi:create`
+on a free port, a 3 s warm-up, then `wrk -t1 -c64 -d20s -s bench/post_feedback.lua`. Afterwards the
+database must hold one item per 201 response, with unique codes, and each item its event, its 4
+deadline steps and its 2 outbox messages (acknowledgement to the citizen, notice to the unit).
+
+    python bench/submissions.py [--workers 1 2 3] [--duration 20] [--connections 64] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import resource
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import asyncpg
+from common import (
+    ROOT,
+    banner,
+    database_url,
+    drop_database,
+    free_port,
+    fresh_database,
+    machine_jiffies,
+    save,
+    verdict,
+    wait_quiet,
+)
+
+from feedback import db
+from feedback.directory.seed import _json
+
+NAME = "submissions"
+TARGET = 1000.0  # submissions/s with 2 workers
+LUA = ROOT / "bench" / "post_feedback.lua"
+COMMUNES = ROOT / "feedback" / "directory" / "data" / "communes.csv"
+
+
+def routed_categories() -> list[str]:
+    table = _json("routing.json")
+    return sorted(set(table["city"]) | set(table["per_commune"]))
+
+
+def start_uvicorn(url: str, port: int, workers: int, db_params: str = "") -> subprocess.Popen:
+    if db_params:  # e.g. "maxsize=20": Tortoise passes URL parameters to the asyncpg pool
+        url = f"{url}?{db_params}"
+    env = {
+        **os.environ,
+        "PAKN_SECRET_KEY": "bench-secret-key-0123456789",
+        "PAKN_DATABASE_URL": url,
+        "PAKN_SCHEDULER": "off",
+        "PAKN_BASE_URL": f"http://127.0.0.1:{port}",
+    }
+    command = [
+        sys.executable, "-m", "uvicorn", "--factory", "feedback.asgi:create",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+        "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+
+
+def wait_healthy(port: int, server: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"uvicorn exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("uvicorn did not become healthy")
+
+
+def stop(server: subprocess.Popen) -> None:
+    """SIGTERM to uvicorn's process group (the master and its workers); SIGKILL if it lingers."""
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def process_cpu(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError):
+            pass
+    return total / tick
+
+
+def children_cpu() -> float:
+    """CPU seconds of the children we have waited for (wrk; uvicorn is still running)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def our_pids(session: int, database: str) -> dict[str, list[int]]:
+    """uvicorn's processes (its session) and the PostgreSQL processes working for this benchmark:
+    the backends of our database and the server's own helpers (WAL writer, checkpointer …), not the
+    backends of other databases (other people's tests may share the machine)."""
+    found: dict[str, list[int]] = {"uvicorn": [], "postgres": []}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        pid = int(entry.name)
+        try:
+            if os.getsid(pid) == session:
+                found["uvicorn"].append(pid)
+                continue
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if cmdline.startswith("postgres: ") and (database in cmdline or "(" not in cmdline):
+            found["postgres"].append(pid)
+    return found
+
+
+def wrk(port: int, seconds: int, connections: int) -> dict:
+    command = [
+        "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(LUA),
+        f"http://127.0.0.1:{port}", "--", str(COMMUNES), ",".join(routed_categories()),
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=seconds + 60)
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed: {done.stderr}")
+    line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH_RESULT "))
+    result = json.loads(line.removeprefix("BENCH_RESULT "))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["rps_201"] = result["created"] / (result["duration_us"] / 1e6)
+    wrk_rps = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
+    result["wrk_requests_per_s"] = float(wrk_rps.group(1)) if wrk_rps else None
+    if done.stderr.strip():
+        result["stderr"] = done.stderr.strip()[:2000]
+    return result
+
+
+async def check_database(url: str) -> dict[str, int]:
+    conn = await asyncpg.connect(url)
+    try:
+        row = await conn.fetchrow(
+            "SELECT (SELECT count(*) FROM feedback_item) AS items,"
+            " (SELECT count(DISTINCT code) FROM feedback_item) AS codes,"
+            " (SELECT count(*) FROM event) AS events,"
+            " (SELECT count(*) FROM deadline_step) AS steps,"
+            " (SELECT count(*) FROM outbox_message) AS outbox,"
+            " (SELECT count(DISTINCT unit_id) FROM feedback_item) AS units,"
+            " (SELECT count(DISTINCT commune_id) FROM feedback_item) AS communes"
+        )
+        return dict(row)
+    finally:
+        await conn.close()
+
+
+async def run_one(workers: int, duration: int, connections: int, keep: bool, db_params: str = "") -> dict:
+    banner(f"submissions: uvicorn --workers {workers}, wrk -t1 -c{connections} -d{duration}s")
+    url = await fresh_database(NAME)
+    await db.close()
+    port = free_port()
+    server = start_uvicorn(url, port, workers, db_params)
+    try:
+        wait_healthy(port, server)
+        warm = wrk(port, 3, connections)
+        print(f"warm-up: {warm['created']} created, {warm['rps_201']:.0f}/s")
+        await asyncio.sleep(1)  # let requests cut off at the end of the warm-up finish
+        before = await check_database(url)
+        wait_quiet()
+        pids = our_pids(server.pid, url.rsplit("/", 1)[1])
+        cpu0 = {k: process_cpu(v) for k, v in pids.items()}
+        cpu0["wrk"] = children_cpu()
+        busy0, total0 = machine_jiffies()
+        result = wrk(port, duration, connections)
+        busy1, total1 = machine_jiffies()
+        cpu1 = {k: process_cpu(v) for k, v in pids.items()}
+        cpu1["wrk"] = children_cpu()
+        wall = (total1 - total0) / os.sysconf("SC_CLK_TCK") / (os.cpu_count() or 1)
+        await asyncio.sleep(1)
+        after = await check_database(url)
+    finally:
+        stop(server)
+    if not keep:
+        await drop_database(NAME)
+
+    cpu_percent = {k: round(100 * (cpu1[k] - cpu0[k]) / wall) for k in cpu0}
+    cpu_percent["machine"] = round(100 * (busy1 - busy0) / (total1 - total0) * (os.cpu_count() or 1))
+    cpu_percent["other"] = cpu_percent["machine"] - sum(cpu_percent[k] for k in cpu0)  # kernel, others
+    items = after["items"] - before["items"]
+    # wrk stops at the deadline with up to `connections` requests in flight: the server may still commit
+    # them, so the database can hold a few more items than wrk counted 201s, never fewer.
+    in_flight = items - result["created"]
+    checks = {
+        "items_match_201": 0 <= in_flight <= connections,
+        "codes_unique": after["codes"] == after["items"],
+        "one_event_each": after["events"] == after["items"],
+        "four_steps_each": after["steps"] == 4 * after["items"],
+        "two_mails_each": after["outbox"] == 2 * after["items"],
+        "no_errors": result["non201"] == 0 and not any(result["errors"].values()),
+    }
+    lat = result["latency_us"]
+    summary = {
+        "workers": workers,
+        "connections": connections,
+        "db_params": db_params,
+        "seconds": round(result["duration_us"] / 1e6, 2),
+        "created": result["created"],
+        "non201": result["non201"],
+        "errors": result["errors"],
+        "submissions_per_s": round(result["rps_201"], 1),
+        "latency_ms": {k: round(v / 1000, 1) for k, v in lat.items()},
+        "db_items": items,
+        "in_flight_at_stop": in_flight,
+        "distinct_units": after["units"],
+        "distinct_communes": after["communes"],
+        # Percent of one core (the machine has os.cpu_count() × 100 %); "machine" is everything,
+        # including wrk and anything else running at the time.
+        "cpu_percent": cpu_percent,
+        "checks": checks,
+    }
+    print(
+        f"workers={workers}: {summary['submissions_per_s']:.0f} submissions/s ({result['created']} × 201,"
+        f" {result['non201']} other, errors {result['errors']}), latency p50 {summary['latency_ms']['p50']} ms"
+        f" p99 {summary['latency_ms']['p99']} ms; CPU % of a core: {summary['cpu_percent']}"
+    )
+    print(f"  database: {after} (+{items} items, {in_flight} in flight at stop); checks: {checks}")
+    return summary
+
+
+async def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--keep", action="store_true", help="keep the database of the last run")
+    parser.add_argument("--db-params", default="", help="query string for PAKN_DATABASE_URL, e.g. maxsize=20")
+    args = parser.parse_args(argv)
+    runs = [await run_one(w, args.duration, args.connections, args.keep, args.db_params) for w in args.workers]
+    main_run = next((r for r in runs if r["workers"] == 2), runs[-1])
+    result = {
+        "benchmark": NAME,
+        "target": f">= {TARGET:.0f} submissions/s (2 workers)",
+        "value": main_run["submissions_per_s"],
+        "verdict": verdict(main_run["submissions_per_s"], TARGET),
+        "ok": all(all(r["checks"].values()) for r in runs),
+        "runs": runs,
+    }
+    banner("submissions summary")
+    for r in runs:
+        print(
+            f"  {r['workers']} worker(s): {r['submissions_per_s']:>7.0f} /s  p50 {r['latency_ms']['p50']:>6} ms"
+            f"  p99 {r['latency_ms']['p99']:>6} ms  checks {'ok' if all(r['checks'].values()) else r['checks']}"
+        )
+    print(f"  target {result['target']}: {result['verdict']} ({result['value']:.0f}/s)")
+    print(f"  results: {save(NAME, result)}")
+    if not args.keep:
+        print(f"  dropped {database_url(NAME).rsplit('/', 1)[1]}")
+    return result
+
+
+if __name__ == "__main__":
+    outcome = asyncio.run(main())
+    sys.exit(0 if outcome["ok"] else 1)

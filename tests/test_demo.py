@@ -1,0 +1,58 @@
+"""Demo mode: the service catches its own mail and staff can read it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import httpx
+
+from feedback import clock
+from feedback.app import create_app
+from feedback.demo.seed import DEMO_PASSWORD, seed_demo
+from feedback.intake.models import FeedbackItem
+from notifications.catcher import start_catcher
+from notifications.delivery import deliver_pending
+from tests.conftest import free_port
+from tests.helpers import citizen_body
+
+
+async def test_demo_catches_mail_and_shows_it(database_clean, settings, tmp_path) -> None:
+    maildir = tmp_path / "mail"
+    port = free_port()
+    demo = dataclasses.replace(
+        settings, demo=True, demo_maildir=maildir, smtp=dataclasses.replace(settings.smtp, port=port)
+    )
+    catcher = await start_catcher(maildir, port=port)
+    try:
+        lines = await seed_demo(demo)
+        assert any("pakn-demo-2026" in line for line in lines)
+        assert await FeedbackItem.all().count() == 3
+        assert await seed_demo(demo) == [lines[-1]]  # a second start adds nothing
+        app = create_app(demo, init_db=False, background=False)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            created = (await client.post("/api/v1/feedback", json=citizen_body())).json()
+            while (await deliver_pending(demo.smtp, now=clock.now(), tz=demo.tz)).sent:
+                pass
+            page = await client.get("/demo/mail")
+            assert page.status_code == 200
+            assert created["code"] in page.text and "Nguyễn Văn An" in page.text
+            assert (await client.get("/api/v1/demo/mail")).status_code == 401
+            token = (
+                await client.post(
+                    "/api/v1/auth/login", json={"email": "canbo.hadong@pakn.demo", "password": DEMO_PASSWORD}
+                )
+            ).json()["token"]
+            caught = (
+                await client.get("/api/v1/demo/mail", headers={"Authorization": f"Bearer {token}"})
+            ).json()
+            assert any(created["code"] in m["subject"] for m in caught)
+            assert {m["to"].split("<")[-1].rstrip(">") for m in caught} >= {
+                "an@example.vn",
+                "an.nguyen@example.vn",
+            }
+    finally:
+        await catcher.close()
+
+
+async def test_demo_pages_are_off_outside_demo(client) -> None:
+    assert (await client.get("/demo/mail")).status_code == 404
