@@ -199,7 +199,8 @@ def _serve(args: argparse.Namespace) -> None:
         sys.exit(
             "pakn: for several workers run `uvicorn --factory feedback.asgi:create --workers N` with PAKN_SCHEDULER=off"
         )
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    # No access log: tracking links carry the citizen's secret token in the query string.
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", access_log=False)
 
 
 async def _prepare_demo(settings: Settings) -> None:

@@ -13,6 +13,7 @@ from feedback.errors import Conflict, Forbidden, NotFound
 from feedback.intake import mail
 from feedback.intake.models import OPEN_STATUSES, Event, FeedbackItem
 from feedback.settings import Settings
+from notifications.outbox import queue
 
 STAFF_ROLES_THAT_HANDLE = ("officer", "head", "coordinator")
 
@@ -61,8 +62,6 @@ async def answer(user: StaffUser, code: str, text: str, settings: Settings) -> F
         )
         await cancel_pending_steps(item.id)
         context = mail.item_context(item, ref, settings)
-        from notifications.outbox import queue
-
         await queue(
             mail.to_citizen(
                 "answer",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from feedback import db
 from feedback.deadlines.calendar import WorkCalendar
 from feedback.deadlines.ladder import plan_steps
 from feedback.deadlines.models import DeadlineStep
 
 
-async def schedule_steps(item_id: int, deadline_no: int, due_at, calendar: WorkCalendar) -> None:  # noqa: ANN001
+async def schedule_steps(item_id: int, deadline_no: int, due_at: datetime, calendar: WorkCalendar) -> None:
     """Plan the escalation ladder of one deadline; call inside the transaction that set the deadline."""
     await DeadlineStep.bulk_create(
         [

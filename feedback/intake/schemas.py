@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-import msgspec
 from msgspec import Meta, Struct
 
 Severity = Literal["urgent", "normal", "complex"]
@@ -72,7 +71,3 @@ class FeedbackTracked(Struct):
     answer: str | None
     answered_at: datetime | None
     timeline: list[PublicEvent]
-
-
-def field_error(field: str, message: str) -> msgspec.ValidationError:
-    return msgspec.ValidationError(f"{message} - at `$.{field}`")
