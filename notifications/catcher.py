@@ -106,8 +106,8 @@ def _open(maildir: Path, create: bool = False) -> mailbox.Maildir | None:
     if create:
         for sub in ("tmp", "new", "cur"):
             (maildir / sub).mkdir(parents=True, exist_ok=True)
-    elif not (maildir / "new").is_dir():
-        return None
+    elif not all((maildir / sub).is_dir() for sub in ("new", "cur")):
+        return None  # nothing caught yet
     return mailbox.Maildir(maildir, factory=None, create=False)
 
 
@@ -132,13 +132,18 @@ def _read(box: mailbox.Maildir, key: str) -> CaughtMail:
     return CaughtMail(
         id=key,
         date=date if date.tzinfo else date.replace(tzinfo=UTC),
-        sender=str(message["From"] or ""),
-        to=str(message["To"] or ""),
-        subject=str(message["Subject"] or ""),
+        sender=_one_line(message["From"]),
+        to=_one_line(message["To"]),
+        subject=_one_line(message["Subject"]),
         text=_body(message, "plain"),
         html=_body(message, "html"),
         message_id=str(message["Message-ID"] or ""),
     )
+
+
+def _one_line(header: Any) -> str:
+    # Python's parser leaves a double space where encoded words meet inside a name.
+    return " ".join(str(header or "").split())
 
 
 def _body(message: EmailMessage, subtype: str) -> str:

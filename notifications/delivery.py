@@ -16,7 +16,6 @@ from collections import defaultdict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parseaddr
 from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,7 +24,7 @@ import aiosmtplib
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from notifications.message import Outgoing, compose
+from notifications.message import Outgoing, compose, split_mail_from
 from notifications.sql import is_postgres, marks, sql_for
 
 log = logging.getLogger(__name__)
@@ -125,6 +124,11 @@ async def _claim(
     return rows
 
 
+def _without_secrets(context: dict[str, Any]) -> str:
+    """The context to keep once a message is done: the citizen's secret link must not stay behind."""
+    return json.dumps({k: v for k, v in context.items() if not k.startswith("secret_")}, ensure_ascii=False)
+
+
 def _json(value: Any) -> dict[str, Any]:
     # SQLite gives the JSON text; asyncpg gives jsonb as text too (Tortoise registers no codec).
     if isinstance(value, (str, bytes)):
@@ -153,17 +157,18 @@ class _Run:
         self.config, self.conn, self.now, self.tz = config, conn, now, tz
         self.todo = deque(rows)
         self.report = DeliveryReport()
-        self.sender = parseaddr(config.mail_from)[1]
+        self.sender = split_mail_from(config.mail_from)[1]
         self.config_error = ""  # set: stop, release the rest, raise DeliveryConfigError
         self.down_error = ""  # set: stop, the rest counts as one failed try
         self.connect_error = ""  # the last connection that could not be opened
         self.connection_failures = 0
+        self.crashed = False  # a worker raised (the database, most likely): the others stop too
         # Stop taking messages well before the lease ends, or another process would claim them again.
         self.loop = asyncio.get_running_loop()
         self.deadline = self.loop.time() + lease_seconds * 0.8
 
     def stopped(self) -> bool:
-        return bool(self.config_error or self.down_error) or self.loop.time() > self.deadline
+        return bool(self.config_error or self.down_error or self.crashed) or self.loop.time() > self.deadline
 
     async def deliver(self, concurrency: int) -> None:
         # One connection first: if the server is unreachable, one failed connect settles the batch.
@@ -172,7 +177,14 @@ class _Run:
             self.down_error = self.down_error or self.connect_error
         else:
             extra = max(0, min(concurrency, len(self.todo)) - 1)
-            await asyncio.gather(self._work(first), *(self._work(None) for _ in range(extra)))
+            results = await asyncio.gather(
+                self._work(first), *(self._work(None) for _ in range(extra)), return_exceptions=True
+            )
+            for result in results:
+                # The database failed under us: rows not yet recorded stay 'sending' until their lease
+                # ends, and the next run takes them again.
+                if isinstance(result, BaseException):
+                    raise result
         leftover, self.todo = list(self.todo), deque()
         if self.config_error:
             await self._release(leftover)
@@ -181,7 +193,7 @@ class _Run:
             return
         if self.down_error or self.loop.time() <= self.deadline:
             # Every worker lost its connection and could not open a new one: the server went away.
-            await self._retry(leftover, self.down_error or self.connect_error)
+            await self._retry(leftover, self.down_error or self.connect_error or "no SMTP connection")
         else:  # out of time: these were never tried, so no attempt is counted
             await self._release(leftover)
 
@@ -192,7 +204,11 @@ class _Run:
                     smtp = await self._connect()
                     if smtp is None:
                         return  # the other workers carry on (a server may limit connections per client)
+                    continue  # while we connected, the others may have emptied the queue or stopped
                 await self._send(smtp, self.todo.popleft())
+        except BaseException:
+            self.crashed = True
+            raise
         finally:
             if smtp is not None and smtp.is_connected:
                 with contextlib.suppress(Exception):
@@ -254,45 +270,43 @@ class _Run:
         await self.conn.execute_query(sql_for(self.conn, sql), values)
 
     async def _sent(self, row: Outgoing, mid: str) -> None:
-        # The citizen's secret link must not outlive the sending in our database.
-        context = {k: v for k, v in row.context.items() if not k.startswith("secret_")}
         await self._execute(
             "UPDATE outbox_message SET status = 'sent', attempts = attempts + 1, sent_at = ?, message_id = ?,"
             " context = ?, lease_until = NULL, last_error = '' WHERE id = ?",
-            [self.now, mid, json.dumps(context, ensure_ascii=False), row.id],
+            [self.now, mid, _without_secrets(row.context), row.id],
         )
         self.report.sent += 1
 
-    async def _fail(self, row: Outgoing, error: str) -> None:
+    async def _fail(self, row: Outgoing, error: str, attempts: int | None = None) -> None:
         await self._execute(
-            "UPDATE outbox_message SET status = 'failed', attempts = attempts + 1, lease_until = NULL,"
-            " last_error = ? WHERE id = ?",
-            [error[:2000], row.id],
+            "UPDATE outbox_message SET status = 'failed', attempts = ?, lease_until = NULL, last_error = ?,"
+            " context = ? WHERE id = ?",
+            [
+                row.attempts + 1 if attempts is None else attempts,
+                error[:2000],
+                _without_secrets(row.context),
+                row.id,
+            ],
         )
         self.report.failed += 1
 
     async def _retry(self, rows: Sequence[Outgoing], error: str) -> None:
         """One more failed try: back to pending with back-off, or failed after MAX_ATTEMPTS."""
-        by_attempts: dict[int, list[int]] = defaultdict(list)
+        by_attempts: dict[int, list[Outgoing]] = defaultdict(list)
         for row in rows:
-            by_attempts[row.attempts + 1].append(row.id)
-        for attempts, ids in by_attempts.items():
-            gave_up = attempts >= MAX_ATTEMPTS
+            by_attempts[row.attempts + 1].append(row)
+        for attempts, group in by_attempts.items():
+            if attempts >= MAX_ATTEMPTS:
+                for row in group:  # rare: one statement each is fine
+                    await self._fail(row, f"gave up after {attempts} attempts: {error}", attempts)
+                continue
+            ids = [row.id for row in group]
             await self._execute(
-                "UPDATE outbox_message SET status = ?, attempts = ?, next_attempt_at = ?, lease_until = NULL,"
-                f" last_error = ? WHERE id IN ({marks(ids)})",
-                [
-                    "failed" if gave_up else "pending",
-                    attempts,
-                    self.now + backoff(attempts),
-                    (f"gave up after {attempts} attempts: " if gave_up else "") + error[:2000],
-                    *ids,
-                ],
+                "UPDATE outbox_message SET status = 'pending', attempts = ?, next_attempt_at = ?,"
+                f" lease_until = NULL, last_error = ? WHERE id IN ({marks(ids)})",
+                [attempts, self.now + backoff(attempts), error[:2000], *ids],
             )
-            if gave_up:
-                self.report.failed += len(ids)
-            else:
-                self.report.retried += len(ids)
+            self.report.retried += len(ids)
 
     async def _release(self, rows: Sequence[Outgoing]) -> None:
         """Back to pending as they were: they were not tried."""

@@ -10,12 +10,13 @@ email.policy.default, so the format is checked by the same parser mail clients f
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import format_datetime, formataddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,8 +44,36 @@ class Composed:
     data: bytes
 
 
+@functools.lru_cache(maxsize=16)
+def split_mail_from(mail_from: str) -> tuple[str, str]:
+    """("Cổng PAKN", "no-reply@pakn.vn") from "Cổng PAKN <no-reply@pakn.vn>" or a bare address.
+
+    Lenient on purpose: operators write names with commas ("Cổng tiếp nhận phản ánh, kiến nghị")
+    without the quotes RFC 5322 wants, and parseaddr would read that as two addresses.
+    """
+    match = re.fullmatch(r"\s*(.*?)\s*<([^<>]*)>\s*", mail_from)
+    if not match:
+        return "", mail_from.strip()
+    return match.group(1).strip().strip('"').strip(), match.group(2).strip()
+
+
 def mail_domain(mail_from: str) -> str:
-    return parseaddr(mail_from)[1].rpartition("@")[2] or "pakn.localhost"
+    return split_mail_from(mail_from)[1].rpartition("@")[2] or "pakn.localhost"
+
+
+@functools.lru_cache(maxsize=16)
+def _from_header(mail_from: str) -> str:
+    return _address_header(*split_mail_from(mail_from))
+
+
+def _address_header(name: str, address: str) -> str:
+    name = " ".join(name.split())  # a line break in a name would be a header injection
+    if name.isascii():
+        return formataddr((name, address))  # quotes names with commas, dots and such
+    encoded = _encoded(name, "To")
+    # Fold before the address rather than run past 78 columns.
+    gap = "\n " if len(encoded.rsplit("\n", 1)[-1]) + len(address) + 8 > 78 else " "
+    return f"{encoded}{gap}<{address}>"
 
 
 def message_id(key: str, domain: str) -> str:
@@ -82,9 +111,8 @@ def compose(row: Outgoing, mail_from: str, *, now: datetime, tz: ZoneInfo) -> Co
     mid = message_id(row.key, domain)
     boundary = "=_" + hashlib.sha1(row.key.encode()).hexdigest()  # "=_" never occurs in base64 text
     headers = [
-        ("From", formataddr(parseaddr(mail_from), "utf-8")),
-        # A line break in a name would be a header injection: names are flattened to one line.
-        ("To", formataddr((" ".join(row.to_name.split()), to), "utf-8")),
+        ("From", _from_header(mail_from)),
+        ("To", _address_header(row.to_name, to)),
         ("Subject", _encoded(" ".join(rendered.subject.split()), "Subject")),
         ("Date", format_datetime(now.astimezone(tz))),
         ("Message-ID", mid),
@@ -98,7 +126,7 @@ def compose(row: Outgoing, mail_from: str, *, now: datetime, tz: ZoneInfo) -> Co
         ("Auto-Submitted", "auto-generated"),  # RFC 3834: out-of-office robots must not answer
         ("Content-Language", "vi"),
         ("MIME-Version", "1.0"),
-        ("Content-Type", f'multipart/alternative; boundary="{boundary}"'),
+        ("Content-Type", f'multipart/alternative;\n boundary="{boundary}"'),
     ]
     lines = [f"{name}: {value}" for name, value in headers]
     lines += ["", "This is a multi-part message in MIME format.", ""]
@@ -117,8 +145,40 @@ def compose(row: Outgoing, mail_from: str, *, now: datetime, tz: ZoneInfo) -> Co
 
 
 def _encoded(value: str, name: str) -> str:
-    # RFC 2047 encoded words, folded to 78 columns; plain ASCII stays readable.
-    return Header(value, "us-ascii" if value.isascii() else "utf-8", header_name=name).encode()
+    """RFC 2047 encoded words, one per folded line; plain ASCII stays readable.
+
+    Words break after a space, which stays inside the encoded word: RFC 2047 readers drop the folding
+    white space between encoded words, so a break anywhere else would glue or split words.
+    """
+    if value.isascii():
+        return Header(value, "us-ascii", header_name=name).encode()
+    chunks, current = [], ""
+    for token in re.findall(r"\S+\s*|\s+", value):  # each word with the spaces after it
+        if current and len((current + token).encode("utf-8")) > _WORD_BYTES:
+            chunks.append(current)
+            current = ""
+        while len(token.encode("utf-8")) > _WORD_BYTES:  # one very long word: cut between characters
+            cut = _fitting(token)
+            chunks.append(token[:cut])
+            token = token[cut:]
+        current += token
+    chunks.append(current)
+    return "\n ".join(
+        f"=?utf-8?b?{base64.b64encode(c.encode('utf-8')).decode('ascii')}?=" for c in chunks if c
+    )
+
+
+_WORD_BYTES = 39  # 52 base64 characters: with "=?utf-8?b?…?=" and "Subject: " a line stays within 78
+
+
+def _fitting(word: str) -> int:
+    """How many characters of `word` fit in one encoded word."""
+    size = 0
+    for index, char in enumerate(word):
+        size += len(char.encode("utf-8"))
+        if size > _WORD_BYTES:
+            return max(index, 1)
+    return len(word)
 
 
 def _base64_text(text: str) -> str:

@@ -21,10 +21,16 @@ defaults: Tortoise's defaults live in Python):
                      both databases produce from their timestamp columns
     status           'pending'
     attempts         0
-    next_attempt_at  when to send, usually now: a UTC datetime parameter (SQLite compares the text)
+    next_attempt_at  when to send, usually now: a UTC datetime parameter (SQLite compares the text;
+                     on PostgreSQL write CAST(? AS TIMESTAMPTZ): a bare parameter in a select list
+                     has no type)
     last_error       ''
     message_id       ''
-    created_at       now (UTC)
+    created_at       now (UTC), like next_attempt_at
+
+Run the statement on `connections.get("default")` inside the sweep's transaction, with `sql_for()`
+from notifications.sql to turn the `?` placeholders into PostgreSQL's $1, $2 … The test
+tests/notifications/test_mail_outbox.py::test_the_sweep_can_queue_set_based_with_sql shows both.
 """
 
 from __future__ import annotations

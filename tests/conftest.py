@@ -43,18 +43,23 @@ async def database(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[st
     url = _test_url(str(tmp_path_factory.mktemp("db")))
     # The schema comes from the real migrations, so they are tested on both databases.
     await db.init(url, create_db=True)
-    await db.close()
-    await db.upgrade(url)
-    await db.close()
-    await db.init(url)
-    from feedback.directory.seed import seed
-
-    await seed()
-    yield url
-    if db.is_postgres():
-        await Tortoise._drop_databases()
-    else:
+    try:
         await db.close()
+        await db.upgrade(url)
+        await db.close()
+        await db.init(url)
+        from feedback.directory.seed import seed
+
+        await seed()
+        yield url
+    finally:
+        # Drop the session's database even when set-up failed, so no run leaves one behind.
+        if not url.startswith("sqlite"):
+            await db.close()
+            await db.init(url)
+            await Tortoise._drop_databases()
+        else:
+            await db.close()
 
 
 async def _clean() -> None:

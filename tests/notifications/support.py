@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -29,17 +30,32 @@ def pick_port() -> int:
 @dataclass
 class Received:
     envelope_to: list[str]
-    message: EmailMessage
+    data: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        """Parsed as mail clients would, with email.policy.default (parsing waits until a test looks)."""
+        return email.message_from_bytes(self.data, policy=email.policy.default)  # type: ignore[return-value]
 
 
 @dataclass
 class SmtpHandler:
-    """Captures what it accepts; `rcpt_reply` / `data_reply` make it answer like a sick server."""
+    """Captures what it accepts; the *_reply fields make it answer like a sick or strict server."""
 
     received: list[Received] = field(default_factory=list)
+    mail_reply: str | None = None
     rcpt_reply: str | None = None
     data_reply: str | None = None
+    next_data_replies: list[str] = field(default_factory=list)  # used once each, in order
+    data_delay: float = 0.0  # seconds to sit on DATA: a server that stopped answering
     lock: threading.Lock = field(default_factory=threading.Lock)  # the server runs in its own thread
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: ANN001, ANN201, N802
+        if self.mail_reply:
+            return self.mail_reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201, N802
         if self.rcpt_reply:
@@ -48,11 +64,16 @@ class SmtpHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        if self.data_delay:
+            await asyncio.sleep(self.data_delay)
+            return "451 4.3.0 Too late"  # the client has given up by now; nothing is kept
         if self.data_reply:
             return self.data_reply
-        parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         with self.lock:
-            self.received.append(Received(list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
+            if self.next_data_replies:
+                return self.next_data_replies.pop(0)
+        with self.lock:
+            self.received.append(Received(list(envelope.rcpt_tos), envelope.original_content))
         return "250 OK"
 
     @property

@@ -181,6 +181,7 @@ async def test_a_5xx_answer_fails_at_once_without_retry(database_clean, smtp, st
     row = await OutboxMessage.get(key=f"ack:{CODE}")
     assert (row.status, row.attempts, row.sent_at) == ("failed", 1, None)
     assert reply.split()[0] in row.last_error
+    assert "secret_track_url" not in row.context  # done with, so the secret goes
 
     setattr(smtp.handler, f"{stage}_reply", None)
     assert counts(await deliver(smtp, at=NOW + timedelta(days=1))) == (0, 0, 0)
@@ -272,7 +273,8 @@ async def test_gives_up_after_the_last_attempt(database_clean) -> None:
     assert counts(report) == (0, 0, 1)
     row = await OutboxMessage.get(key=f"ack:{CODE}")
     assert (row.status, row.attempts) == ("failed", MAX_ATTEMPTS)
-    assert row.last_error.startswith(f"gave up after {MAX_ATTEMPTS} attempts")
+    assert row.last_error.startswith(f"gave up after {MAX_ATTEMPTS} attempts: cannot reach")
+    assert "secret_track_url" not in row.context
 
 
 @pytest.mark.parametrize(
@@ -287,3 +289,77 @@ async def test_the_subject_sent_is_the_rendered_one(database_clean, smtp) -> Non
     await queue([message])
     await deliver(smtp)
     assert smtp.handler.messages[0]["Subject"] == render("ack", message.context, HANOI).subject
+
+
+async def test_a_refused_sender_is_a_configuration_error_not_a_lost_message(database_clean, smtp) -> None:
+    await queue([ack(key=f"ack:{n}") for n in range(3)])
+    smtp.handler.mail_reply = "553 5.7.1 Sender address rejected: not owned by user"
+
+    with pytest.raises(
+        DeliveryConfigError, match="refused the sender no-reply@pakn.hanoi.test.*PAKN_MAIL_FROM"
+    ):
+        await deliver(smtp)
+
+    rows = await OutboxMessage.all()
+    assert {(r.status, r.attempts, r.lease_until) for r in rows} == {("pending", 0, None)}
+    smtp.handler.mail_reply = None
+    assert counts(await deliver(smtp)) == (3, 0, 0)
+
+
+async def test_a_server_closing_mid_batch_costs_one_retry_and_the_rest_go_out(database_clean, smtp) -> None:
+    await queue([ack(key=f"ack:{n}", to=f"dan{n}@example.vn") for n in range(10)])
+    smtp.handler.next_data_replies = ["421 4.3.2 Service shutting down, closing channel"]
+
+    report = await deliver(smtp, concurrency=1)
+
+    assert counts(report) == (9, 1, 0)
+    [retried] = await OutboxMessage.filter(status="pending")
+    assert retried.attempts == 1 and "421" in retried.last_error
+    assert counts(await deliver(smtp, at=NOW + timedelta(minutes=1))) == (1, 0, 0)
+    ids = [m["Message-ID"] for m in smtp.handler.messages]
+    assert len(ids) == len(set(ids)) == 10
+
+
+async def test_postgresql_skips_rows_another_process_holds(database_clean, smtp) -> None:
+    from feedback import db
+
+    if not db.is_postgres():
+        pytest.skip("row locks are a PostgreSQL matter; SQLite serialises writers")
+    from tortoise.transactions import in_transaction
+
+    await queue([ack(key="ack:held"), ack(key="ack:free")])
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def other_process() -> None:
+        # Another deliverer, mid-claim: it has locked the row and not yet committed.
+        async with in_transaction() as tx:
+            await tx.execute_query("SELECT id FROM outbox_message WHERE key = 'ack:held' FOR UPDATE")
+            held.set()
+            await release.wait()
+
+    holder = asyncio.create_task(other_process())
+    await held.wait()
+    try:
+        # Neither waits for the lock nor takes the row.
+        report = await asyncio.wait_for(deliver(smtp), timeout=5)
+    finally:
+        release.set()
+        await holder
+    assert counts(report) == (1, 0, 0)
+    assert [m["Message-ID"] for m in smtp.handler.messages] == [message_id("ack:free", "pakn.hanoi.test")]
+    assert (await OutboxMessage.get(key="ack:held")).status == "pending"
+
+
+async def test_a_server_that_stops_answering_is_left_alone_for_this_run(database_clean, smtp) -> None:
+    await queue([ack(key=f"ack:{n}") for n in range(12)])
+    smtp.handler.data_delay = 3
+
+    started = asyncio.get_running_loop().time()
+    report = await deliver_pending(smtp.config(timeout=0.3), now=NOW, tz=HANOI, concurrency=1)
+
+    # Three timeouts in a row and the server counts as down: not twelve times 0.3 seconds.
+    assert asyncio.get_running_loop().time() - started < 2
+    assert counts(report) == (0, 12, 0)
+    rows = await OutboxMessage.all()
+    assert {(r.status, r.attempts) for r in rows} == {("pending", 1)}
+    assert sum("connection lost" in r.last_error for r in rows) == 12

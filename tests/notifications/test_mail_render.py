@@ -1,0 +1,235 @@
+"""Every kind of mail renders in Vietnamese, as text and HTML, with the tracking code in the subject."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from html import unescape
+
+import pytest
+
+from notifications.render import KINDS, parse_when, render
+from tests.notifications.support import HANOI
+
+ITEM = {
+    "code": "PAKN.20261121.0007",
+    "title": "Đèn đường hỏng <ở> ngõ 5 & ngách 2",
+    "unit_name": "UBND phường Hà Đông",
+    "category_name": "Hạ tầng đô thị",
+    "received_at": "2026-11-21 05:00:00+00:00",  # as SQLite's json_object writes it
+    "due_at": "2026-12-04T09:59:59+00:00",  # as PostgreSQL's jsonb_build_object writes it
+}
+CITIZEN = {**ITEM, "citizen_name": "Trần Thị Bình"}
+STAFF = {**ITEM, "staff_url": "https://pakn.test/staff/feedback/PAKN.20261121.0007"}
+
+# kind, context, subject, phrases of the text, a phrase of the HTML as a reader sees it
+CASES = [
+    (
+        "ack",
+        {
+            **CITIZEN,
+            "channel": "desk",
+            "secret_track_url": "https://pakn.test/track/PAKN.20261121.0007?token=t0k3n",
+        },
+        "[PAKN.20261121.0007] Xác nhận đã tiếp nhận phản ánh, kiến nghị",
+        ["Kính gửi: Ông/Bà Trần Thị Bình", "Trực tiếp tại Bộ phận Một cửa", "token=t0k3n", "giữ bí mật"],
+        "Vui lòng giữ bí mật, không chia sẻ đường dẫn",
+    ),
+    (
+        "new_item",
+        {**STAFF, "severity": "urgent"},
+        "[PAKN.20261121.0007] KHẨN: Phản ánh, kiến nghị mới giao đơn vị xử lý: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
+        [
+            "Mức độ: Khẩn",
+            "Lĩnh vực: Hạ tầng đô thị",
+            "16:59 04/12/2026",
+            "Xem và xử lý tại: https://pakn.test/staff",
+        ],
+        "Mức độ: Khẩn",
+    ),
+    (
+        "reminder",
+        STAFF,
+        "[PAKN.20261121.0007] Nhắc việc: còn 1 ngày làm việc đến hạn trả lời",
+        ["còn 1 ngày làm việc là đến hạn trả lời (16:59 04/12/2026)", "đề nghị gia hạn"],
+        "còn 1 ngày làm việc là đến hạn trả lời",
+    ),
+    (
+        "overdue_unit",
+        STAFF,
+        "[PAKN.20261121.0007] Quá hạn trả lời phản ánh, kiến nghị: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
+        ["Kính gửi: Lãnh đạo UBND phường Hà Đông", "đã quá hạn trả lời kể từ 16:59 04/12/2026"],
+        "đã quá hạn trả lời kể từ 16:59 04/12/2026",
+    ),
+    (
+        "overdue_citizen",
+        {**CITIZEN, "expected_at": "2026-12-11T09:59:59+00:00"},
+        "[PAKN.20261121.0007] Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+        [
+            "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+            "Ngày 21/11/2026, UBND phường Hà Đông đã tiếp nhận",
+            "thuộc lĩnh vực Hạ tầng đô thị",
+            "Mã số phản ánh: PAKN.20261121.0007.",
+            "Thời hạn trả lời theo quy định: ngày 04/12/2026.",
+            "Lý do: chưa có kết quả trả lời.",
+            "thành thật xin lỗi Ông/Bà và sẽ trả kết quả cho Ông/Bà vào ngày 11/12/2026",
+        ],
+        "sẽ trả kết quả cho Ông/Bà vào ngày 11/12/2026",
+    ),
+    (
+        "escalate_parent",
+        {**STAFF, "days_late": 2, "parent_unit_name": "UBND thành phố Hà Nội"},
+        "[PAKN.20261121.0007] Đơn vị trực thuộc chậm trả lời 2 ngày làm việc: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
+        ["Kính gửi: Lãnh đạo UBND thành phố Hà Nội", "đã quá hạn 2 ngày làm việc"],
+        "đã quá hạn 2 ngày làm việc",
+    ),
+    (
+        "escalate_coordinator",
+        {**STAFF, "days_late": 5},
+        "[PAKN.20261121.0007] Quá hạn 5 ngày làm việc, đề nghị theo dõi, đôn đốc: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
+        ["đã quá hạn 5 ngày làm việc", "xem xét giao xử lý lại theo thẩm quyền"],
+        "đã quá hạn 5 ngày làm việc",
+    ),
+    (
+        "answer",
+        {
+            **CITIZEN,
+            "answer": "Đơn vị đã thay bóng đèn.\nĐề nghị Ông/Bà phản hồi nếu còn hỏng.",
+            "answered_at": "2026-11-25T03:00:00+00:00",
+        },
+        "[PAKN.20261121.0007] Kết quả trả lời phản ánh, kiến nghị",
+        ["Ngày 25/11/2026, UBND phường Hà Đông trả lời", "Đơn vị đã thay bóng đèn.\nĐề nghị Ông/Bà phản hồi"],
+        "Đơn vị đã thay bóng đèn. Đề nghị Ông/Bà phản hồi",
+    ),
+    (
+        "extension",
+        {
+            **CITIZEN,
+            "reason": "cần khảo sát hiện trường cùng đơn vị điện lực",
+            "new_due_at": "2026-12-18T09:59:59+00:00",
+        },
+        "[PAKN.20261121.0007] Gia hạn trả lời: phiếu xin lỗi và hẹn lại ngày trả kết quả",
+        [
+            "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+            "không thể trả kết quả giải quyết phản ánh, kiến nghị của Ông/Bà đúng thời hạn nêu trên",
+            "Lý do: cần khảo sát hiện trường cùng đơn vị điện lực.",
+            "vào ngày 18/12/2026",
+        ],
+        "Lý do: cần khảo sát hiện trường cùng đơn vị điện lực.",
+    ),
+    (
+        "reopen",
+        {**STAFF, "reason": "Người dân chưa hài lòng: đèn vẫn hỏng"},
+        "[PAKN.20261121.0007] Phản ánh, kiến nghị được mở lại để xử lý tiếp: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
+        ["đã được mở lại", "Lý do mở lại: Người dân chưa hài lòng: đèn vẫn hỏng"],
+        "Lý do mở lại: Người dân chưa hài lòng: đèn vẫn hỏng",
+    ),
+    (
+        "digest",
+        {
+            "unit_name": "UBND phường Hà Đông",
+            "items": [
+                {
+                    "code": "PAKN.20261101.0001",
+                    "title": "Ngập úng đường Quang Trung",
+                    "due_at": "2026-11-14T09:59:59+00:00",
+                    "days_late": 6,
+                },
+                {
+                    "code": "PAKN.20261105.0002",
+                    "title": "Lấn chiếm vỉa hè",
+                    "due_at": "2026-11-19 09:59:59+00:00",
+                    "days_late": 3,
+                },
+            ],
+        },
+        "Tổng hợp phản ánh, kiến nghị quá hạn của UBND phường Hà Đông: 2 hồ sơ",
+        [
+            "Đơn vị hiện có 2 phản ánh, kiến nghị đã quá hạn",
+            "1. PAKN.20261101.0001 - Ngập úng đường Quang Trung",
+            "quá hạn 6 ngày làm việc",
+        ],
+        "PAKN.20261101.0001 Ngập úng đường Quang Trung 14/11/2026 6",
+    ),
+]
+
+
+def test_the_table_covers_every_kind() -> None:
+    assert {case[0] for case in CASES} == KINDS
+
+
+def visible(html: str) -> str:
+    """What a reader of the HTML sees: tags gone, entities decoded, white space collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+@pytest.mark.parametrize(
+    ("kind", "context", "subject", "phrases", "in_html"), CASES, ids=[c[0] for c in CASES]
+)
+def test_each_kind_renders_vietnamese_text_and_html(kind, context, subject, phrases, in_html) -> None:
+    rendered = render(kind, context, HANOI)
+
+    assert rendered.subject == subject
+    for phrase in phrases:
+        assert phrase in rendered.text
+    assert rendered.text.rstrip().endswith("vui lòng không trả lời trực tiếp thư này.")
+    assert rendered.html.startswith("<!DOCTYPE html>") and '<html lang="vi">' in rendered.html
+    # The citizen's words are escaped in HTML and left alone in text.
+    if "title" in context:
+        assert "Đèn đường hỏng &lt;ở&gt; ngõ 5 &amp; ngách 2" in rendered.html
+        assert "<ở>" not in rendered.html
+    assert in_html in visible(rendered.html)
+
+
+def test_answer_keeps_line_breaks_in_html_without_trusting_the_text() -> None:
+    context = {
+        **CITIZEN,
+        "answer": "Dòng một\n<script>alert(1)</script>\r\nDòng ba",
+        "answered_at": "2026-11-25T03:00:00Z",
+    }
+    html = render("answer", context, HANOI).html
+    assert "Dòng một<br>\n&lt;script&gt;alert(1)&lt;/script&gt;<br>\nDòng ba" in html
+    assert "<script>" not in html
+
+
+def test_optional_parts_are_left_out_when_absent() -> None:
+    answer = render(
+        "answer", {**CITIZEN, "answer": "Đã xử lý.", "answered_at": "2026-11-25T03:00:00Z"}, HANOI
+    )
+    assert "đường dẫn riêng" not in answer.text
+    apology = render("overdue_citizen", {**CITIZEN, "category_name": ""}, HANOI)
+    assert "trong thời gian sớm nhất" in apology.text and "thuộc lĩnh vực" not in apology.text
+    unclassified = render("reminder", {**STAFF, "category_name": ""}, HANOI)
+    assert "Lĩnh vực: Chưa xác định" in unclassified.text
+
+
+def test_unknown_kind_and_missing_key_are_errors() -> None:
+    with pytest.raises(ValueError, match="unknown e-mail kind: 'newsletter'"):
+        render("newsletter", ITEM, HANOI)
+    with pytest.raises(Exception, match="staff_url"):
+        render("new_item", {**ITEM, "severity": "normal"}, HANOI)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-11-21 05:00:00+00:00", datetime(2026, 11, 21, 5, tzinfo=UTC)),
+        ("2026-11-21T05:00:00.123456+00:00", datetime(2026, 11, 21, 5, 0, 0, 123456, tzinfo=UTC)),
+        ("2026-11-21T05:00:00Z", datetime(2026, 11, 21, 5, tzinfo=UTC)),
+        ("2026-11-21T12:00:00+07:00", datetime(2026, 11, 21, 5, tzinfo=UTC)),
+        ("2026-11-21 05:00:00", datetime(2026, 11, 21, 5, tzinfo=UTC)),  # naive: stored times are UTC
+        ("2026-11-21", date(2026, 11, 21)),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_when_reads_both_databases_iso_forms(value, expected) -> None:
+    assert parse_when(value) == expected
+
+
+def test_dates_are_shown_in_the_service_time_zone() -> None:
+    # 17:30 UTC on the 21st is already the 22nd in Hanoi.
+    context = {**STAFF, "received_at": "2026-11-21 17:30:00+00:00", "due_at": "2026-12-04"}
+    text = render("reminder", context, HANOI).text
+    assert "Thời điểm tiếp nhận: 00:30 22/11/2026" in text
+    assert "Hạn trả lời: 04/12/2026" in text
