@@ -79,14 +79,14 @@ CASES = [
     (
         "escalate_parent",
         {**STAFF, "days_late": 2, "parent_unit_name": "UBND thành phố Hà Nội"},
-        "[PAKN.20261121.0007] Đơn vị trực thuộc chậm trả lời 2 ngày làm việc: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
+        "[PAKN.20261121.0007] Đơn vị trực thuộc chậm trả lời từ 2 ngày làm việc trở lên: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
         ["Kính gửi: Lãnh đạo UBND thành phố Hà Nội", "đã quá hạn 2 ngày làm việc"],
         "đã quá hạn 2 ngày làm việc",
     ),
     (
         "escalate_coordinator",
         {**STAFF, "days_late": 5},
-        "[PAKN.20261121.0007] Quá hạn 5 ngày làm việc, đề nghị theo dõi, đôn đốc: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
+        "[PAKN.20261121.0007] Quá hạn từ 5 ngày làm việc trở lên, đề nghị theo dõi, đôn đốc: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
         ["đã quá hạn 5 ngày làm việc", "xem xét giao xử lý lại theo thẩm quyền"],
         "đã quá hạn 5 ngày làm việc",
     ),
