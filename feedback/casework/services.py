@@ -10,8 +10,8 @@ from feedback.accounts.models import StaffUser
 from feedback.deadlines.services import cancel_pending_steps
 from feedback.directory.reference import reference
 from feedback.errors import Conflict, Forbidden, NotFound
-from feedback.intake import mail
-from feedback.intake.models import OPEN_STATUSES, Event, FeedbackItem
+from feedback.intake import mail, timeline
+from feedback.intake.models import OPEN_STATUSES, FeedbackItem
 from feedback.settings import Settings
 from notifications.outbox import queue
 
@@ -50,12 +50,11 @@ async def answer(user: StaffUser, code: str, text: str, settings: Settings) -> F
         item.answered_by = user
         item.updated_at = now
         await item.save(update_fields=["status", "answer", "answered_at", "answered_by_id", "updated_at"])
-        await Event.create(
-            item=item,
-            at=now,
-            kind="answered",
+        await timeline.record(
+            item,
+            "answered",
+            now,
             actor=user,
-            actor_label=user.name or user.email,
             public=True,
             message="Đơn vị đã trả lời phản ánh.",
             changes={"status": [before, "answered"]},

@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Struct
 
 from feedback.directory.reference import reference
-from feedback.intake import mail, services
+from feedback.intake import mail, services, timeline
 from feedback.intake.models import FeedbackItem
 from feedback.intake.schemas import (
     FeedbackCreate,
@@ -121,7 +121,7 @@ async def created_out(submitted: services.Submitted, settings: Settings) -> Feed
 
 async def tracked(item: FeedbackItem) -> FeedbackTracked:
     await item.fetch_related("unit", "category")
-    events = await services.public_timeline(item)
+    events = await timeline.public_events(item)
     return FeedbackTracked(
         code=item.code,
         title=item.title,

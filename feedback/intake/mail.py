@@ -38,35 +38,25 @@ def track_url(settings: Settings, code: str, token: str) -> str:
 def to_citizen(
     kind: str, item: FeedbackItem, context: dict[str, Any], now: datetime, key: str, **extra: Any
 ) -> list[OutboxMessage]:
-    if not item.citizen_email:
-        return []
-    return [
-        new_message(
-            kind=kind,
-            key=key,
-            to_addr=item.citizen_email,
-            to_name=item.citizen_name,
-            thread=item.code,
-            context={**context, "citizen_name": item.citizen_name, **extra},
-            now=now,
-        )
-    ]
+    """The message to the citizen, if they left an e-mail address (a phone-only citizen is called)."""
+    context = {**context, "citizen_name": item.citizen_name, **extra}
+    return _to(kind, key, item.citizen_email, item.citizen_name, item, context, now)
 
 
 def to_unit(
     kind: str, item: FeedbackItem, ref: Reference, context: dict[str, Any], now: datetime, key: str
 ) -> list[OutboxMessage]:
     unit = ref.units.get(item.unit_id)  # type: ignore[attr-defined]
-    if unit is None or not unit.email:
+    return _to(kind, key, unit.email, unit.name, item, context, now) if unit else []
+
+
+def _to(
+    kind: str, key: str, addr: str, name: str, item: FeedbackItem, context: dict[str, Any], now: datetime
+) -> list[OutboxMessage]:
+    if not addr:
         return []
     return [
         new_message(
-            kind=kind,
-            key=key,
-            to_addr=unit.email,
-            to_name=unit.name,
-            thread=item.code,
-            context=context,
-            now=now,
+            kind=kind, key=key, to_addr=addr, to_name=name, thread=item.code, context=context, now=now
         )
     ]

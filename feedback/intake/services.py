@@ -16,8 +16,8 @@ from feedback.accounts.models import StaffUser
 from feedback.deadlines.services import schedule_steps
 from feedback.directory.reference import CategoryRef, reference
 from feedback.errors import DomainError, NotFound
-from feedback.intake import mail
-from feedback.intake.models import Event, FeedbackItem
+from feedback.intake import mail, timeline
+from feedback.intake.models import FeedbackItem
 from feedback.intake.schemas import FeedbackCreate, StaffFeedbackCreate
 from feedback.settings import Settings
 from feedback.text import fold, normalize_phone, suggest_category
@@ -70,7 +70,6 @@ async def submit(data: FeedbackCreate, settings: Settings, *, actor: StaffUser |
     due_at = ref.calendar.answer_deadline(received_at, policy.answer_days)
     accept_due_at = ref.calendar.add_working_hours(received_at, policy.accept_hours)
     token = secrets.token_urlsafe(24)
-    actor_label = f"{actor.name or actor.email}" if actor else "Người dân"
 
     day = received_at.astimezone(settings.tz).strftime("%Y%m%d")
     code = f"PAKN.{day}.{await _next_number(day):04d}"
@@ -103,12 +102,11 @@ async def submit(data: FeedbackCreate, settings: Settings, *, actor: StaffUser |
             created_at=now,
             updated_at=now,
         )
-        await Event.create(
-            item=item,
-            at=now,
-            kind="received",
+        await timeline.record(
+            item,
+            "received",
+            now,
             actor=actor,
-            actor_label=actor_label,
             public=True,
             message=f"Đã tiếp nhận qua kênh {CHANNEL_NAMES[channel]}; chuyển {ref.units[unit_id].name}.",
             changes={"unit": ref.units[unit_id].code, "due_at": due_at.isoformat()},
@@ -187,7 +185,3 @@ async def track(code: str, token: str) -> FeedbackItem:
     if item is None or not token or not hmac.compare_digest(item.token_hash, hash_token(token)):
         raise NotFound("Không tìm thấy phản ánh với mã và khóa tra cứu này")
     return item
-
-
-async def public_timeline(item: FeedbackItem) -> list[Event]:
-    return await Event.filter(item_id=item.id, public=True).order_by("at", "id")
