@@ -40,48 +40,17 @@ def test_seed_is_idempotent(cli_db) -> None:
 
 def test_users_create_reads_password_from_stdin(cli_db) -> None:
     pakn(cli_db, "seed")
-    created = pakn(
-        cli_db,
-        "users",
-        "create",
-        "--email",
-        "canbo@hadong.vn",
-        "--role",
-        "officer",
-        "--unit",
-        "P-09556-KT",
-        "--password-stdin",
-        stdin="mot-mat-khau-dai\n",
-    )
+
+    def create(email: str, unit: str) -> subprocess.CompletedProcess:
+        args = ("users", "create", "--email", email, "--role", "officer", "--unit", unit, "--password-stdin")
+        return pakn(cli_db, *args, stdin="mot-mat-khau-dai\n")
+
+    created = create("canbo@hadong.vn", "P-09556-KT")
     assert created.returncode == 0, created.stderr
     assert "officer canbo@hadong.vn" in created.stdout
-    again = pakn(
-        cli_db,
-        "users",
-        "create",
-        "--email",
-        "canbo@hadong.vn",
-        "--role",
-        "officer",
-        "--unit",
-        "P-09556-KT",
-        "--password-stdin",
-        stdin="mot-mat-khau-dai\n",
-    )
+    again = create("canbo@hadong.vn", "P-09556-KT")
     assert again.returncode != 0 and "canbo@hadong.vn" in again.stderr
-    unknown_unit = pakn(
-        cli_db,
-        "users",
-        "create",
-        "--email",
-        "x@hadong.vn",
-        "--role",
-        "officer",
-        "--unit",
-        "KHONG-CO",
-        "--password-stdin",
-        stdin="mot-mat-khau-dai\n",
-    )
+    unknown_unit = create("x@hadong.vn", "KHONG-CO")
     assert unknown_unit.returncode != 0 and "KHONG-CO" in unknown_unit.stderr
 
 
