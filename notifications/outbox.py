@@ -37,13 +37,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from notifications.models import OutboxMessage
 from notifications.render import KINDS
 from notifications.sql import sql_for
 
@@ -65,6 +65,41 @@ OUTBOX_COLUMNS = (
 _ROWS_PER_STATEMENT = 1000
 
 
+@dataclass(frozen=True)
+class NewMessage:
+    """An outbox row not yet written: cheap to build (no ORM instance) and written by `queue()`."""
+
+    key: str
+    kind: str
+    to_addr: str
+    to_name: str
+    thread: str
+    context_json: str  # the template context as JSON text, dates already ISO 8601 strings
+    now: datetime  # UTC; both created_at and next_attempt_at
+    status: str = "pending"
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return json.loads(self.context_json)
+
+    def values(self) -> list[Any]:
+        """The row in OUTBOX_COLUMNS order."""
+        return [
+            self.key,
+            self.kind,
+            self.to_addr,
+            self.to_name,
+            self.thread,
+            self.context_json,
+            self.status,
+            0,
+            self.now,
+            "",
+            "",
+            self.now,
+        ]
+
+
 def new_message(
     *,
     kind: str,
@@ -74,40 +109,35 @@ def new_message(
     thread: str = "",
     context: dict[str, Any],
     now: datetime,
-) -> OutboxMessage:
-    """An unsaved outbox row, due now. Dates in `context` become ISO 8601 strings."""
+) -> NewMessage:
+    """A message due now. Dates in `context` become ISO 8601 strings."""
     if kind not in KINDS:
         raise ValueError(f"unknown e-mail kind: {kind!r}")
     if len(key) > 160:
         raise ValueError(f"outbox key longer than 160 characters: {key!r}")
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    now = now.astimezone(UTC)
-    return OutboxMessage(
+    return NewMessage(
         key=key,
         kind=kind,
         to_addr=(to_addr or "").strip(),
         to_name=" ".join((to_name or "").split()),
         thread=thread or "",
-        context=json.loads(json.dumps(context, default=_json_default, ensure_ascii=False)),
-        status="pending",
-        attempts=0,
-        next_attempt_at=now,
-        last_error="",
-        message_id="",
-        created_at=now,
+        context_json=json.dumps(context, default=_json_default, ensure_ascii=False),
+        # SQLite stores times as text and compares them as text: one offset (UTC) keeps the order right.
+        now=now.astimezone(UTC),
     )
 
 
-async def queue(messages: Sequence[OutboxMessage], *, connection: BaseDBAsyncClient | None = None) -> None:
+async def queue(messages: Sequence[NewMessage], *, connection: BaseDBAsyncClient | None = None) -> None:
     """Insert the messages, skipping any whose key is already queued and any without an address.
 
     Runs in the caller's transaction: inside `async with in_transaction():` Tortoise puts the
     transaction's client in a context variable, and `connections.get("default")` returns it.
     """
-    rows: dict[str, OutboxMessage] = {}
+    rows: dict[str, NewMessage] = {}
     for message in messages:
-        if message.to_addr.strip():  # a unit with no e-mail on file: nothing to send
+        if message.to_addr:  # a unit with no e-mail on file: nothing to send
             rows.setdefault(message.key, message)
     if not rows:
         return
@@ -117,7 +147,7 @@ async def queue(messages: Sequence[OutboxMessage], *, connection: BaseDBAsyncCli
         chunk = batch[start : start + _ROWS_PER_STATEMENT]
         marks = ", ".join(f"({', '.join('?' * len(OUTBOX_COLUMNS))})" for _ in chunk)
         sql = f"INSERT INTO outbox_message ({', '.join(OUTBOX_COLUMNS)}) VALUES {marks} ON CONFLICT (key) DO NOTHING"
-        await conn.execute_query(sql_for(conn, sql), [value for m in chunk for value in _values(m)])
+        await conn.execute_query(sql_for(conn, sql), [value for m in chunk for value in m.values()])
 
 
 def insert_select_sql(select_sql: str) -> str:
@@ -129,30 +159,6 @@ def insert_select_sql(select_sql: str) -> str:
     return (
         f"INSERT INTO outbox_message ({', '.join(OUTBOX_COLUMNS)}) {select_sql} ON CONFLICT (key) DO NOTHING"
     )
-
-
-def _values(m: OutboxMessage) -> list[Any]:
-    return [
-        m.key,
-        m.kind,
-        m.to_addr.strip(),
-        m.to_name or "",
-        m.thread or "",
-        json.dumps(m.context or {}, default=_json_default, ensure_ascii=False),
-        m.status or "pending",
-        m.attempts or 0,
-        _utc(m.next_attempt_at),
-        m.last_error or "",
-        m.message_id or "",
-        _utc(m.created_at),
-    ]
-
-
-def _utc(value: datetime) -> datetime:
-    # SQLite stores times as text and compares them as text: one offset (UTC) keeps the order right.
-    if value.tzinfo is None:
-        raise ValueError("outbox times must be timezone-aware")
-    return value.astimezone(UTC)
 
 
 def _json_default(value: Any) -> Any:

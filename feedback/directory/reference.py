@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from feedback.deadlines.calendar import WorkCalendar
 from feedback.deadlines.models import CalendarException, DeadlinePolicy
 from feedback.directory.models import Category, Commune, RoutingRule, Unit
-from feedback.directory.routing import Rule, route
+from feedback.directory.routing import RULE_FIELDS, Rule, route
 from feedback.settings import Settings
 
 MAX_AGE_SECONDS = 30.0
@@ -62,7 +63,8 @@ class Reference:
     units: dict[int, UnitRef]
     categories: dict[str, CategoryRef]
     communes: dict[str, CommuneRef]
-    rules: tuple[Rule, ...]
+    # Rules grouped by category (None: rules for any category), so routing scans a few, not all.
+    rules: dict[int | None, tuple[Rule, ...]]
     policies: dict[tuple[int | None, str], Policy]
     calendar: WorkCalendar
     coordinator_id: int
@@ -74,7 +76,8 @@ class Reference:
         """The responsible unit; items no rule covers go to the coordinator office for manual routing."""
         if category_id is None:
             return self.coordinator_id
-        return route(self.rules, category_id, commune_id, severity) or self.coordinator_id
+        candidates = self.rules.get(category_id, ()) + self.rules.get(None, ())
+        return route(candidates, category_id, commune_id, severity) or self.coordinator_id
 
     def policy(self, category_id: int | None, severity: str) -> Policy:
         return self.policies.get((category_id, severity)) or self.policies[(None, severity)]
@@ -123,11 +126,11 @@ async def _load(settings: Settings) -> Reference:
         c.code: CommuneRef(c.id, c.code, c.name, c.unit_id)  # type: ignore[attr-defined]
         for c in await Commune.all()
     }
-    rules = tuple(
-        Rule(r.id, r.category_id, r.commune_id, r.severity, r.unit_id, r.priority)  # type: ignore[attr-defined]
-        for r in await RoutingRule.filter(active=True)
-        if r.unit_id in units  # type: ignore[attr-defined]
-    )
+    grouped: dict[int | None, list[Rule]] = defaultdict(list)
+    for row in await RoutingRule.filter(active=True).values(*RULE_FIELDS):
+        if row["unit_id"] in units:
+            grouped[row["category_id"]].append(Rule(**row))
+    rules = {category_id: tuple(group) for category_id, group in grouped.items()}
     policies = {
         (p.category_id, p.severity): Policy(p.accept_hours, p.answer_days, p.progress_days)  # type: ignore[attr-defined]
         for p in await DeadlinePolicy.all()

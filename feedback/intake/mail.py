@@ -11,8 +11,10 @@ from typing import Any
 from feedback.directory.reference import Reference
 from feedback.intake.models import FeedbackItem
 from feedback.settings import Settings
-from notifications.models import OutboxMessage
-from notifications.outbox import new_message
+from notifications.outbox import (
+    NewMessage,
+    new_message,  # noqa: I001
+)
 
 
 def item_context(item: FeedbackItem, ref: Reference, settings: Settings) -> dict[str, Any]:
@@ -37,7 +39,7 @@ def track_url(settings: Settings, code: str, token: str) -> str:
 
 def to_citizen(
     kind: str, item: FeedbackItem, context: dict[str, Any], now: datetime, key: str, **extra: Any
-) -> list[OutboxMessage]:
+) -> list[NewMessage]:
     """The message to the citizen, if they left an e-mail address (a phone-only citizen is called)."""
     context = {**context, "citizen_name": item.citizen_name, **extra}
     return _to(kind, key, item.citizen_email, item.citizen_name, item, context, now)
@@ -45,14 +47,14 @@ def to_citizen(
 
 def to_unit(
     kind: str, item: FeedbackItem, ref: Reference, context: dict[str, Any], now: datetime, key: str
-) -> list[OutboxMessage]:
+) -> list[NewMessage]:
     unit = ref.units.get(item.unit_id)  # type: ignore[attr-defined]
     return _to(kind, key, unit.email, unit.name, item, context, now) if unit else []
 
 
 def _to(
     kind: str, key: str, addr: str, name: str, item: FeedbackItem, context: dict[str, Any], now: datetime
-) -> list[OutboxMessage]:
+) -> list[NewMessage]:
     if not addr:
         return []
     return [

@@ -9,19 +9,16 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
-from tortoise.transactions import in_transaction
-
 from feedback import clock, db
 from feedback.accounts.models import StaffUser
-from feedback.deadlines.services import schedule_steps
+from feedback.deadlines.ladder import plan_steps
 from feedback.directory.reference import CategoryRef, reference
 from feedback.errors import DomainError, NotFound
-from feedback.intake import mail, timeline
+from feedback.intake import mail, store, timeline
 from feedback.intake.models import FeedbackItem
 from feedback.intake.schemas import FeedbackCreate, StaffFeedbackCreate
 from feedback.settings import Settings
 from feedback.text import fold, normalize_phone, suggest_category
-from notifications.outbox import queue
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Staff may enter old paper submissions, but not ones dated in the future or absurdly old.
@@ -73,57 +70,52 @@ async def submit(data: FeedbackCreate, settings: Settings, *, actor: StaffUser |
 
     day = received_at.astimezone(settings.tz).strftime("%Y%m%d")
     code = f"PAKN.{day}.{await _next_number(day):04d}"
-    async with in_transaction():
-        item = await FeedbackItem.create(
-            code=code,
-            token_hash=hash_token(token),
-            title=data.title.strip(),
-            content=data.content.strip(),
-            search_text=fold(f"{data.title} {data.content}"),
-            category_id=category_id,
-            suggested_category_id=suggested.id if suggested else None,
-            commune_id=commune.id if commune else None,
-            address=data.address.strip(),
-            latitude=data.latitude,
-            longitude=data.longitude,
-            severity=data.severity,
-            channel=channel,
-            status="received",
-            unit_id=unit_id,
-            citizen_name=data.citizen.name.strip(),
-            citizen_phone=phone,
-            citizen_email=email,
-            citizen_address=data.citizen.address.strip(),
-            publish=data.publish,
-            received_at=received_at,
-            unit_received_at=received_at,
-            accept_due_at=accept_due_at,
-            due_at=due_at,
-            created_at=now,
-            updated_at=now,
-        )
-        await timeline.record(
-            item,
-            "received",
-            now,
-            actor=actor,
-            public=True,
-            message=f"Đã tiếp nhận qua kênh {CHANNEL_NAMES[channel]}; chuyển {ref.units[unit_id].name}.",
-            changes={"unit": ref.units[unit_id].code, "due_at": due_at.isoformat()},
-        )
-        await schedule_steps(item.id, item.deadline_no, due_at, ref.calendar)
-        context = mail.item_context(item, ref, settings)
-        await queue(
-            mail.to_citizen(
-                "ack",
-                item,
-                context,
-                now,
-                f"ack:{item.code}",
-                secret_track_url=mail.track_url(settings, code, token),
-            )
-            + mail.to_unit("new_item", item, ref, context, now, f"new:{item.code}:{unit_id}")
-        )
+    row = {
+        "code": code,
+        "token_hash": hash_token(token),
+        "title": data.title.strip(),
+        "content": data.content.strip(),
+        "search_text": fold(f"{data.title} {data.content}"),
+        "category_id": category_id,
+        "suggested_category_id": suggested.id if suggested else None,
+        "commune_id": commune.id if commune else None,
+        "address": data.address.strip(),
+        "latitude": data.latitude,
+        "longitude": data.longitude,
+        "severity": data.severity,
+        "channel": channel,
+        "status": "received",
+        "unit_id": unit_id,
+        "citizen_name": data.citizen.name.strip(),
+        "citizen_phone": phone,
+        "citizen_email": email,
+        "citizen_address": data.citizen.address.strip(),
+        "publish": data.publish,
+        "received_at": received_at,
+        "unit_received_at": received_at,
+        "accept_due_at": accept_due_at,
+        "due_at": due_at,
+        "deadline_no": store.FIRST_DEADLINE,
+        "transfer_count": 0,
+        "answer": "",
+        "created_at": now,
+        "updated_at": now,
+    }
+    item = FeedbackItem(**row)  # unsaved: the mail context and the response read it
+    event = store.FirstEvent(
+        at=now,
+        kind="received",
+        actor_id=actor.id if actor else None,
+        actor_label=timeline.actor_label(actor),
+        public=True,
+        message=f"Đã tiếp nhận qua kênh {CHANNEL_NAMES[channel]}; chuyển {ref.units[unit_id].name}.",
+        changes={"unit": ref.units[unit_id].code, "due_at": due_at.isoformat()},
+    )
+    context = mail.item_context(item, ref, settings)
+    messages = mail.to_citizen(
+        "ack", item, context, now, f"ack:{code}", secret_track_url=mail.track_url(settings, code, token)
+    ) + mail.to_unit("new_item", item, ref, context, now, f"new:{code}:{unit_id}")
+    item.id = await store.insert_new_item(row, event, plan_steps(due_at, ref.calendar), messages)
     return Submitted(item, token, suggested)
 
 

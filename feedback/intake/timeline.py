@@ -11,6 +11,10 @@ from feedback.intake.models import Event, FeedbackItem
 CITIZEN = "Người dân"
 
 
+def actor_label(actor: StaffUser | None) -> str:
+    return (actor.name or actor.email) if actor else CITIZEN
+
+
 async def record(
     item: FeedbackItem,
     kind: str,
@@ -27,7 +31,7 @@ async def record(
         at=at,
         kind=kind,
         actor=actor,
-        actor_label=(actor.name or actor.email) if actor else CITIZEN,
+        actor_label=actor_label(actor),
         public=public,
         message=message,
         changes=changes or {},

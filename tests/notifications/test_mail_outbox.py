@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 
 from notifications.delivery import deliver_pending
 from notifications.models import OutboxMessage
-from notifications.outbox import OUTBOX_COLUMNS, insert_select_sql, new_message, queue
+from notifications.outbox import OUTBOX_COLUMNS, NewMessage, insert_select_sql, new_message, queue
 from notifications.sql import is_postgres, sql_for
 from tests.notifications.support import HANOI, NOW
 
@@ -25,7 +25,7 @@ REMINDER = {
 }
 
 
-def reminder(key: str = "step:1:unit", to: str = "hadong@hanoi.gov.vn") -> OutboxMessage:
+def reminder(key: str = "step:1:unit", to: str = "hadong@hanoi.gov.vn") -> NewMessage:
     return new_message(
         kind="reminder", key=key, to_addr=to, to_name="UBND phường Hà Đông", context=REMINDER, now=NOW
     )
