@@ -26,4 +26,5 @@ class OutboxMessage(Model):
 
     class Meta:
         table = "outbox_message"
-        indexes = (("status", "next_attempt_at"), ("thread",))
+        # Delivery scans unsent rows through a partial index (migration 0002); every other index
+        # would slow the sweep, which writes hundreds of thousands of rows at once.

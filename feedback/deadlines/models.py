@@ -50,7 +50,7 @@ class DeadlineStep(Model):
     expires_at = fields.DatetimeField(null=True)
     status = fields.CharField(max_length=10, default="pending")  # pending|done|skipped|cancelled
     done_at = fields.DatetimeField(null=True)
-    sweep = fields.CharField(max_length=32, null=True, db_index=True)
+    sweep = fields.CharField(max_length=32, null=True)  # which sweep fired it (partial index, 0002)
 
     class Meta:
         table = "deadline_step"

@@ -1,24 +1,22 @@
-"""The deadline sweep: fire every escalation step that has come due, in a handful of statements.
+"""The deadline sweep: fire every escalation step that has come due, in a fixed handful of statements.
 
-Steps are rows planned when a deadline is set (feedback/deadlines/services.py). A sweep, in one
-transaction:
+Steps are rows planned when a deadline is set (feedback/deadlines/ladder.py). A sweep takes every
+pending step that has come due and gives it one outcome:
 
-1. skips stale steps (a reminder whose deadline has already passed: after downtime an item weeks late
-   gets its overdue notice and escalations, not a "due tomorrow" reminder);
-2. claims every due step of a still-open item whose deadline is still current, marking it done with a
-   sweep token (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so concurrent sweepers never take the same row;
-   SQLite serialises writers);
-3. inserts the outbox messages for all claimed steps with one INSERT … SELECT (a unique key per step
-   and recipient makes any repeat a no-op);
-4. inserts the timeline events for them with one INSERT … SELECT;
-5. cancels pending steps that no longer apply (answered items, replaced deadlines).
+- skipped: stale — a reminder for a deadline already passed (after downtime an item weeks late gets
+  its overdue notice and escalations, not a "due tomorrow" reminder);
+- cancelled: the item was answered or closed, or its deadline was replaced;
+- done: the step fires — its outbox messages (one INSERT … SELECT; a unique key per step and
+  recipient makes any repeat a no-op) and its timeline event (one INSERT … SELECT).
 
-The number of statements does not depend on the number of items.
+On PostgreSQL the whole sweep is one statement: the due steps are locked with FOR UPDATE SKIP LOCKED
+(so concurrent sweepers never take the same row), marked, and feed the two inserts through CTEs;
+each step and item is read once. SQLite, which serialises writers anyway, runs the same parts as
+separate statements in one transaction. The number of statements never depends on the number of items.
 """
 
-from __future__ import annotations
-
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -88,64 +86,153 @@ class _DryRun(Exception):
 
 async def sweep(settings: Settings, *, now: datetime, dry_run: bool = False) -> SweepReport:
     ref = await reference(settings)
-    promise = expected_answer_date(now, ref.calendar, APOLOGY_PROMISE_DAYS)
+    ladder = Ladder()
+    promise = expected_answer_date(now, ref.calendar, APOLOGY_PROMISE_DAYS).isoformat()
+    # The parameters of every statement below, in this order ($1 … $6).
+    params = (
+        now,
+        uuid.uuid4().hex,
+        settings.base_url,
+        promise,
+        ladder.parent_after_days,
+        ladder.coordinator_after_days,
+    )
     report = SweepReport()
-    token = uuid.uuid4().hex
     try:
         async with in_transaction() as connection:
-            postgres = db.is_postgres(connection)
-            lock = " FOR UPDATE SKIP LOCKED" if postgres else ""
-            report.skipped = await db.execute(
-                "UPDATE deadline_step SET status = 'skipped', done_at = $1 WHERE id IN ("
-                " SELECT id FROM deadline_step WHERE status = 'pending' AND due_at <= $1 AND expires_at <= $1"
-                f"{lock})",
-                now,
-            )
-            await db.execute(
-                "UPDATE deadline_step SET status = 'done', done_at = $1, sweep = $2 WHERE id IN ("
-                " SELECT s.id FROM deadline_step s JOIN feedback_item i ON i.id = s.item_id"
-                f" WHERE s.status = 'pending' AND s.due_at <= $1 AND i.status IN ({_OPEN})"
-                f" AND i.deadline_no = s.deadline_no{' FOR UPDATE OF s SKIP LOCKED' if postgres else ''})",
-                now,
-                token,
-            )
-            rows = await db.fetch(
-                "SELECT kind, COUNT(*) AS n FROM deadline_step WHERE sweep = $1 GROUP BY kind", token
-            )
-            report.fired = {r["kind"]: int(r["n"]) for r in rows}
-            if report.fired:
-                params = (token, settings.base_url, promise, Ladder())
-                if dry_run:
-                    report.preview = await db.fetch(
-                        _messages_sql(postgres) + " ORDER BY thread, kind", *_args(*params)
-                    )
-                report.messages = await db.execute(
-                    "INSERT INTO outbox_message (key, kind, to_addr, to_name, thread, context, status, attempts,"
-                    " next_attempt_at, last_error, message_id, created_at)"
-                    " SELECT key, kind, to_addr, to_name, thread, context, 'pending', 0, $6, '', '', $6"
-                    f" FROM ({_messages_sql(postgres)}) AS m WHERE true ON CONFLICT (key) DO NOTHING",
-                    *_args(*params),
-                    now,
-                )
-                await db.execute(_events_sql(postgres), token, now)
-            # Housekeeping, after the claim so it never competes with it for rows.
-            report.cancelled = await db.execute(
-                "UPDATE deadline_step SET status = 'cancelled', done_at = $1 WHERE id IN ("
-                " SELECT s.id FROM deadline_step s JOIN feedback_item i ON i.id = s.item_id"
-                f" WHERE s.status = 'pending' AND s.due_at <= $1"
-                f" AND (i.status NOT IN ({_OPEN}) OR i.deadline_no <> s.deadline_no)"
-                f"{' FOR UPDATE OF s SKIP LOCKED' if postgres else ''})",
-                now,
-            )
+            if db.is_postgres(connection):
+                rows = await db.fetch(_postgres_statement(preview=dry_run), *params, connection=connection)
+            else:
+                rows = await _sqlite_statements(params, preview=dry_run, connection=connection)
+            for row in rows:
+                if row["what"] == "step":
+                    outcome, kind, n = row["a"], row["b"], int(row["n"])
+                    if outcome == "done":
+                        report.fired[kind] = n
+                    elif outcome == "skipped":
+                        report.skipped += n
+                    else:
+                        report.cancelled += n
+                elif row["what"] == "messages":
+                    report.messages = int(row["n"])
+                else:
+                    report.preview.append({"thread": row["a"], "kind": row["b"], "to_addr": row["c"]})
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
+    report.preview.sort(key=lambda m: (m["thread"], m["kind"], m["to_addr"]))
     return report
 
 
-def _args(token: str, base_url: str, promise: datetime, ladder: Ladder) -> tuple[Any, ...]:
-    return token, base_url, promise.isoformat(), ladder.parent_after_days, ladder.coordinator_after_days
+# $1 now, $2 sweep token, $3 base URL, $4 promised answer date, $5/$6 the ladder's thresholds.
+_OUTCOME = (
+    "CASE WHEN s.expires_at <= $1 THEN 'skipped'"
+    f" WHEN i.status IN ({_OPEN}) AND i.deadline_no = s.deadline_no THEN 'done'"
+    " ELSE 'cancelled' END"
+)
+_JOINS = (
+    " JOIN feedback_item i ON i.id = s.item_id"
+    " JOIN unit u ON u.id = i.unit_id"
+    " LEFT JOIN unit p ON p.id = u.parent_id"
+    " LEFT JOIN category c ON c.id = i.category_id"
+    " LEFT JOIN staff_user o ON o.id = i.officer_id"
+    " LEFT JOIN unit k ON k.id = (SELECT MIN(id) FROM unit WHERE kind = 'coordinator')"
+)
+_OUTBOX_INSERT = (
+    "INSERT INTO outbox_message (key, kind, to_addr, to_name, thread, context, status, attempts,"
+    " next_attempt_at, last_error, message_id, created_at)"
+    " SELECT m.key, m.kind, m.to_addr, m.to_name, m.thread, m.context, 'pending', 0, $1, '', '', $1"
+)
+
+
+def _postgres_statement(*, preview: bool) -> str:
+    listing = " UNION ALL SELECT 'preview', thread, kind, to_addr, 1 FROM mail" if preview else ""
+    branches = " UNION ALL ".join(
+        f"SELECT {_message_columns(r, postgres=True)} WHERE s.kind = '{r.step}'" for r in RECIPIENTS
+    )
+    return (
+        "WITH due AS ("
+        f" SELECT s.id, s.item_id, s.kind, {_OUTCOME} AS outcome"
+        " FROM deadline_step s JOIN feedback_item i ON i.id = s.item_id"
+        " WHERE s.status = 'pending' AND s.due_at <= $1"
+        " FOR UPDATE OF s SKIP LOCKED"
+        "), marked AS ("
+        " UPDATE deadline_step s SET status = due.outcome, done_at = $1,"
+        " sweep = CASE WHEN due.outcome = 'done' THEN $2 END"
+        " FROM due WHERE s.id = due.id"
+        "), fired AS (SELECT id, item_id, kind FROM due WHERE outcome = 'done'"
+        f"), events AS ({_events_insert('fired', postgres=True)}"
+        f"), mail AS ({_OUTBOX_INSERT} FROM fired s{_JOINS} CROSS JOIN LATERAL ({branches}) AS m"
+        " WHERE m.to_addr IS NOT NULL AND m.to_addr <> ''"
+        " ON CONFLICT (key) DO NOTHING RETURNING thread, kind, to_addr)"
+        " SELECT 'step' AS what, outcome AS a, kind AS b, '' AS c, COUNT(*) AS n FROM due GROUP BY outcome, kind"
+        f" UNION ALL SELECT 'messages', '', '', '', COUNT(*) FROM mail{listing}"
+    )
+
+
+async def _sqlite_statements(params: tuple, *, preview: bool, connection) -> list[dict[str, Any]]:  # noqa: ANN001
+    now, token = params[0], params[1]
+    marked = await db.fetch(
+        f"UPDATE deadline_step AS s SET status = {_OUTCOME}, done_at = $1,"
+        f" sweep = CASE WHEN {_OUTCOME} = 'done' THEN $2 END"
+        " FROM feedback_item i WHERE i.id = s.item_id AND s.status = 'pending' AND s.due_at <= $1"
+        " RETURNING status, kind",  # SQLite: the updated table only, unqualified
+        now,
+        token,
+        connection=connection,
+    )
+    messages = " UNION ALL ".join(
+        f"SELECT {_message_columns(r, postgres=False)} FROM deadline_step s{_JOINS}"
+        f" WHERE s.sweep = $2 AND s.kind = '{r.step}'"
+        for r in RECIPIENTS
+    )
+    rows = []
+    if preview:
+        rows = await db.fetch(
+            f"SELECT 'preview' AS what, m.thread AS a, m.kind AS b, m.to_addr AS c, 1 AS n FROM ({messages}) AS m"
+            " WHERE m.to_addr IS NOT NULL AND m.to_addr <> ''"
+            " AND NOT EXISTS (SELECT 1 FROM outbox_message o WHERE o.key = m.key)",
+            *params,
+            connection=connection,
+        )
+    queued = await db.execute(
+        f"{_OUTBOX_INSERT} FROM ({messages}) AS m WHERE m.to_addr IS NOT NULL AND m.to_addr <> ''"
+        " ON CONFLICT (key) DO NOTHING",
+        *params,
+        connection=connection,
+    )
+    await db.execute(
+        _events_insert("deadline_step", postgres=False) + " WHERE s.sweep = $2",
+        now,
+        token,
+        connection=connection,
+    )
+    counts = Counter((m["status"], m["kind"]) for m in marked)
+    steps = [
+        {"what": "step", "a": status, "b": kind, "c": "", "n": n} for (status, kind), n in counts.items()
+    ]
+    return [*steps, {"what": "messages", "a": "", "b": "", "c": "", "n": queued}, *rows]
+
+
+def _message_columns(r: Recipient, *, postgres: bool) -> str:
+    """key, kind, to_addr, to_name, thread, context of one recipient's message for step row `s`."""
+    return (
+        f"'step:' || CAST(s.id AS TEXT) || ':{r.role}' AS key, '{r.template}' AS kind,"
+        f" {r.to_addr} AS to_addr, COALESCE({r.to_name}, '') AS to_name, i.code AS thread,"
+        f" {_json(postgres, _STAFF if r.audience == 'staff' else _CITIZEN)} AS context"
+    )
+
+
+def _events_insert(source: str, *, postgres: bool) -> str:
+    public = " ".join(f"WHEN '{kind}' THEN {'TRUE' if pub else 'FALSE'}" for kind, (pub, _) in EVENTS.items())
+    message = " ".join(f"WHEN '{kind}' THEN '{text}'" for kind, (_, text) in EVENTS.items())
+    empty = "'{}'::jsonb" if postgres else "'{}'"
+    return (
+        "INSERT INTO event (item_id, at, kind, actor_label, public, message, changes)"
+        f" SELECT s.item_id, $1, 'deadline_' || s.kind, 'Hệ thống', CASE s.kind {public} END,"
+        f" CASE s.kind {message} END, {empty} FROM {source} s"
+    )
 
 
 def _json(postgres: bool, pairs: dict[str, str]) -> str:
@@ -154,55 +241,21 @@ def _json(postgres: bool, pairs: dict[str, str]) -> str:
     return f"{function}({arguments})"
 
 
-def _messages_sql(postgres: bool) -> str:
-    """One SELECT per recipient, UNION ALL: every message the claimed steps send.
-
-    Parameters: $1 sweep token, $2 base URL, $3 promised answer date, $4/$5 the ladder's
-    parent/coordinator thresholds in working days.
-    """
-    text = "TEXT"
-    common = {
-        "code": "i.code",
-        "title": "i.title",
-        "unit_name": "u.name",
-        "category_name": "COALESCE(c.name, '')",
-        "received_at": f"CAST(i.received_at AS {text})" if not postgres else "i.received_at",
-        "due_at": f"CAST(i.due_at AS {text})" if not postgres else "i.due_at",
-        "severity": "i.severity",
-    }
-    staff = {
-        **common,
-        "staff_url": f"CAST($2 AS {text}) || '/staff/feedback/' || i.code",
-        "parent_unit_name": "COALESCE(p.name, '')",
-        "days_late": "CASE s.kind WHEN 'escalate_parent' THEN CAST($4 AS INTEGER)"
-        " WHEN 'escalate_coordinator' THEN CAST($5 AS INTEGER) ELSE 0 END",
-    }
-    citizen = {**common, "citizen_name": "i.citizen_name", "expected_at": f"CAST($3 AS {text})"}
-    selects = [
-        f"SELECT 'step:' || CAST(s.id AS {text}) || ':{r.role}' AS key, '{r.template}' AS kind,"
-        f" {r.to_addr} AS to_addr, COALESCE({r.to_name}, '') AS to_name, i.code AS thread,"
-        f" {_json(postgres, staff if r.audience == 'staff' else citizen)} AS context"
-        " FROM deadline_step s"
-        " JOIN feedback_item i ON i.id = s.item_id"
-        " JOIN unit u ON u.id = i.unit_id"
-        " LEFT JOIN unit p ON p.id = u.parent_id"
-        " LEFT JOIN category c ON c.id = i.category_id"
-        " LEFT JOIN staff_user o ON o.id = i.officer_id"
-        " LEFT JOIN unit k ON k.id = (SELECT MIN(id) FROM unit WHERE kind = 'coordinator')"
-        f" WHERE s.sweep = CAST($1 AS {text}) AND s.kind = '{r.step}'"
-        f" AND {r.to_addr} IS NOT NULL AND {r.to_addr} <> ''"
-        for r in RECIPIENTS
-    ]
-    return " UNION ALL ".join(selects)
-
-
-def _events_sql(postgres: bool) -> str:
-    public = " ".join(f"WHEN '{kind}' THEN {'TRUE' if pub else 'FALSE'}" for kind, (pub, _) in EVENTS.items())
-    message = " ".join(f"WHEN '{kind}' THEN '{text}'" for kind, (_, text) in EVENTS.items())
-    empty = "'{}'::jsonb" if postgres else "'{}'"
-    return (
-        "INSERT INTO event (item_id, at, kind, actor_label, public, message, changes)"
-        f" SELECT s.item_id, $2, 'deadline_' || s.kind, 'Hệ thống', CASE s.kind {public} END,"
-        f" CASE s.kind {message} END, {empty}"
-        " FROM deadline_step s WHERE s.sweep = $1"
-    )
+# What the templates get (notifications/templates); times as ISO text, which both databases produce.
+_COMMON = {
+    "code": "i.code",
+    "title": "i.title",
+    "unit_name": "u.name",
+    "category_name": "COALESCE(c.name, '')",
+    "received_at": "CAST(i.received_at AS TEXT)",
+    "due_at": "CAST(i.due_at AS TEXT)",
+    "severity": "i.severity",
+}
+_STAFF = {
+    **_COMMON,
+    "staff_url": "CAST($3 AS TEXT) || '/staff/feedback/' || i.code",
+    "parent_unit_name": "COALESCE(p.name, '')",
+    "days_late": "CASE s.kind WHEN 'escalate_parent' THEN CAST($5 AS INTEGER)"
+    " WHEN 'escalate_coordinator' THEN CAST($6 AS INTEGER) ELSE 0 END",
+}
+_CITIZEN = {**_COMMON, "citizen_name": "i.citizen_name", "expected_at": "CAST($4 AS TEXT)"}

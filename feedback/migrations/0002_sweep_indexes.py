@@ -17,6 +17,10 @@ class Migration(migrations.Migration):
             reverse_sql="DROP INDEX IF EXISTS deadline_step_pending_due",
         ),
         ops.RunSQL(
+            "CREATE INDEX IF NOT EXISTS deadline_step_sweep ON deadline_step (sweep) WHERE sweep IS NOT NULL",
+            reverse_sql="DROP INDEX IF EXISTS deadline_step_sweep",
+        ),
+        ops.RunSQL(
             "CREATE INDEX IF NOT EXISTS outbox_message_unsent ON outbox_message (next_attempt_at)"
             " WHERE status IN ('pending', 'sending')",
             reverse_sql="DROP INDEX IF EXISTS outbox_message_unsent",
