@@ -4,6 +4,7 @@ tick, a restart or a second scheduler process changes nothing — the next tick 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -11,12 +12,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from feedback import clock
 from feedback.deadlines.sweep import sweep
 from feedback.settings import Settings
-from notifications.delivery import DeliveryConfigError, deliver_pending
+from notifications.delivery import DeliveryConfigError, DeliveryReport, deliver_pending
 
 log = logging.getLogger("pakn.scheduler")
 
 SWEEP_EVERY_SECONDS = 60
 DELIVER_EVERY_SECONDS = 5
+DELIVER_BATCH = 2000
+DELIVER_BURST_SECONDS = 4.0
 
 
 async def sweep_job(settings: Settings) -> None:
@@ -35,16 +38,28 @@ async def sweep_job(settings: Settings) -> None:
 
 
 async def deliver_job(settings: Settings) -> None:
+    """Deliver what is due; after a big sweep keep going batch after batch for a few seconds, so
+    delivery is not capped at one batch per tick (the job never overlaps itself: max_instances=1)."""
+    total = DeliveryReport()
+    stop_at = time.monotonic() + DELIVER_BURST_SECONDS
     try:
-        report = await deliver_pending(settings.smtp, now=clock.now(), tz=settings.tz)
+        while True:
+            report = await deliver_pending(
+                settings.smtp, now=clock.now(), tz=settings.tz, limit=DELIVER_BATCH
+            )
+            total.sent, total.retried, total.failed = (
+                total.sent + report.sent,
+                total.retried + report.retried,
+                total.failed + report.failed,
+            )
+            if report.sent + report.retried + report.failed < DELIVER_BATCH or time.monotonic() > stop_at:
+                break
     except DeliveryConfigError as exc:
         log.error("mail delivery is misconfigured: %s", exc)
-        return
     except Exception:
         log.exception("mail delivery failed; the next tick will try again")
-        return
-    if report.sent or report.retried or report.failed:
-        log.info("deliver: sent %d, retry later %d, failed %d", report.sent, report.retried, report.failed)
+    if total.sent or total.retried or total.failed:
+        log.info("deliver: sent %d, retry later %d, failed %d", total.sent, total.retried, total.failed)
 
 
 @dataclass
