@@ -120,6 +120,19 @@ def wait_quiet(max_busy: float = 0.25, timeout: float = 120.0) -> float:
         print(f"  (machine {busy:.0%} busy with other work; waiting)", flush=True)
 
 
+def process_cpu(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError):
+            pass
+    return total / tick
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -128,11 +141,19 @@ def free_port() -> int:
 
 def machine() -> dict[str, str]:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         platform.processor(),
     )
-    return {"nproc": str(os.cpu_count()), "cpu": cpu, "postgresql": _server_version, "python": platform.python_version()}
+    return {
+        "nproc": str(os.cpu_count()),
+        "cpu": cpu,
+        "postgresql": _server_version,
+        "python": platform.python_version(),
+    }
 
 
 def save(name: str, result: dict[str, Any]) -> Path:
