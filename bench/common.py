@@ -47,6 +47,15 @@ async def _admin(sql: str) -> None:
         await conn.close()
 
 
+async def query(url: str, sql: str, *args: Any) -> list[dict[str, Any]]:
+    """One query on a connection of its own (the benchmarks read counts beside the service's pool)."""
+    conn = await asyncpg.connect(url)
+    try:
+        return [dict(row) for row in await conn.fetch(sql, *args)]
+    finally:
+        await conn.close()
+
+
 async def create_database(name: str) -> str:
     """DROP (with FORCE, in case a crashed run left connections) and CREATE pakn_bench_<name>."""
     await _admin(f'DROP DATABASE IF EXISTS "pakn_bench_{name}" WITH (FORCE)')

@@ -24,13 +24,13 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
-import asyncpg
 from common import (
     banner,
     drop_database,
     free_port,
     fresh_database,
     process_cpu,
+    query,
     save,
     timer,
     verdict,
@@ -163,12 +163,8 @@ async def fill_outbox(settings: Settings, n: int, tag: str) -> None:
 
 
 async def pending(url: str) -> dict[str, int]:
-    conn = await asyncpg.connect(url)
-    try:
-        rows = await conn.fetch("SELECT status, count(*) AS n FROM outbox_message GROUP BY status")
-        return {r["status"]: r["n"] for r in rows}
-    finally:
-        await conn.close()
+    rows = await query(url, "SELECT status, count(*) AS n FROM outbox_message GROUP BY status")
+    return {r["status"]: r["n"] for r in rows}
 
 
 async def drain(settings: Settings, concurrency: int) -> tuple[DeliveryReport, int]:

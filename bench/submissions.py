@@ -23,7 +23,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import asyncpg
 from common import (
     ROOT,
     banner,
@@ -33,6 +32,7 @@ from common import (
     fresh_database,
     machine_jiffies,
     process_cpu,
+    query,
     save,
     verdict,
     wait_quiet,
@@ -146,20 +146,17 @@ def wrk(port: int, seconds: int, connections: int) -> dict:
 
 
 async def check_database(url: str) -> dict[str, int]:
-    conn = await asyncpg.connect(url)
-    try:
-        row = await conn.fetchrow(
-            "SELECT (SELECT count(*) FROM feedback_item) AS items,"
-            " (SELECT count(DISTINCT code) FROM feedback_item) AS codes,"
-            " (SELECT count(*) FROM event) AS events,"
-            " (SELECT count(*) FROM deadline_step) AS steps,"
-            " (SELECT count(*) FROM outbox_message) AS outbox,"
-            " (SELECT count(DISTINCT unit_id) FROM feedback_item) AS units,"
-            " (SELECT count(DISTINCT commune_id) FROM feedback_item) AS communes"
-        )
-        return dict(row)
-    finally:
-        await conn.close()
+    rows = await query(
+        url,
+        "SELECT (SELECT count(*) FROM feedback_item) AS items,"
+        " (SELECT count(DISTINCT code) FROM feedback_item) AS codes,"
+        " (SELECT count(*) FROM event) AS events,"
+        " (SELECT count(*) FROM deadline_step) AS steps,"
+        " (SELECT count(*) FROM outbox_message) AS outbox,"
+        " (SELECT count(DISTINCT unit_id) FROM feedback_item) AS units,"
+        " (SELECT count(DISTINCT commune_id) FROM feedback_item) AS communes",
+    )
+    return rows[0]
 
 
 async def run_one(workers: int, duration: int, connections: int, keep: bool, db_params: str = "") -> dict:

@@ -26,7 +26,17 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import asyncpg
-from common import banner, drop_database, fresh_database, machine_jiffies, save, timer, verdict, wait_quiet
+from common import (
+    banner,
+    drop_database,
+    fresh_database,
+    machine_jiffies,
+    query,
+    save,
+    timer,
+    verdict,
+    wait_quiet,
+)
 
 from feedback import db
 from feedback.deadlines.ladder import plan_steps
@@ -220,40 +230,31 @@ async def generate(url: str, settings: Settings, items: int, due_items: int, lay
 
 
 async def expected(url: str) -> dict[str, int]:
-    conn = await asyncpg.connect(url)
-    try:
-        row = await conn.fetchrow(
-            "SELECT count(*) FILTER (WHERE s.kind = 'overdue' AND s.due_at <= $1) AS overdue_due,"
-            " count(*) FILTER (WHERE s.kind = 'reminder' AND s.due_at <= $1) AS reminders_due,"
-            " count(*) FILTER (WHERE s.due_at <= $1 AND s.kind NOT IN ('overdue', 'reminder')) AS others_due,"
-            " count(*) FILTER (WHERE s.kind = 'overdue' AND s.due_at <= $1 AND i.citizen_email <> '')"
-            " AS citizens, count(*) AS steps, count(DISTINCT s.item_id) AS items"
-            " FROM deadline_step s JOIN feedback_item i ON i.id = s.item_id",
-            NOW,
-        )
-        return dict(row)
-    finally:
-        await conn.close()
+    rows = await query(
+        url,
+        "SELECT count(*) FILTER (WHERE s.kind = 'overdue' AND s.due_at <= $1) AS overdue_due,"
+        " count(*) FILTER (WHERE s.kind = 'reminder' AND s.due_at <= $1) AS reminders_due,"
+        " count(*) FILTER (WHERE s.due_at <= $1 AND s.kind NOT IN ('overdue', 'reminder')) AS others_due,"
+        " count(*) FILTER (WHERE s.kind = 'overdue' AND s.due_at <= $1 AND i.citizen_email <> '')"
+        " AS citizens, count(*) AS steps, count(DISTINCT s.item_id) AS items"
+        " FROM deadline_step s JOIN feedback_item i ON i.id = s.item_id",
+        NOW,
+    )
+    return rows[0]
 
 
 async def state(url: str) -> dict[str, int]:
-    conn = await asyncpg.connect(url)
-    try:
-        row = await conn.fetchrow(
-            "SELECT (SELECT count(*) FROM outbox_message) AS outbox, (SELECT count(*) FROM event) AS events,"
-            " (SELECT count(*) FROM deadline_step WHERE status = 'pending') AS pending"
-        )
-        return dict(row)
-    finally:
-        await conn.close()
+    rows = await query(
+        url,
+        "SELECT (SELECT count(*) FROM outbox_message) AS outbox, (SELECT count(*) FROM event) AS events,"
+        " (SELECT count(*) FROM deadline_step WHERE status = 'pending') AS pending",
+    )
+    return rows[0]
 
 
 async def wal_lsn(url: str) -> int:
-    conn = await asyncpg.connect(url)
-    try:
-        return int(await conn.fetchval("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn"))
-    finally:
-        await conn.close()
+    rows = await query(url, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn AS lsn")
+    return int(rows[0]["lsn"])
 
 
 async def main(argv: list[str] | None = None) -> dict:
