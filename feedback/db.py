@@ -109,7 +109,11 @@ async def fetch(sql: str, *params: Any, connection: BaseDBAsyncClient | None = N
 
 
 async def execute(sql: str, *params: Any, connection: BaseDBAsyncClient | None = None) -> int:
-    """Run one statement; returns the number of rows it touched."""
+    """Run one statement; returns the number of rows it touched.
+
+    Not for counting an INSERT's rows on PostgreSQL: Tortoise reads the OID field of asyncpg's
+    "INSERT 0 n" status and returns 0. Count those with RETURNING through fetch().
+    """
     connection = connection or conn()
     count, _ = await connection.execute_query(dialect_sql(sql, connection), list(params))
     return count
