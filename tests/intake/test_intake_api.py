@@ -172,3 +172,14 @@ async def test_staff_intake_needs_the_right_role(client) -> None:
     officer = await staff_headers(client, "canbo@test.vn", "officer", "P-09556-KT")
     assert (await client.post("/api/v1/staff/feedback", json=body, headers=officer)).status_code == 403
     assert await counts() == ZERO
+
+
+async def test_urgent_items_count_working_hours(client, frozen_clock) -> None:
+    # Monday 23/11/2026 09:00 in Hanoi; Tuesday 24/11 is a public holiday.
+    created = (await client.post("/api/v1/feedback", json=citizen_body(severity="urgent"))).json()
+    assert created["due_at"].startswith("2026-11-26T16:59:59")  # 2 working days: Wed 25, Thu 26
+    coordinator = await staff_headers(client, "dieuphoi@test.vn", "coordinator", None)
+    item = (await client.get(f"/api/v1/staff/feedback/{created['code']}", headers=coordinator)).json()
+    # Accept within 4 working hours: 09:00–12:00, then 13:00–14:00.
+    assert item["accept_due_at"].startswith("2026-11-23T07:00:00")
+    assert item["citizen"]["phone"] == "0912345678"  # staff see the contact details
