@@ -18,6 +18,16 @@ from notifications.delivery import SmtpConfig
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 in Hanoi
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+CODE = "PAKN.20261123.0001"
+# What every item mail's context holds (intake and the sweep write these keys).
+ITEM_CONTEXT = {
+    "code": CODE,
+    "title": "Rác thải ùn ứ tại ngõ 12",
+    "unit_name": "UBND phường Hà Đông",
+    "category_name": "Môi trường",
+    "received_at": "2026-11-23 02:00:00+00:00",
+    "due_at": "2026-12-07T09:59:59+00:00",
+}
 
 
 def pick_port() -> int:

@@ -7,15 +7,10 @@ from datetime import timedelta
 from notifications.catcher import read_caught, read_one, start_catcher
 from notifications.delivery import SmtpConfig, deliver_pending
 from notifications.outbox import new_message, queue
-from tests.notifications.support import HANOI, NOW
+from tests.notifications.support import HANOI, ITEM_CONTEXT, NOW
 
 CONTEXT = {
-    "code": "PAKN.20261123.0001",
-    "title": "Rác thải ùn ứ tại ngõ 12",
-    "unit_name": "UBND phường Hà Đông",
-    "category_name": "Môi trường",
-    "received_at": "2026-11-23 02:00:00+00:00",
-    "due_at": "2026-12-07T09:59:59+00:00",
+    **ITEM_CONTEXT,
     "citizen_name": "Nguyễn Văn An",
     "channel": "online",
     "secret_track_url": "https://pakn.test/track/PAKN.20261123.0001?token=abc",

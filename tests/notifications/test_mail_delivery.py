@@ -21,7 +21,7 @@ from notifications.message import message_id
 from notifications.models import OutboxMessage
 from notifications.outbox import NewMessage, new_message, queue
 from notifications.render import render
-from tests.notifications.support import HANOI, NOW, SmtpServer, pick_port
+from tests.notifications.support import HANOI, ITEM_CONTEXT, NOW, SmtpServer, pick_port
 
 CODE = "PAKN.20261123.0001"
 SECRET_URL = f"https://pakn.test/track/{CODE}?token=bi-mat-0123456789"
@@ -35,12 +35,7 @@ def ack(key: str = f"ack:{CODE}", to: str = "an@example.vn") -> NewMessage:
         to_name="Nguyễn Văn An",
         thread=CODE,
         context={
-            "code": CODE,
-            "title": "Rác thải ùn ứ tại ngõ 12",
-            "unit_name": "UBND phường Hà Đông",
-            "category_name": "Môi trường",
-            "received_at": "2026-11-23 02:00:00+00:00",
-            "due_at": "2026-12-07T09:59:59+00:00",
+            **ITEM_CONTEXT,
             "citizen_name": "Nguyễn Văn An",
             "channel": "online",
             "secret_track_url": SECRET_URL,

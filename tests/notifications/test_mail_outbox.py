@@ -12,15 +12,10 @@ from notifications.delivery import deliver_pending
 from notifications.models import OutboxMessage
 from notifications.outbox import OUTBOX_COLUMNS, NewMessage, insert_select_sql, new_message, queue
 from notifications.sql import is_postgres, sql_for
-from tests.notifications.support import HANOI, NOW
+from tests.notifications.support import HANOI, ITEM_CONTEXT, NOW
 
 REMINDER = {
-    "code": "PAKN.20261123.0001",
-    "title": "Rác thải ùn ứ tại ngõ 12",
-    "unit_name": "UBND phường Hà Đông",
-    "category_name": "Môi trường",
-    "received_at": "2026-11-23 02:00:00+00:00",
-    "due_at": "2026-12-07T09:59:59+00:00",
+    **ITEM_CONTEXT,
     "staff_url": "https://pakn.test/staff/feedback/PAKN.20261123.0001",
 }
 
