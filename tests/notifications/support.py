@@ -58,6 +58,7 @@ class SmtpHandler:
     data_reply: str | None = None
     next_data_replies: list[str] = field(default_factory=list)  # used once each, in order
     data_delay: float = 0.0  # seconds to sit on DATA: a server that stopped answering
+    data_attempts: int = 0  # how many times a client reached DATA
     lock: threading.Lock = field(default_factory=threading.Lock)  # the server runs in its own thread
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: ANN001, ANN201, N802
@@ -74,6 +75,8 @@ class SmtpHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        with self.lock:
+            self.data_attempts += 1
         if self.data_delay:
             await asyncio.sleep(self.data_delay)
             return "451 4.3.0 Too late"  # the client has given up by now; nothing is kept
