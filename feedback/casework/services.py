@@ -3,6 +3,7 @@ e-mails in one transaction. (Only `answer` so far; the other actions follow the 
 
 from __future__ import annotations
 
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from feedback import clock
@@ -18,7 +19,7 @@ from notifications.outbox import queue
 STAFF_ROLES_THAT_HANDLE = ("officer", "head", "coordinator")
 
 
-def visible_items(user: StaffUser):  # noqa: ANN201
+def visible_items(user: StaffUser) -> QuerySet[FeedbackItem]:
     """The items a user may see: a coordinator sees all, everyone else their unit's."""
     query = FeedbackItem.all()
     if user.role != "coordinator":

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from feedback import db
@@ -179,7 +180,9 @@ def _postgres_statement(*, preview: bool) -> str:
     )
 
 
-async def _sqlite_statements(params: tuple, *, preview: bool, connection) -> list[dict[str, Any]]:  # noqa: ANN001
+async def _sqlite_statements(
+    params: tuple[Any, ...], *, preview: bool, connection: BaseDBAsyncClient
+) -> list[dict[str, Any]]:
     now, token = params[0], params[1]
     marked = await db.fetch(
         f"UPDATE deadline_step AS s SET status = {_OUTCOME}, done_at = $1,"

@@ -9,7 +9,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Struct
 
-from feedback.directory.reference import reference
+from feedback.directory.models import Category
+from feedback.directory.reference import CategoryRef, reference
 from feedback.intake import mail, services, timeline
 from feedback.intake.models import FeedbackItem
 from feedback.intake.schemas import (
@@ -98,7 +99,7 @@ class FeedbackController(Controller):
         return await tracked(item)
 
 
-def _ref(obj) -> Ref | None:  # noqa: ANN001
+def _ref(obj: CategoryRef | Category | None) -> Ref | None:
     return Ref(obj.code, obj.name) if obj else None
 
 

@@ -11,10 +11,7 @@ from typing import Any
 from feedback.directory.reference import Reference
 from feedback.intake.models import FeedbackItem
 from feedback.settings import Settings
-from notifications.outbox import (
-    NewMessage,
-    new_message,  # noqa: I001
-)
+from notifications.outbox import NewMessage, new_message
 
 
 def item_context(item: FeedbackItem, ref: Reference, settings: Settings) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, timedelta
+from typing import TypeVar
 
 from feedback import clock, db
 from feedback.accounts.models import StaffUser
@@ -20,6 +21,7 @@ from feedback.intake.schemas import FeedbackCreate, StaffFeedbackCreate
 from feedback.settings import Settings
 from feedback.text import fold, normalize_phone, suggest_category
 
+Found = TypeVar("Found")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Staff may enter old paper submissions, but not ones dated in the future or absurdly old.
 _MAX_BACKDATE = timedelta(days=366)
@@ -147,7 +149,7 @@ def _citizen_contact(data: FeedbackCreate) -> tuple[str, str]:
     return phone, email
 
 
-def _lookup(table: dict, code: str | None, field: str, label: str):  # noqa: ANN202
+def _lookup(table: dict[str, Found], code: str | None, field: str, label: str) -> Found | None:
     if code is None or code == "":
         return None
     found = table.get(code)
