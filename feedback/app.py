@@ -20,6 +20,7 @@ from feedback.casework.api import CaseworkController
 from feedback.demo.api import DemoMailController
 from feedback.errors import DomainError
 from feedback.intake.api import FeedbackController, ReferenceController
+from feedback.intake.pages import track_page
 from feedback.settings import Settings
 
 log = logging.getLogger("pakn")
@@ -89,6 +90,7 @@ def create_app(
             health,
             ReferenceController,
             FeedbackController,
+            track_page,
             CaseworkController,
             AuthController,
             DemoMailController,

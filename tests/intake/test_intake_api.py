@@ -183,3 +183,21 @@ async def test_urgent_items_count_working_hours(client, frozen_clock) -> None:
     # Accept within 4 working hours: 09:00–12:00, then 13:00–14:00.
     assert item["accept_due_at"].startswith("2026-11-23T07:00:00")
     assert item["citizen"]["phone"] == "0912345678"  # staff see the contact details
+
+
+async def test_the_secret_link_opens_a_tracking_page(client) -> None:
+    created = (await client.post("/api/v1/feedback", json=citizen_body())).json()
+    page = await client.get(created["track_url"].removeprefix("https://pakn.test"))
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert created["code"] in page.text and "Đã tiếp nhận" in page.text and "08/12/2026" in page.text
+    assert "Nguyễn" not in page.text and "0912" not in page.text
+    wrong = await client.get(f"/track/{created['code']}", params={"token": "sai"})
+    assert wrong.status_code == 404 and "Không tìm thấy" in wrong.text
+
+
+async def test_tracking_page_escapes_what_citizens_type(client) -> None:
+    created = (
+        await client.post("/api/v1/feedback", json=citizen_body(title="<script>alert(1)</script> rác"))
+    ).json()
+    page = await client.get(f"/track/{created['code']}", params={"token": created["token"]})
+    assert "<script>alert" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt; rác" in page.text
