@@ -52,6 +52,7 @@ async def submit(data: FeedbackCreate, settings: Settings, *, actor: StaffUser |
             if received_at < now - _MAX_BACKDATE:
                 raise DomainError("Thời điểm tiếp nhận quá một năm trước", field="received_at")
 
+    _require_text(data)
     phone, email = _citizen_contact(data)
     category = _lookup(ref.categories, data.category, "category", "Lĩnh vực")
     commune = _lookup(ref.communes, data.commune, "commune", "Xã/phường")
@@ -130,6 +131,16 @@ CHANNEL_NAMES = {
     "conference": "hội nghị đối thoại",
     "open311": "Open311",
 }
+
+
+def _require_text(data: FeedbackCreate) -> None:
+    """Spaces alone pass the length limits of the schema but say nothing."""
+    if len(data.title.strip()) < 3:
+        raise DomainError("Tiêu đề cần ít nhất 3 ký tự", field="title")
+    if len(data.content.strip()) < 10:
+        raise DomainError("Nội dung phản ánh cần ít nhất 10 ký tự", field="content")
+    if not data.citizen.name.strip():
+        raise DomainError("Cần họ và tên người phản ánh", field="citizen.name")
 
 
 def _citizen_contact(data: FeedbackCreate) -> tuple[str, str]:

@@ -96,6 +96,9 @@ async def test_category_suggested_not_trusted(client) -> None:
     [
         ({"title": None}, "title"),
         ({"content": "ngắn"}, "content"),
+        ({"title": "      "}, "title"),
+        ({"content": " " * 20}, "content"),
+        ({"citizen": {"name": "   ", "phone": "0912345678"}}, "name"),
         ({"content": "x" * 10_001}, "content"),
         ({"category": "khong-co"}, "category"),
         ({"commune": "99999"}, "commune"),
