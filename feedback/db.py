@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import Any
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
+
+from notifications import sql
 
 MODEL_MODULES = [
     "feedback.directory.models",
@@ -85,7 +86,7 @@ def conn() -> BaseDBAsyncClient:
 
 
 def is_postgres(connection: BaseDBAsyncClient | None = None) -> bool:
-    return (connection or conn()).capabilities.dialect == "postgres"
+    return sql.is_postgres(connection or conn())
 
 
 async def upgrade(url: str) -> None:
@@ -95,25 +96,19 @@ async def upgrade(url: str) -> None:
     await migrate(config=tortoise_config(url), direction="forward")
 
 
-_PARAM = re.compile(r"\$(\d+)")
-
-
-def dialect_sql(sql: str, connection: BaseDBAsyncClient | None = None) -> str:
-    """Write raw SQL once with $1, $2 … placeholders; SQLite takes them as ?1, ?2 …"""
-    return sql if is_postgres(connection) else _PARAM.sub(r"?\1", sql)
-
-
-async def fetch(sql: str, *params: Any, connection: BaseDBAsyncClient | None = None) -> list[dict[str, Any]]:
+async def fetch(
+    statement: str, *params: Any, connection: BaseDBAsyncClient | None = None
+) -> list[dict[str, Any]]:
     connection = connection or conn()
-    return list(await connection.execute_query_dict(dialect_sql(sql, connection), list(params)))
+    return list(await connection.execute_query_dict(sql.dialect_sql(connection, statement), list(params)))
 
 
-async def execute(sql: str, *params: Any, connection: BaseDBAsyncClient | None = None) -> int:
+async def execute(statement: str, *params: Any, connection: BaseDBAsyncClient | None = None) -> int:
     """Run one statement; returns the number of rows it touched.
 
     Not for counting an INSERT's rows on PostgreSQL: Tortoise reads the OID field of asyncpg's
     "INSERT 0 n" status and returns 0. Count those with RETURNING through fetch().
     """
     connection = connection or conn()
-    count, _ = await connection.execute_query(dialect_sql(sql, connection), list(params))
+    count, _ = await connection.execute_query(sql.dialect_sql(connection, statement), list(params))
     return count

@@ -25,7 +25,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from notifications.message import Outgoing, compose, split_mail_from
-from notifications.sql import is_postgres, marks, sql_for
+from notifications.sql import dialect_sql, is_postgres, marks
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +88,12 @@ async def deliver_pending(
 # --- claiming and recording -------------------------------------------------------------------------
 
 _CLAIM = """
-UPDATE outbox_message SET status = 'sending', lease_until = ?
+UPDATE outbox_message SET status = 'sending', lease_until = $1
 WHERE id IN (
     SELECT id FROM outbox_message
-    WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until < ?)
+    WHERE (status = 'pending' AND next_attempt_at <= $2) OR (status = 'sending' AND lease_until < $2)
     ORDER BY next_attempt_at, id
-    LIMIT ?{lock}
+    LIMIT $3{lock}
 )
 RETURNING id, key, kind, to_addr, to_name, thread, context, attempts
 """
@@ -106,7 +106,7 @@ async def _claim(
     # cannot claim them too (the outer UPDATE only checks `id IN`); SKIP LOCKED makes it take other rows
     # instead of waiting. SQLite has one writer at a time, so the UPDATE … RETURNING is atomic anyway.
     sql = _CLAIM.format(lock=" FOR UPDATE SKIP LOCKED" if is_postgres(conn) else "")
-    found = await conn.execute_query_dict(sql_for(conn, sql), [lease_until, now, now, limit])
+    found = await conn.execute_query_dict(dialect_sql(conn, sql), [lease_until, now, limit])
     rows = [
         Outgoing(
             id=r["id"],
@@ -267,20 +267,20 @@ class _Run:
         await self._sent(row, message.message_id)
 
     async def _execute(self, sql: str, values: list[Any]) -> None:
-        await self.conn.execute_query(sql_for(self.conn, sql), values)
+        await self.conn.execute_query(dialect_sql(self.conn, sql), values)
 
     async def _sent(self, row: Outgoing, mid: str) -> None:
         await self._execute(
-            "UPDATE outbox_message SET status = 'sent', attempts = attempts + 1, sent_at = ?, message_id = ?,"
-            " context = ?, lease_until = NULL, last_error = '' WHERE id = ?",
+            "UPDATE outbox_message SET status = 'sent', attempts = attempts + 1, sent_at = $1, message_id = $2,"
+            " context = $3, lease_until = NULL, last_error = '' WHERE id = $4",
             [self.now, mid, _without_secrets(row.context), row.id],
         )
         self.report.sent += 1
 
     async def _fail(self, row: Outgoing, error: str, attempts: int | None = None) -> None:
         await self._execute(
-            "UPDATE outbox_message SET status = 'failed', attempts = ?, lease_until = NULL, last_error = ?,"
-            " context = ? WHERE id = ?",
+            "UPDATE outbox_message SET status = 'failed', attempts = $1, lease_until = NULL, last_error = $2,"
+            " context = $3 WHERE id = $4",
             [
                 row.attempts + 1 if attempts is None else attempts,
                 error[:2000],
@@ -302,8 +302,8 @@ class _Run:
                 continue
             ids = [row.id for row in group]
             await self._execute(
-                "UPDATE outbox_message SET status = 'pending', attempts = ?, next_attempt_at = ?,"
-                f" lease_until = NULL, last_error = ? WHERE id IN ({marks(ids)})",
+                "UPDATE outbox_message SET status = 'pending', attempts = $1, next_attempt_at = $2,"
+                f" lease_until = NULL, last_error = $3 WHERE id IN ({marks(len(ids), first=4)})",
                 [attempts, self.now + backoff(attempts), error[:2000], *ids],
             )
             self.report.retried += len(ids)
@@ -313,7 +313,7 @@ class _Run:
         if rows:
             ids = [row.id for row in rows]
             await self._execute(
-                f"UPDATE outbox_message SET status = 'pending', lease_until = NULL WHERE id IN ({marks(ids)})",
+                f"UPDATE outbox_message SET status = 'pending', lease_until = NULL WHERE id IN ({marks(len(ids))})",
                 ids,
             )
 

@@ -22,14 +22,14 @@ defaults: Tortoise's defaults live in Python):
     status           'pending'
     attempts         0
     next_attempt_at  when to send, usually now: a UTC datetime parameter (SQLite compares the text;
-                     on PostgreSQL write CAST(? AS TIMESTAMPTZ): a bare parameter in a select list
+                     on PostgreSQL write CAST($1 AS TIMESTAMPTZ): a bare parameter in a select list
                      has no type)
     last_error       ''
     message_id       ''
     created_at       now (UTC), like next_attempt_at
 
-Run the statement on `connections.get("default")` inside the sweep's transaction, with `sql_for()`
-from notifications.sql to turn the `?` placeholders into PostgreSQL's $1, $2 … The test
+Run the statement on `connections.get("default")` inside the sweep's transaction, through
+`dialect_sql()` of notifications.sql (placeholders $1, $2 …, which SQLite takes as ?1, ?2 …). The test
 tests/notifications/test_mail_outbox.py::test_the_sweep_can_queue_set_based_with_sql shows both.
 """
 
@@ -45,7 +45,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from notifications.render import KINDS
-from notifications.sql import sql_for
+from notifications.sql import dialect_sql, marks
 
 OUTBOX_COLUMNS = (
     "key",
@@ -145,9 +145,10 @@ async def queue(messages: Sequence[NewMessage], *, connection: BaseDBAsyncClient
     batch = list(rows.values())
     for start in range(0, len(batch), _ROWS_PER_STATEMENT):
         chunk = batch[start : start + _ROWS_PER_STATEMENT]
-        marks = ", ".join(f"({', '.join('?' * len(OUTBOX_COLUMNS))})" for _ in chunk)
-        sql = f"INSERT INTO outbox_message ({', '.join(OUTBOX_COLUMNS)}) VALUES {marks} ON CONFLICT (key) DO NOTHING"
-        await conn.execute_query(sql_for(conn, sql), [value for m in chunk for value in m.values()])
+        width = len(OUTBOX_COLUMNS)
+        rows_sql = ", ".join(f"({marks(width, first=1 + n * width)})" for n in range(len(chunk)))
+        sql = f"INSERT INTO outbox_message ({', '.join(OUTBOX_COLUMNS)}) VALUES {rows_sql} ON CONFLICT (key) DO NOTHING"
+        await conn.execute_query(dialect_sql(conn, sql), [value for m in chunk for value in m.values()])
 
 
 def insert_select_sql(select_sql: str) -> str:

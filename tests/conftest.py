@@ -91,55 +91,24 @@ def frozen_clock() -> clock.FrozenClock:
 
 # --- the application, its settings and a real SMTP server -------------------------------------------
 
-import email  # noqa: E402
-import email.policy  # noqa: E402
-import socket  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-
 import httpx  # noqa: E402
-from aiosmtpd.controller import Controller  # noqa: E402
 
 from feedback.settings import Settings  # noqa: E402
 from notifications.delivery import SmtpConfig  # noqa: E402
-
-
-@dataclass
-class CapturedMail:
-    """What a real SMTP server (aiosmtpd) received, parsed back with email.policy.default."""
-
-    messages: list[email.message.EmailMessage] = field(default_factory=list)
-    recipients: list[list[str]] = field(default_factory=list)
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001, ANN201 - aiosmtpd's hook
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        self.recipients.append(list(envelope.rcpt_tos))
-        return "250 OK"
-
-    def to(self, address: str) -> list[email.message.EmailMessage]:
-        return [m for m in self.messages if m["To"].addresses[0].addr_spec == address]
-
-    def clear(self) -> None:
-        self.messages.clear()
-        self.recipients.clear()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.notifications.support import SmtpHandler, SmtpServer, pick_port  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def smtp_server():
-    handler = CapturedMail()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller
-    controller.stop()
+def smtp_server() -> SmtpServer:
+    """A real SMTP server (aiosmtpd) for the whole session; `mailbox` gives each test an empty one."""
+    server = SmtpServer(port=pick_port(), handler=SmtpHandler())
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
-def mailbox(smtp_server) -> CapturedMail:  # noqa: ANN001
+def mailbox(smtp_server: SmtpServer) -> SmtpHandler:
     smtp_server.handler.clear()
     return smtp_server.handler
 

@@ -12,13 +12,13 @@ from feedback.demo.seed import DEMO_PASSWORD, seed_demo
 from feedback.intake.models import FeedbackItem
 from notifications.catcher import start_catcher
 from notifications.delivery import deliver_pending
-from tests.conftest import free_port
 from tests.helpers import citizen_body
+from tests.notifications.support import pick_port
 
 
 async def test_demo_catches_mail_and_shows_it(database_clean, settings, tmp_path) -> None:
     maildir = tmp_path / "mail"
-    port = free_port()
+    port = pick_port()
     demo = dataclasses.replace(
         settings, demo=True, demo_maildir=maildir, smtp=dataclasses.replace(settings.smtp, port=port)
     )

@@ -1,29 +1,25 @@
-"""Deadline steps of an item: planned when a deadline is set, cancelled when it no longer applies."""
+"""Changes to deadlines: the calendar's exceptions, and steps that must no longer fire."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 
-from feedback import db
-from feedback.deadlines.calendar import WorkCalendar
-from feedback.deadlines.ladder import plan_steps
-from feedback.deadlines.models import DeadlineStep
+from feedback import clock, db
+from feedback.deadlines.models import CalendarException
+from feedback.directory import reference
 
 
-async def schedule_steps(item_id: int, deadline_no: int, due_at: datetime, calendar: WorkCalendar) -> None:
-    """Plan the escalation ladder of one deadline; call inside the transaction that set the deadline."""
-    await DeadlineStep.bulk_create(
-        [
-            DeadlineStep(
-                item_id=item_id,
-                deadline_no=deadline_no,
-                kind=step.kind,
-                due_at=step.due_at,
-                expires_at=step.expires_at,
-            )
-            for step in plan_steps(due_at, calendar)
-        ]
+async def set_calendar_exception(day: date, *, working: bool, note: str = "") -> CalendarException:
+    """A coordinator declares `day` an extra day off (working=False) or an extra working day.
+
+    Deadlines set from now on count it; those already set keep the date the citizen was given. The
+    reference snapshot of this process is refreshed at once, other processes' within its lifetime.
+    """
+    exception, _ = await CalendarException.update_or_create(
+        day=day, defaults={"working": working, "note": note.strip(), "created_at": clock.now()}
     )
+    reference.invalidate()
+    return exception
 
 
 async def cancel_pending_steps(item_id: int) -> int:

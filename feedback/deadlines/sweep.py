@@ -29,6 +29,7 @@ from feedback.deadlines.ladder import Ladder, expected_answer_date
 from feedback.directory.reference import reference
 from feedback.intake.models import OPEN_STATUSES
 from feedback.settings import Settings
+from notifications.outbox import OUTBOX_COLUMNS
 
 # The date promised in the apology: this many working days after the sweep that finds the item late.
 APOLOGY_PROMISE_DAYS = 5
@@ -149,8 +150,7 @@ _JOINS = (
     " LEFT JOIN unit k ON k.id = (SELECT MIN(id) FROM unit WHERE kind = 'coordinator')"
 )
 _OUTBOX_INSERT = (
-    "INSERT INTO outbox_message (key, kind, to_addr, to_name, thread, context, status, attempts,"
-    " next_attempt_at, last_error, message_id, created_at)"
+    f"INSERT INTO outbox_message ({', '.join(OUTBOX_COLUMNS)})"
     " SELECT m.key, m.kind, m.to_addr, m.to_name, m.thread, m.context, 'pending', 0, $1, '', '', $1"
 )
 

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from feedback import clock, db
-from feedback.deadlines.models import CalendarException, DeadlineStep
+from feedback import db
+from feedback.deadlines.models import DeadlineStep
+from feedback.deadlines.services import set_calendar_exception
 from feedback.deadlines.sweep import sweep
-from feedback.directory import reference
 from notifications.models import OutboxMessage
 from tests.helpers import citizen_body, staff_headers
 
@@ -112,10 +112,7 @@ async def test_coordinator_exception_moves_the_deadline(client, frozen_clock) ->
     frozen_clock.set(at(2026, 11, 23))
     before = (await client.post("/api/v1/feedback", json=citizen_body())).json()
     # A coordinator declares Friday 27/11 a day off (say, a local event): later items count past it.
-    await CalendarException.create(
-        day=date(2026, 11, 27), working=False, note="Nghỉ bù", created_at=clock.now()
-    )
-    reference.invalidate()
+    await set_calendar_exception(date(2026, 11, 27), working=False, note="Nghỉ bù")
     after = (await client.post("/api/v1/feedback", json=citizen_body())).json()
     assert before["due_at"].startswith("2026-12-08")
     assert after["due_at"].startswith("2026-12-09")

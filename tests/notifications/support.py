@@ -94,6 +94,14 @@ class SmtpHandler:
         with self.lock:
             return [r.message for r in self.received]
 
+    def to(self, address: str) -> list[EmailMessage]:
+        """The messages whose To: is exactly `address`."""
+        return [m for m in self.messages if m["To"].addresses[0].addr_spec == address]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.received.clear()
+
 
 @dataclass
 class SmtpServer:

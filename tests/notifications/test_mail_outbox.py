@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 from notifications.delivery import deliver_pending
 from notifications.models import OutboxMessage
 from notifications.outbox import OUTBOX_COLUMNS, NewMessage, insert_select_sql, new_message, queue
-from notifications.sql import is_postgres, sql_for
+from notifications.sql import dialect_sql, is_postgres
 from tests.notifications.support import HANOI, ITEM_CONTEXT, NOW
 
 REMINDER = {
@@ -81,10 +81,10 @@ async def test_the_sweep_can_queue_set_based_with_sql(database_clean, smtp) -> N
     conn = connections.get("default")
     if is_postgres(conn):
         context = "jsonb_build_object('unit_name', u.name, 'items', '[]'::jsonb)"
-        at = "CAST(? AS TIMESTAMPTZ)"
+        at = "CAST($1 AS TIMESTAMPTZ)"
     else:
         context = "json_object('unit_name', u.name, 'items', json('[]'))"
-        at = "?"
+        at = "$1"
     units = (
         "SELECT 'HD' AS code, 'hadong@hanoi.gov.vn' AS email, 'UBND phường Hà Đông' AS name"
         " UNION ALL SELECT 'BD', '', 'UBND phường Ba Đình'"
@@ -95,7 +95,7 @@ async def test_the_sweep_can_queue_set_based_with_sql(database_clean, smtp) -> N
     )
     assert len(OUTBOX_COLUMNS) == 12
     for _ in range(2):  # a second sweep inserts nothing new
-        await conn.execute_query(sql_for(conn, insert_select_sql(select)), [NOW, NOW])
+        await conn.execute_query(dialect_sql(conn, insert_select_sql(select)), [NOW])
 
     [row] = await OutboxMessage.all()
     assert (row.key, row.to_addr, row.context) == (
