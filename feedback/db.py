@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "feedback.deadlines.models",
     "feedback.intake.models",
     "feedback.accounts.models",
+    "feedback.security.models",
     "notifications.models",
 ]
 

@@ -4,6 +4,8 @@ from tortoise import fields
 from tortoise.models import Model
 
 STEP_KINDS = ("reminder", "overdue", "escalate_parent", "escalate_coordinator")
+# The sub-deadline of a cooperating unit (liên thông) has a reminder and an overdue notice of its own.
+COOPERATION_STEP_KINDS = ("coop_reminder", "coop_overdue")
 
 
 class DeadlinePolicy(Model):
@@ -37,12 +39,14 @@ class CalendarException(Model):
 class DeadlineStep(Model):
     """One rung of the escalation ladder for one deadline of one item.
 
-    Unique per (item, deadline_no, kind), so planning twice is a no-op; the sweep moves a step from
+    Unique per (item, deadline_no, kind, unit), so planning twice is a no-op; the sweep moves a step from
     pending to done (or skipped, when it came due too late to make sense) exactly once.
     """
 
     id = fields.BigIntField(primary_key=True)
     item = fields.ForeignKeyField("models.FeedbackItem", related_name="steps")
+    # The unit the step is about: the item's unit, or a cooperating unit for its sub-deadline.
+    unit = fields.ForeignKeyField("models.Unit", related_name="steps", null=True)
     deadline_no = fields.IntField()
     kind = fields.CharField(max_length=24)
     due_at = fields.DatetimeField()
@@ -54,5 +58,5 @@ class DeadlineStep(Model):
 
     class Meta:
         table = "deadline_step"
-        unique_together = (("item", "deadline_no", "kind"),)
+        unique_together = (("item", "deadline_no", "kind", "unit"),)
         # The sweep's scan uses the partial index on pending steps (migration 0002).

@@ -16,6 +16,8 @@ class Unit(Model):
     email = fields.CharField(max_length=254, default="")
     head_email = fields.CharField(max_length=254, default="")
     head_name = fields.CharField(max_length=200, default="")
+    # Answers drafted by an officer go out only once the unit head approves them.
+    requires_approval = fields.BooleanField(default=False, db_default=False)
     active = fields.BooleanField(default=True)
 
     class Meta:

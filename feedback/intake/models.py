@@ -40,15 +40,79 @@ class FeedbackItem(Model):
     # Bumped whenever the deadline changes, so the escalation steps of an old deadline never fire.
     deadline_no = fields.IntField(default=1)
     transfer_count = fields.IntField(default=0)
+    # Nghị định 20/2008: "authority" (within the unit's authority) or "conduct" (of officials), set on accept.
+    classification = fields.CharField(max_length=12, default="", db_default="")
+    refuse_reason = fields.TextField(default="", db_default="")
+    extension_count = fields.IntField(default=0, db_default=0)
+    reopen_count = fields.IntField(default=0, db_default=0)
+    citizen_reopened = fields.BooleanField(default=False, db_default=False)  # the citizen may reopen once
+    # An officer's answer waiting for the head's approval (units with Unit.requires_approval).
+    draft_answer = fields.TextField(default="", db_default="")
+    draft_by = fields.ForeignKeyField("models.StaffUser", related_name="drafts", null=True)
+    draft_at = fields.DatetimeField(null=True)
     answer = fields.TextField(default="")
     answered_at = fields.DatetimeField(null=True)
     answered_by = fields.ForeignKeyField("models.StaffUser", related_name="answers", null=True)
+    rating = fields.SmallIntField(null=True)
+    rating_comment = fields.TextField(default="", db_default="")
+    rated_at = fields.DatetimeField(null=True)
+    closed_at = fields.DatetimeField(null=True)
+    # Set on a duplicate: the main item's answer answers this one too.
+    duplicate_of = fields.ForeignKeyField("models.FeedbackItem", related_name="duplicates", null=True)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 
     class Meta:
         table = "feedback_item"
-        indexes = (("unit_id", "status", "due_at"), ("status", "due_at"))
+        indexes = (
+            ("unit_id", "status", "due_at"),
+            ("status", "due_at"),
+            ("citizen_phone",),
+            ("citizen_email",),
+            ("commune_id", "status"),
+        )
+
+
+class Cooperation(Model):
+    """A cooperating unit of an inter-agency item (liên thông), with its own sub-deadline.
+
+    The item's unit leads and writes the final answer; each cooperating unit sends its contribution.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    item = fields.ForeignKeyField("models.FeedbackItem", related_name="cooperations")
+    unit = fields.ForeignKeyField("models.Unit", related_name="cooperations")
+    request = fields.TextField(default="")
+    due_at = fields.DatetimeField()
+    status = fields.CharField(max_length=10, default="pending")  # pending | answered
+    answer = fields.TextField(default="")
+    answered_at = fields.DatetimeField(null=True)
+    answered_by = fields.ForeignKeyField("models.StaffUser", related_name="contributions", null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "cooperation"
+        unique_together = (("item", "unit"),)
+        indexes = (("unit_id", "status"),)
+
+
+class Attachment(Model):
+    """A file sent with a submission or an answer, stored outside any served folder under a random name."""
+
+    id = fields.BigIntField(primary_key=True)
+    item = fields.ForeignKeyField("models.FeedbackItem", related_name="attachments")
+    kind = fields.CharField(max_length=12)  # submission | answer
+    filename = fields.CharField(max_length=200)
+    content_type = fields.CharField(max_length=100)
+    size = fields.IntField()
+    sha256 = fields.CharField(max_length=64)
+    storage_name = fields.CharField(max_length=64, unique=True)
+    uploaded_by = fields.ForeignKeyField("models.StaffUser", related_name="uploads", null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "attachment"
+        indexes = (("item_id", "kind"),)
 
 
 class Event(Model):
@@ -62,6 +126,7 @@ class Event(Model):
     actor_label = fields.CharField(max_length=200, default="")
     public = fields.BooleanField(default=False)
     message = fields.TextField(default="")
+    reason = fields.TextField(default="", db_default="")
     changes = fields.JSONField(default=dict)
 
     class Meta:

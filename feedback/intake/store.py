@@ -69,12 +69,14 @@ async def insert_new_item(
             connection=connection,
         )
         step_marks = ", ".join(
-            f"($1, {FIRST_DEADLINE}, ${3 * n + 2}, ${3 * n + 3}, ${3 * n + 4}, 'pending')"
+            f"($1, $2, {FIRST_DEADLINE}, ${3 * n + 3}, ${3 * n + 4}, ${3 * n + 5}, 'pending')"
             for n in range(len(steps))
         )
         await db.execute(
-            f"INSERT INTO deadline_step (item_id, deadline_no, kind, due_at, expires_at, status) VALUES {step_marks}",
+            "INSERT INTO deadline_step (item_id, unit_id, deadline_no, kind, due_at, expires_at, status)"
+            f" VALUES {step_marks}",
             item_id,
+            item["unit_id"],
             *(value for s in steps for value in (s.kind, s.due_at, s.expires_at)),
             connection=connection,
         )
@@ -91,6 +93,7 @@ _EVENT = _marks(_N_ITEM + 1, 7)
 _STEPS = _marks(_N_ITEM + 8, 3)
 _MAIL = _marks(_N_ITEM + 11, 6)
 _NOW = f"${_N_ITEM + 17}"
+_UNIT = f"${ITEM_COLUMNS.index('unit_id') + 1}"
 # Parameters in a select list have no type of their own: each is cast to its column's type.
 _ONE_STATEMENT = f"""
 WITH item AS (
@@ -102,8 +105,8 @@ WITH item AS (
            {_EVENT[4]}::boolean, {_EVENT[5]}::text, ({_EVENT[6]}::text)::jsonb
     FROM item
 ), steps AS (
-    INSERT INTO deadline_step (item_id, deadline_no, kind, due_at, expires_at, status)
-    SELECT item.id, {FIRST_DEADLINE}, s.kind, s.due_at, s.expires_at, 'pending'
+    INSERT INTO deadline_step (item_id, unit_id, deadline_no, kind, due_at, expires_at, status)
+    SELECT item.id, {_UNIT}::int, {FIRST_DEADLINE}, s.kind, s.due_at, s.expires_at, 'pending'
     FROM item, unnest({_STEPS[0]}::text[], {_STEPS[1]}::timestamptz[], {_STEPS[2]}::timestamptz[])
          AS s(kind, due_at, expires_at)
 ), mail AS (
