@@ -17,6 +17,7 @@ from tortoise.exceptions import DoesNotExist, IntegrityError
 from feedback import db
 from feedback.accounts.api import AuthController
 from feedback.casework.api import CaseworkController
+from feedback.casework.inbox import inbox
 from feedback.demo.api import DemoMailController
 from feedback.errors import DomainError
 from feedback.intake.api import FeedbackController, ReferenceController
@@ -92,6 +93,7 @@ def create_app(
             FeedbackController,
             track_page,
             CaseworkController,
+            inbox,
             AuthController,
             DemoMailController,
         ],

@@ -3,40 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
-from feedback import clock
 from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
 from feedback.casework import services
 from feedback.errors import Forbidden
 from feedback.intake import services as intake
 from feedback.intake.api import MAX_JSON_BODY, created_out
-from feedback.intake.models import OPEN_STATUSES
-from feedback.intake.schemas import AwareDatetime, FeedbackCreated, Ref, StaffFeedbackCreate
+from feedback.intake.schemas import FeedbackCreated, Ref, StaffFeedbackCreate
 from feedback.settings import Settings
-from feedback.text import fold
-
-
-class InboxRow(Struct):
-    code: str
-    title: str
-    status: str
-    severity: str
-    unit: str
-    received_at: datetime
-    due_at: datetime
-    overdue: bool
-
-
-class Inbox(Struct):
-    total: int
-    items: list[InboxRow]
 
 
 class EventOut(Struct):
@@ -95,61 +76,6 @@ class CaseworkController(Controller):
         if user.role not in ("desk", "coordinator"):
             raise Forbidden("Chỉ Bộ phận Một cửa hoặc điều phối viên được nhập phản ánh")
         return await created_out(await intake.submit(data, settings, actor=user), settings)
-
-    @get("/")
-    async def inbox(
-        self,
-        user: NamedDependency[StaffUser],
-        status: Annotated[
-            Literal["received", "assigned", "in_progress", "answered", "closed", "refused"] | None,
-            QueryParameter(),
-        ] = None,
-        category: Annotated[str | None, QueryParameter()] = None,
-        overdue: Annotated[bool | None, QueryParameter()] = None,
-        due_before: Annotated[AwareDatetime | None, QueryParameter()] = None,
-        q: Annotated[str | None, QueryParameter(max_length=200)] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
-    ) -> Inbox:
-        now = clock.now()
-        query = services.visible_items(user)
-        if status:
-            query = query.filter(status=status)
-        if category:
-            query = query.filter(category__code=category)
-        if overdue is not None:
-            query = (
-                query.filter(status__in=OPEN_STATUSES, due_at__lt=now)
-                if overdue
-                else query.exclude(status__in=OPEN_STATUSES, due_at__lt=now)
-            )
-        if due_before:
-            query = query.filter(due_at__lt=due_before)
-        if q and q.strip():
-            text = q.strip()
-            query = (
-                query.filter(code=text)
-                if text.upper().startswith("PAKN.")
-                else query.filter(search_text__contains=fold(text))
-            )
-        total = await query.count()
-        rows = await query.order_by("due_at", "id").offset(offset).limit(limit).select_related("unit")
-        return Inbox(
-            total=total,
-            items=[
-                InboxRow(
-                    code=i.code,
-                    title=i.title,
-                    status=i.status,
-                    severity=i.severity,
-                    unit=i.unit.code,
-                    received_at=i.received_at,
-                    due_at=i.due_at,
-                    overdue=i.status in OPEN_STATUSES and i.due_at < now,
-                )
-                for i in rows
-            ],
-        )
 
     @get("/{code:str}")
     async def item(self, user: NamedDependency[StaffUser], code: FromPath[str]) -> ItemOut:

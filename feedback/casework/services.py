@@ -3,6 +3,7 @@ e-mails in one transaction. (Only `answer` so far; the other actions follow the 
 
 from __future__ import annotations
 
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -12,18 +13,26 @@ from feedback.deadlines.services import cancel_pending_steps
 from feedback.directory.reference import reference
 from feedback.errors import Conflict, Forbidden, NotFound
 from feedback.intake import mail, timeline
-from feedback.intake.models import OPEN_STATUSES, FeedbackItem
+from feedback.intake.models import OPEN_STATUSES, Cooperation, FeedbackItem
 from feedback.settings import Settings
 from notifications.outbox import queue
 
 STAFF_ROLES_THAT_HANDLE = ("officer", "head", "coordinator")
 
 
+# Conference organisers run conferences; they do not handle feedback items.
+ROLES_THAT_SEE_ITEMS = ("desk", "officer", "head", "coordinator")
+
+
 def visible_items(user: StaffUser) -> QuerySet[FeedbackItem]:
-    """The items a user may see: a coordinator sees all, everyone else their unit's."""
+    """The items a user may see: a coordinator sees all; others their unit's and those it cooperates on."""
+    if user.role not in ROLES_THAT_SEE_ITEMS:
+        raise Forbidden("Vai trò của bạn không xử lý phản ánh, kiến nghị")
     query = FeedbackItem.all()
     if user.role != "coordinator":
-        query = query.filter(unit_id=user.unit_id)  # type: ignore[attr-defined]
+        unit_id = user.unit_id  # type: ignore[attr-defined]
+        cooperating = Cooperation.filter(unit_id=unit_id).values("item_id")
+        query = query.filter(Q(unit_id=unit_id) | Q(id__in=Subquery(cooperating)))
     return query
 
 
