@@ -33,6 +33,16 @@ SUBJECTS = {
     "extension": "Gia hạn trả lời: phiếu xin lỗi và hẹn lại ngày trả kết quả",
     "reopen": "Phản ánh, kiến nghị được mở lại để xử lý tiếp: {{ title }}",
     "digest": "Tổng hợp phản ánh, kiến nghị quá hạn của {{ unit_name }}: {{ items|length }} hồ sơ",
+    # Casework actions: refusal, transfer, assignment, approval, cooperation (liên thông), review.
+    "refused": "Thông báo không tiếp nhận xử lý phản ánh, kiến nghị",
+    "transferred": "Phản ánh, kiến nghị đã được chuyển đơn vị xử lý",
+    "assigned": "Phân công xử lý phản ánh, kiến nghị: {{ title }}",
+    "approval": "Dự thảo trả lời chờ phê duyệt: {{ title }}",
+    "cooperation": "Đề nghị phối hợp xử lý phản ánh, kiến nghị: {{ title }}",
+    "contribution": "Ý kiến phối hợp của {{ coop_unit_name }}: {{ title }}",
+    "coop_reminder": "Nhắc việc phối hợp: còn 1 ngày làm việc đến hạn gửi ý kiến: {{ title }}",
+    "coop_overdue": "Quá hạn gửi ý kiến phối hợp: {{ title }}",
+    "reopened_citizen": "Phản ánh, kiến nghị được xem xét lại",
 }
 KINDS = frozenset(SUBJECTS)
 
