@@ -6,9 +6,12 @@ from typing import Any
 
 import httpx
 
+from feedback import clock
 from feedback.accounts.services import create_user
 from feedback.deadlines.models import DeadlineStep
+from feedback.directory.models import Unit
 from feedback.intake.models import Event, FeedbackItem
+from notifications.delivery import deliver_pending
 from notifications.models import OutboxMessage
 
 PASSWORD = "mat-khau-thu-nghiem"
@@ -29,6 +32,11 @@ def citizen_body(**overrides: Any) -> dict[str, Any]:
 
 async def staff_headers(client: httpx.AsyncClient, email: str, role: str, unit: str | None) -> dict[str, str]:
     await create_user(email=email, role=role, unit_code=unit, password=PASSWORD, name=email.split("@")[0])
+    return await login(client, email)
+
+
+async def login(client: httpx.AsyncClient, email: str) -> dict[str, str]:
+    """Log in again (a session lasts 12 hours; tests that move the clock by days need a new one)."""
     response = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['token']}"}
@@ -41,3 +49,21 @@ async def counts() -> dict[str, int]:
         "steps": await DeadlineStep.all().count(),
         "outbox": await OutboxMessage.all().count(),
     }
+
+
+async def deliver_all(settings) -> int:  # noqa: ANN001
+    """Deliver everything the outbox holds to the test SMTP server; the number sent."""
+    sent = 0
+    while batch := (await deliver_pending(settings.smtp, now=clock.now(), tz=settings.tz)).sent:
+        sent += batch
+    return sent
+
+
+async def unit_addresses(code: str) -> tuple[str, str]:
+    """A unit's mailbox and its head's."""
+    unit = await Unit.get(code=code)
+    return unit.email, unit.head_email
+
+
+def body_text(message) -> str:  # noqa: ANN001
+    return message.get_body(preferencelist=("plain",)).get_content()

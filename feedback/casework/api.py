@@ -1,63 +1,56 @@
-"""Staff casework endpoints: the unit's inbox, one item with its timeline, and the actions."""
+"""Staff casework endpoints: desk intake, one item with its timeline, and the actions of SPEC §9.
+
+Each action handler parses its body, calls its one service function and answers with the item as
+the caller now sees it.
+"""
 
 from __future__ import annotations
-
-from datetime import datetime
-from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
-from msgspec import Meta, Struct
 
+from feedback import clock
 from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
-from feedback.casework import services
-from feedback.errors import Forbidden
+from feedback.casework import rules, services
+from feedback.casework.schemas import (
+    AcceptIn,
+    AnswerIn,
+    ApproveIn,
+    AssignIn,
+    CitizenOut,
+    CooperateIn,
+    CooperationOut,
+    DuplicateIn,
+    EventOut,
+    ExtendIn,
+    ItemOut,
+    NoteIn,
+    RatingOut,
+    RefuseIn,
+    ReopenIn,
+    TransferIn,
+    Transferred,
+)
+from feedback.errors import DomainError, Forbidden
 from feedback.intake import services as intake
 from feedback.intake.api import MAX_JSON_BODY, created_out
+from feedback.intake.models import OPEN_STATUSES, Cooperation, FeedbackItem
 from feedback.intake.schemas import FeedbackCreated, Ref, StaffFeedbackCreate
 from feedback.settings import Settings
 
-
-class EventOut(Struct):
-    at: datetime
-    kind: str
-    actor: str
-    public: bool
-    message: str
-    changes: dict
+Code = FromPath[str]
+User = NamedDependency[StaffUser]
+Config = NamedDependency[Settings]
 
 
-class CitizenOut(Struct):
-    name: str
-    phone: str
-    email: str
-    address: str
-
-
-class ItemOut(Struct):
-    code: str
-    title: str
-    content: str
-    status: str
-    severity: str
-    channel: str
-    unit: Ref
-    category: Ref | None
-    commune: Ref | None
-    address: str
-    citizen: CitizenOut
-    received_at: datetime
-    accept_due_at: datetime
-    due_at: datetime
-    transfer_count: int
-    answer: str | None
-    timeline: list[EventOut]
-
-
-class AnswerIn(Struct, forbid_unknown_fields=True):
-    answer: Annotated[str, Meta(min_length=10, max_length=20_000)]
+def _said(text: str, field: str, minimum: int = 5) -> str:
+    """Spaces pass the schema's length limits but say nothing: a reason must say something."""
+    text = text.strip()
+    if len(text) < minimum:
+        raise DomainError(f"Cần nhập nội dung ít nhất {minimum} ký tự", field=field)
+    return text
 
 
 class CaseworkController(Controller):
@@ -67,10 +60,7 @@ class CaseworkController(Controller):
 
     @post("/", request_max_body_size=MAX_JSON_BODY)
     async def create(
-        self,
-        data: JSONBody[StaffFeedbackCreate],
-        settings: NamedDependency[Settings],
-        user: NamedDependency[StaffUser],
+        self, data: JSONBody[StaffFeedbackCreate], settings: Config, user: User
     ) -> FeedbackCreated:
         """A one-stop desk officer (or coordinator) enters an item received on paper, by post, phone…"""
         if user.role not in ("desk", "coordinator"):
@@ -78,25 +68,114 @@ class CaseworkController(Controller):
         return await created_out(await intake.submit(data, settings, actor=user), settings)
 
     @get("/{code:str}")
-    async def item(self, user: NamedDependency[StaffUser], code: FromPath[str]) -> ItemOut:
+    async def item(self, user: User, code: Code) -> ItemOut:
+        return await item_out(user, code)
+
+    @post("/{code:str}/accept", status_code=200)
+    async def accept(self, user: User, code: Code, data: JSONBody[AcceptIn], settings: Config) -> ItemOut:
+        """Tiếp nhận xử lý: classify the item (and correct its field or severity)."""
+        await services.accept(
+            user,
+            code,
+            settings,
+            classification=data.classification,
+            category=data.category,
+            severity=data.severity,
+        )
+        return await item_out(user, code)
+
+    @post("/{code:str}/refuse", status_code=200)
+    async def refuse(self, user: User, code: Code, data: JSONBody[RefuseIn], settings: Config) -> ItemOut:
+        """Không tiếp nhận, with the reason the citizen is told."""
+        await services.refuse(user, code, settings, reason=_said(data.reason, "reason"))
+        return await item_out(user, code)
+
+    @post("/{code:str}/transfer", status_code=200)
+    async def transfer(
+        self, user: User, code: Code, data: JSONBody[TransferIn], settings: Config
+    ) -> Transferred:
+        """Chuyển đơn vị, with a reason; the new unit's deadline counts from now. (The item usually
+        leaves the caller's inbox, so the answer is where it went, not the full item.)"""
+        item = await services.transfer(
+            user, code, settings, unit=data.unit, reason=_said(data.reason, "reason")
+        )
+        await item.fetch_related("unit")
+        return Transferred(
+            item.code, item.status, Ref(item.unit.code, item.unit.name), item.transfer_count, item.due_at
+        )
+
+    @post("/{code:str}/extend", status_code=200)
+    async def extend(self, user: User, code: Code, data: JSONBody[ExtendIn], settings: Config) -> ItemOut:
+        """Gia hạn, once, at least one working day before the deadline."""
+        await services.extend(
+            user, code, settings, reason=_said(data.reason, "reason"), due_date=data.due_date
+        )
+        return await item_out(user, code)
+
+    @post("/{code:str}/assign", status_code=200)
+    async def assign(self, user: User, code: Code, data: JSONBody[AssignIn], settings: Config) -> ItemOut:
+        """Phân công: a head puts an officer of the unit in charge."""
+        await services.assign(user, code, settings, officer=data.officer)
+        return await item_out(user, code)
+
+    @post("/{code:str}/note", status_code=200)
+    async def note(self, user: User, code: Code, data: JSONBody[NoteIn], settings: Config) -> ItemOut:
+        """An internal note, never shown to the citizen."""
+        await services.note(user, code, settings, text=_said(data.text, "text", 1))
         return await item_out(user, code)
 
     @post("/{code:str}/answer", status_code=200)
-    async def answer(
-        self,
-        user: NamedDependency[StaffUser],
-        code: FromPath[str],
-        data: JSONBody[AnswerIn],
-        settings: NamedDependency[Settings],
+    async def answer(self, user: User, code: Code, data: JSONBody[AnswerIn], settings: Config) -> ItemOut:
+        """The answer (a draft where the unit requires approval; a contribution from a cooperating unit)."""
+        await services.answer(user, code, settings, text=_said(data.answer, "answer", 10))
+        return await item_out(user, code)
+
+    @post("/{code:str}/approve", status_code=200)
+    async def approve(self, user: User, code: Code, data: JSONBody[ApproveIn], settings: Config) -> ItemOut:
+        """The head approves the officer's draft answer (as it is, or edited) and it goes out."""
+        text = _said(data.answer, "answer", 10) if data.answer is not None else None
+        await services.approve(user, code, settings, text=text)
+        return await item_out(user, code)
+
+    @post("/{code:str}/reopen", status_code=200)
+    async def reopen(self, user: User, code: Code, data: JSONBody[ReopenIn], settings: Config) -> ItemOut:
+        """A coordinator reopens an answered or closed item, with a new deadline."""
+        await services.reopen(user, code, settings, reason=_said(data.reason, "reason"))
+        return await item_out(user, code)
+
+    @post("/{code:str}/cooperate", status_code=200)
+    async def cooperate(
+        self, user: User, code: Code, data: JSONBody[CooperateIn], settings: Config
     ) -> ItemOut:
-        await services.answer(user, code, data.answer, settings)
+        """Liên thông: ask another unit for its part by a sub-deadline."""
+        await services.cooperate(
+            user,
+            code,
+            settings,
+            unit=data.unit,
+            request=_said(data.request, "request"),
+            due_date=data.due_date,
+        )
+        return await item_out(user, code)
+
+    @post("/{code:str}/duplicate", status_code=200)
+    async def duplicate(
+        self, user: User, code: Code, data: JSONBody[DuplicateIn], settings: Config
+    ) -> ItemOut:
+        """Mark the item as a duplicate of another; the other's answer will answer this one."""
+        await services.duplicate(user, code, settings, of=data.of.strip())
         return await item_out(user, code)
 
 
 async def item_out(user: StaffUser, code: str) -> ItemOut:
     item = await services.get_for(user, code)
-    await item.fetch_related("unit", "category", "commune")
-    events = await item.events.all().order_by("at", "id")
+    await item.fetch_related("unit", "category", "suggested_category", "commune", "officer", "duplicate_of")
+    events = await item.events.all().order_by("at", "id").select_related("actor")
+    cooperations = await Cooperation.filter(item_id=item.id).order_by("id").select_related("unit")
+    duplicates = (
+        await FeedbackItem.filter(duplicate_of_id=item.id).order_by("id").values_list("code", flat=True)
+    )
+    relation = services.relation_of(user, item)
     return ItemOut(
         code=item.code,
         title=item.title,
@@ -104,15 +183,44 @@ async def item_out(user: StaffUser, code: str) -> ItemOut:
         status=item.status,
         severity=item.severity,
         channel=item.channel,
+        classification=item.classification,
         unit=Ref(item.unit.code, item.unit.name),
-        category=Ref(item.category.code, item.category.name) if item.category else None,
-        commune=Ref(item.commune.code, item.commune.name) if item.commune else None,
+        category=_ref(item.category),
+        suggested_category=_ref(item.suggested_category),
+        commune=_ref(item.commune),
         address=item.address,
         citizen=CitizenOut(item.citizen_name, item.citizen_phone, item.citizen_email, item.citizen_address),
+        publish=item.publish,
+        officer=(item.officer.name or item.officer.email) if item.officer else None,
         received_at=item.received_at,
+        unit_received_at=item.unit_received_at,
         accept_due_at=item.accept_due_at,
         due_at=item.due_at,
+        overdue=item.status in OPEN_STATUSES and item.due_at < clock.now(),
         transfer_count=item.transfer_count,
+        extension_count=item.extension_count,
+        reopen_count=item.reopen_count,
+        refuse_reason=item.refuse_reason or None,
+        draft_answer=item.draft_answer or None,
         answer=item.answer or None,
-        timeline=[EventOut(e.at, e.kind, e.actor_label, e.public, e.message, e.changes) for e in events],
+        answered_at=item.answered_at,
+        rating=RatingOut(item.rating, item.rating_comment, item.rated_at)
+        if item.rating and item.rated_at
+        else None,
+        duplicate_of=item.duplicate_of.code if item.duplicate_of else None,
+        duplicates=list(duplicates),
+        cooperations=[
+            CooperationOut(
+                Ref(c.unit.code, c.unit.name), c.request, c.due_at, c.status, c.answer or None, c.answered_at
+            )
+            for c in cooperations
+        ],
+        timeline=[
+            EventOut(e.at, e.kind, e.actor_label, e.public, e.message, e.reason, e.changes) for e in events
+        ],
+        actions=rules.allowed(user.role, relation, item.status),
     )
+
+
+def _ref(row: object) -> Ref | None:
+    return Ref(row.code, row.name) if row is not None else None  # type: ignore[attr-defined]

@@ -21,7 +21,9 @@ from typing import Literal
 
 from feedback.deadlines.calendar import WorkCalendar
 
-StepKind = Literal["reminder", "overdue", "escalate_parent", "escalate_coordinator"]
+StepKind = Literal[
+    "reminder", "overdue", "escalate_parent", "escalate_coordinator", "coop_reminder", "coop_overdue"
+]
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,21 @@ def plan_steps(due_at: datetime, calendar: WorkCalendar, ladder: Ladder = Ladder
     steps.append(PlannedStep("escalate_parent", late(ladder.parent_after_days)))
     steps.append(PlannedStep("escalate_coordinator", late(ladder.coordinator_after_days)))
     return steps
+
+
+def plan_cooperation_steps(
+    due_at: datetime,
+    calendar: WorkCalendar,
+    ladder: Ladder = Ladder(),  # noqa: B008
+) -> list[PlannedStep]:
+    """A cooperating unit's sub-deadline: its own reminder and overdue notice; the escalations of the
+    item stay with the lead unit, which answers for the whole item."""
+    kinds: dict[str, StepKind] = {"reminder": "coop_reminder", "overdue": "coop_overdue"}
+    return [
+        PlannedStep(kinds[step.kind], step.due_at, step.expires_at)
+        for step in plan_steps(due_at, calendar, ladder)
+        if step.kind in kinds
+    ]
 
 
 def expected_answer_date(now: datetime, calendar: WorkCalendar, days: int = 5) -> datetime:

@@ -26,6 +26,7 @@ from tortoise.transactions import in_transaction
 
 from feedback import db
 from feedback.deadlines.ladder import Ladder, expected_answer_date
+from feedback.deadlines.services import COOPERATION_DEADLINE
 from feedback.directory.reference import reference
 from feedback.intake.models import OPEN_STATUSES
 from feedback.settings import Settings
@@ -62,6 +63,10 @@ RECIPIENTS = (
         "k.head_name",
         "staff",
     ),
+    # A cooperating unit's sub-deadline (liên thông): `u` is then the cooperating unit.
+    Recipient("coop_reminder", "unit", "coop_reminder", "u.email", "u.name", "staff"),
+    Recipient("coop_overdue", "unit", "coop_overdue", "u.email", "u.name", "staff"),
+    Recipient("coop_overdue", "head", "coop_overdue", "u.head_email", "u.head_name", "staff"),
 )
 
 # What the timeline records for each step; only the overdue notice is shown to the citizen.
@@ -70,6 +75,8 @@ EVENTS = {
     "overdue": (True, "Quá hạn trả lời; cơ quan đã gửi thư xin lỗi và hẹn ngày trả lời."),
     "escalate_parent": (False, "Quá hạn: đã báo cáo lãnh đạo đơn vị cấp trên."),
     "escalate_coordinator": (False, "Quá hạn: đã báo cáo Văn phòng UBND Thành phố."),
+    "coop_reminder": (False, "Đã nhắc đơn vị phối hợp: còn một ngày làm việc đến hạn gửi ý kiến."),
+    "coop_overdue": (False, "Đơn vị phối hợp quá hạn gửi ý kiến: đã báo đơn vị và lãnh đạo đơn vị."),
 }
 
 
@@ -138,12 +145,16 @@ async def sweep(settings: Settings, *, now: datetime, dry_run: bool = False) -> 
 # $1 now, $2 sweep token, $3 base URL, $4 promised answer date, $5/$6 the ladder's thresholds.
 _OUTCOME = (
     "CASE WHEN s.expires_at <= $1 THEN 'skipped'"
-    f" WHEN i.status IN ({_OPEN}) AND i.deadline_no = s.deadline_no THEN 'done'"
+    f" WHEN i.status IN ({_OPEN}) AND (i.deadline_no = s.deadline_no OR (s.deadline_no = {COOPERATION_DEADLINE}"
+    " AND EXISTS (SELECT 1 FROM cooperation co WHERE co.item_id = s.item_id AND co.unit_id = s.unit_id"
+    " AND co.status = 'pending'))) THEN 'done'"
     " ELSE 'cancelled' END"
 )
 _JOINS = (
     " JOIN feedback_item i ON i.id = s.item_id"
-    " JOIN unit u ON u.id = i.unit_id"
+    " JOIN unit u ON u.id = COALESCE(s.unit_id, i.unit_id)"
+    f" LEFT JOIN cooperation co ON s.deadline_no = {COOPERATION_DEADLINE}"
+    " AND co.item_id = s.item_id AND co.unit_id = s.unit_id"
     " LEFT JOIN unit p ON p.id = u.parent_id"
     " LEFT JOIN category c ON c.id = i.category_id"
     " LEFT JOIN staff_user o ON o.id = i.officer_id"
@@ -259,7 +270,7 @@ _COMMON = {
     "unit_name": "u.name",
     "category_name": "COALESCE(c.name, '')",
     "received_at": "CAST(i.received_at AS TEXT)",
-    "due_at": "CAST(i.due_at AS TEXT)",
+    "due_at": "CAST(COALESCE(co.due_at, i.due_at) AS TEXT)",  # a cooperating unit's own sub-deadline
     "severity": "i.severity",
 }
 _STAFF = {

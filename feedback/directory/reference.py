@@ -33,6 +33,8 @@ class UnitRef:
     parent_id: int | None
     email: str
     head_email: str
+    head_name: str = ""
+    requires_approval: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ class Reference:
     policies: dict[tuple[int | None, str], Policy]
     calendar: WorkCalendar
     coordinator_id: int
+
+    def unit_by_code(self, code: str) -> UnitRef | None:
+        return next((u for u in self.units.values() if u.code == code), None)
 
     def category_by_id(self, category_id: int | None) -> CategoryRef | None:
         return next((c for c in self.categories.values() if c.id == category_id), None)
@@ -113,7 +118,9 @@ async def reference(settings: Settings) -> Reference:
 
 async def _load(settings: Settings) -> Reference:
     units = {
-        u.id: UnitRef(u.id, u.code, u.name, u.kind, u.parent_id, u.email, u.head_email)  # type: ignore[attr-defined]
+        u.id: UnitRef(
+            u.id, u.code, u.name, u.kind, u.parent_id, u.email, u.head_email, u.head_name, u.requires_approval  # type: ignore[attr-defined]
+        )
         for u in await Unit.filter(active=True)
     }
     coordinator = next((u for u in units.values() if u.kind == "coordinator"), None)

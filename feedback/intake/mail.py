@@ -39,17 +39,17 @@ def to_citizen(
 ) -> list[NewMessage]:
     """The message to the citizen, if they left an e-mail address (a phone-only citizen is called)."""
     context = {**context, "citizen_name": item.citizen_name, **extra}
-    return _to(kind, key, item.citizen_email, item.citizen_name, item, context, now)
+    return to_address(kind, key, item.citizen_email, item.citizen_name, item, context, now)
 
 
 def to_unit(
     kind: str, item: FeedbackItem, ref: Reference, context: dict[str, Any], now: datetime, key: str
 ) -> list[NewMessage]:
     unit = ref.units.get(item.unit_id)  # type: ignore[attr-defined]
-    return _to(kind, key, unit.email, unit.name, item, context, now) if unit else []
+    return to_address(kind, key, unit.email, unit.name, item, context, now) if unit else []
 
 
-def _to(
+def to_address(
     kind: str, key: str, addr: str, name: str, item: FeedbackItem, context: dict[str, Any], now: datetime
 ) -> list[NewMessage]:
     if not addr:

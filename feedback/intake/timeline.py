@@ -24,6 +24,7 @@ async def record(
     message: str,
     public: bool,
     changes: dict[str, Any] | None = None,
+    reason: str = "",
 ) -> Event:
     """Append one event; `public` events are shown to the citizen, the others only to staff."""
     return await Event.create(
@@ -34,6 +35,7 @@ async def record(
         actor_label=actor_label(actor),
         public=public,
         message=message,
+        reason=reason,
         changes=changes or {},
     )
 

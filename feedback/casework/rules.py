@@ -1,0 +1,150 @@
+"""Who may do which casework action, from which state (SPEC §1–4). Pure: no database, no I/O.
+
+The services ask `check()` before they change anything; the role × unit × action test matrix reads
+the same tables' meaning from the outside, through the HTTP API.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from feedback.deadlines.calendar import WorkCalendar
+from feedback.errors import Conflict, DomainError, Forbidden
+from feedback.intake.models import OPEN_STATUSES, STATUSES
+
+Action = Literal[
+    "accept", "refuse", "transfer", "extend", "assign", "note", "answer", "approve", "reopen",
+    "cooperate", "duplicate",
+]  # fmt: skip
+# How the acting user's unit stands to the item: it leads it (the item's unit), it cooperates on it
+# (liên thông), or the user is a coordinator, who may act on every item.
+Relation = Literal["lead", "cooperating", "coordinator"]
+
+HANDLERS = frozenset({"officer", "head", "coordinator"})
+ROLES: dict[Action, frozenset[str]] = {
+    "accept": HANDLERS,
+    "refuse": HANDLERS,
+    "transfer": HANDLERS,
+    "extend": HANDLERS,
+    "assign": frozenset({"head", "coordinator"}),
+    "note": HANDLERS | {"desk"},
+    "answer": HANDLERS,
+    "approve": frozenset({"head", "coordinator"}),
+    "reopen": frozenset({"coordinator"}),
+    "cooperate": HANDLERS,
+    "duplicate": HANDLERS,
+}
+# A cooperating unit sends its part (an "answer" to the lead) and notes; the rest is the lead's.
+COOPERATING_ACTIONS: frozenset[Action] = frozenset({"note", "answer"})
+_OPEN = frozenset(OPEN_STATUSES)
+FROM_STATUSES: dict[Action, frozenset[str]] = {
+    "accept": frozenset({"received", "assigned"}),
+    "refuse": frozenset({"received", "assigned"}),
+    "transfer": _OPEN,
+    "extend": _OPEN,
+    "assign": _OPEN,
+    "note": frozenset(STATUSES),
+    "answer": _OPEN,
+    "approve": _OPEN,
+    "reopen": frozenset({"answered", "closed"}),
+    "cooperate": _OPEN,
+    "duplicate": _OPEN,
+}
+STATUS_NAMES = {
+    "received": "mới tiếp nhận",
+    "assigned": "đã phân công",
+    "in_progress": "đang xử lý",
+    "answered": "đã trả lời",
+    "closed": "đã đóng",
+    "refused": "không tiếp nhận",
+}
+ACTION_NAMES: dict[Action, str] = {
+    "accept": "tiếp nhận xử lý",
+    "refuse": "từ chối tiếp nhận",
+    "transfer": "chuyển đơn vị",
+    "extend": "gia hạn",
+    "assign": "phân công",
+    "note": "ghi chú",
+    "answer": "trả lời",
+    "approve": "phê duyệt trả lời",
+    "reopen": "mở lại",
+    "cooperate": "mời phối hợp",
+    "duplicate": "đánh dấu trùng",
+}
+# After this many transfers only a coordinator routes the item again ("đùn đẩy trách nhiệm").
+MAX_TRANSFERS_BY_UNITS = 2
+
+
+def check_role(action: Action, role: str) -> None:
+    """Checked before the item is even looked up, so a refusal says nothing about the item."""
+    if role not in ROLES[action]:
+        raise Forbidden(f"Vai trò của bạn không được {ACTION_NAMES[action]} phản ánh")
+
+
+def check(action: Action, relation: Relation, status: str) -> None:
+    if relation == "cooperating" and action not in COOPERATING_ACTIONS:
+        raise Forbidden(f"Đơn vị phối hợp không được {ACTION_NAMES[action]}; việc này do đơn vị chủ trì")
+    if status not in FROM_STATUSES[action]:
+        raise Conflict(
+            f"Phản ánh đang ở trạng thái '{STATUS_NAMES.get(status, status)}', không thể {ACTION_NAMES[action]}"
+        )
+
+
+def allowed(role: str, relation: Relation, status: str) -> list[str]:
+    """The actions this user may take on an item now (the web pages show only these forms)."""
+    return [
+        action
+        for action in ROLES
+        if role in ROLES[action]
+        and status in FROM_STATUSES[action]
+        and (relation != "cooperating" or action in COOPERATING_ACTIONS)
+    ]
+
+
+def check_transfer(transfer_count: int, role: str) -> None:
+    if transfer_count >= MAX_TRANSFERS_BY_UNITS and role != "coordinator":
+        raise Forbidden(
+            f"Phản ánh đã được chuyển {transfer_count} lần; chỉ Văn phòng UBND (điều phối) được chuyển tiếp"
+        )
+
+
+def check_extension(
+    *,
+    now: datetime,
+    due_at: datetime,
+    new_day: date,
+    extensions: int,
+    answer_days: int,
+    calendar: WorkCalendar,
+) -> datetime:
+    """SPEC §4: one extension, asked at least one working day before the deadline, to a working day
+    after it and no further than the original period again. Returns the new deadline."""
+    if extensions >= 1:
+        raise Conflict("Mỗi phản ánh chỉ được gia hạn một lần")
+    last_day = calendar.local_date(due_at)
+    if calendar.shift_working_days(calendar.local_date(now), 1) > last_day:
+        raise DomainError(
+            "Phải đề nghị gia hạn chậm nhất một ngày làm việc trước hạn trả lời", field="due_date"
+        )
+    if new_day <= last_day:
+        raise DomainError("Ngày hẹn mới phải sau hạn trả lời hiện tại", field="due_date")
+    if not calendar.is_working_day(new_day):
+        raise DomainError("Ngày hẹn mới phải là ngày làm việc", field="due_date")
+    if new_day > calendar.shift_working_days(last_day, answer_days):
+        raise DomainError(
+            f"Thời gian gia hạn không được quá {answer_days} ngày làm việc (bằng thời hạn ban đầu)",
+            field="due_date",
+        )
+    return calendar.end_of_day(new_day)
+
+
+def check_sub_deadline(*, now: datetime, due_at: datetime, day: date, calendar: WorkCalendar) -> datetime:
+    """A cooperating unit's sub-deadline: a working day after today, no later than the item's deadline."""
+    if day <= calendar.local_date(now):
+        raise DomainError("Hạn gửi ý kiến phối hợp phải sau hôm nay", field="due_date")
+    if not calendar.is_working_day(day):
+        raise DomainError("Hạn gửi ý kiến phối hợp phải là ngày làm việc", field="due_date")
+    if day > calendar.local_date(due_at):
+        raise DomainError("Hạn gửi ý kiến phối hợp không được sau hạn trả lời của phản ánh", field="due_date")
+    return calendar.end_of_day(day)
