@@ -173,7 +173,7 @@ def _postgres_statement(*, preview: bool) -> str:
     )
     return (
         "WITH due AS ("
-        f" SELECT s.id, s.item_id, s.kind, {_OUTCOME} AS outcome"
+        f" SELECT s.id, s.item_id, s.kind, s.unit_id, s.deadline_no, {_OUTCOME} AS outcome"
         " FROM deadline_step s JOIN feedback_item i ON i.id = s.item_id"
         " WHERE s.status = 'pending' AND s.due_at <= $1"
         " FOR UPDATE OF s SKIP LOCKED"
@@ -181,7 +181,7 @@ def _postgres_statement(*, preview: bool) -> str:
         " UPDATE deadline_step s SET status = due.outcome, done_at = $1,"
         " sweep = CASE WHEN due.outcome = 'done' THEN $2 END"
         " FROM due WHERE s.id = due.id"
-        "), fired AS (SELECT id, item_id, kind FROM due WHERE outcome = 'done'"
+        "), fired AS (SELECT id, item_id, kind, unit_id, deadline_no FROM due WHERE outcome = 'done'"
         f"), events AS ({_events_insert('fired', postgres=True)}"
         f"), mail AS ({_OUTBOX_INSERT} FROM fired s{_JOINS} CROSS JOIN LATERAL ({branches}) AS m"
         " WHERE m.to_addr IS NOT NULL AND m.to_addr <> ''"
