@@ -62,6 +62,7 @@ def start_uvicorn(url: str, port: int, workers: int, db_params: str = "") -> sub
         "PAKN_DATABASE_URL": url,
         "PAKN_SCHEDULER": "off",
         "PAKN_BASE_URL": f"http://127.0.0.1:{port}",
+        "PAKN_RATE_LIMIT": "off",  # wrk files everything from one address
     }
     command = [
         sys.executable, "-m", "uvicorn", "--factory", "feedback.asgi:create",

@@ -1,8 +1,10 @@
 """Entry point for running several web processes under uvicorn:
 
-    PAKN_SCHEDULER=off uvicorn --factory feedback.asgi:create --workers 4
+    PAKN_SCHEDULER=off uvicorn --factory feedback.asgi:create --workers 4 --no-access-log
 
 (then run one `pakn scheduler` beside them). Settings come from the environment as for `pakn serve`.
+Keep uvicorn's access log off: it prints query strings, and tracking links carry the citizen's secret
+token there; pakn logs each request itself without it (logger `pakn.request`).
 """
 
 from litestar import Litestar

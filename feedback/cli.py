@@ -197,7 +197,8 @@ def _serve(args: argparse.Namespace) -> None:
         settings = Settings.from_env(require=("PAKN_SECRET_KEY", "PAKN_SMTP_HOST"))
     if args.workers > 1:
         sys.exit(
-            "pakn: for several workers run `uvicorn --factory feedback.asgi:create --workers N` with PAKN_SCHEDULER=off"
+            "pakn: for several workers run `uvicorn --factory feedback.asgi:create --workers N --no-access-log`"
+            " with PAKN_SCHEDULER=off"
         )
     # No access log: tracking links carry the citizen's secret token in the query string.
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", access_log=False)

@@ -6,6 +6,7 @@ message an operator can act on instead of a stack trace from deep inside a libra
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -33,6 +34,17 @@ class OfficeHours:
 
 
 @dataclass(frozen=True)
+class RateLimit:
+    """At most `count` requests per `seconds` from one client address ("20/minute")."""
+
+    count: int
+    seconds: int
+
+    def __str__(self) -> str:
+        return f"{self.count}/{self.seconds}s"
+
+
+@dataclass(frozen=True)
 class Settings:
     # Storage: a SQLite file by default, postgres://user@host:port/db for PostgreSQL.
     database_url: str = "sqlite://pakn.sqlite3"
@@ -52,6 +64,11 @@ class Settings:
     demo_maildir: Path = Path("pakn-data/demo-mail")
     # Where uploaded files go; never inside a served folder.
     upload_dir: Path = Path("pakn-data/uploads")
+    # Public submission (filing, rating) per client address; None turns the limit off (benchmarks).
+    rate_limit: RateLimit | None = RateLimit(20, 60)
+    # Reverse proxies (addresses or networks, e.g. "10.0.0.0/8") whose X-Forwarded-For is believed;
+    # empty: the peer address is the client. Kept as text: Litestar re-validates Settings with msgspec.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -137,6 +154,8 @@ def _parse(env: Mapping[str, str], *, demo: bool) -> Settings:
         demo=demo,
         demo_maildir=Path(get("PAKN_DEMO_MAILDIR", "pakn-data/demo-mail")),
         upload_dir=Path(get("PAKN_UPLOAD_DIR", "pakn-data/uploads")),
+        rate_limit=_rate_limit(get("PAKN_RATE_LIMIT")),
+        trusted_proxies=_networks(get("PAKN_TRUSTED_PROXIES")),
     )
 
 
@@ -179,3 +198,31 @@ def _office_hours(raw: str | None) -> OfficeHours:
             f"PAKN_OFFICE_HOURS must look like 08:00-12:00,13:00-17:00, not {raw!r}"
         ) from None
     return OfficeHours(tuple(periods))
+
+
+_PER = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def _rate_limit(raw: str | None) -> RateLimit | None:
+    """Parse "20/minute" (second, minute, hour or day; "off" for no limit)."""
+    if raw is None or raw.strip() == "":
+        return RateLimit(20, 60)
+    value = raw.strip().lower()
+    if value == "off":
+        return None
+    match = re.fullmatch(r"(\d+)\s*/\s*(second|minute|hour|day)", value)
+    if not match or int(match[1]) < 1:
+        raise SettingsError(f"PAKN_RATE_LIMIT must look like 20/minute (or be off), not {raw!r}")
+    return RateLimit(int(match[1]), _PER[match[2]])
+
+
+def _networks(raw: str | None) -> tuple[str, ...]:
+    """Parse "10.0.0.1, 10.1.0.0/16" (addresses or networks; empty or "off" for none)."""
+    if raw is None or raw.strip().lower() in ("", "off"):
+        return ()
+    try:
+        return tuple(str(ipaddress.ip_network(part.strip(), strict=False)) for part in raw.split(","))
+    except ValueError:
+        raise SettingsError(
+            f"PAKN_TRUSTED_PROXIES must be IP addresses or networks separated by commas, not {raw!r}"
+        ) from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from feedback.settings import Settings, SettingsError
+from feedback.settings import RateLimit, Settings, SettingsError
 
 
 def test_defaults_run_the_embedded_service() -> None:
@@ -47,6 +47,10 @@ def test_values_are_read() -> None:
         ({"PAKN_OFFICE_HOURS": "8h-12h"}, "PAKN_OFFICE_HOURS"),
         ({"PAKN_MAIL_FROM": "no address"}, "PAKN_MAIL_FROM"),
         ({"PAKN_SMTP_USERNAME": "pakn"}, "PAKN_SMTP_PASSWORD"),
+        ({"PAKN_RATE_LIMIT": "20 per minute"}, "PAKN_RATE_LIMIT"),
+        ({"PAKN_RATE_LIMIT": "0/minute"}, "PAKN_RATE_LIMIT"),
+        ({"PAKN_RATE_LIMIT": "20/week"}, "PAKN_RATE_LIMIT"),
+        ({"PAKN_TRUSTED_PROXIES": "10.0.0.1, proxy.local"}, "PAKN_TRUSTED_PROXIES"),
     ],
 )
 def test_malformed_settings_are_named(env, named) -> None:
@@ -61,3 +65,15 @@ def test_production_requires_secret_and_smtp() -> None:
         Settings.from_env({"PAKN_SECRET_KEY": "s" * 20}, require=("PAKN_SECRET_KEY", "PAKN_SMTP_HOST"))
     # The demo needs neither: it catches its own mail.
     assert Settings.from_env({}, demo=True, require=("PAKN_SECRET_KEY", "PAKN_SMTP_HOST")).demo
+
+
+def test_rate_limit_and_trusted_proxies() -> None:
+    defaults = Settings.from_env({}, demo=True)
+    assert defaults.rate_limit == RateLimit(20, 60)
+    assert defaults.trusted_proxies == ()  # X-Forwarded-For is ignored unless a proxy is named
+    settings = Settings.from_env(
+        {"PAKN_RATE_LIMIT": " 100 / Hour ", "PAKN_TRUSTED_PROXIES": "10.0.0.1, 172.16.0.0/12, ::1"}, demo=True
+    )
+    assert settings.rate_limit == RateLimit(100, 3600)
+    assert settings.trusted_proxies == ("10.0.0.1/32", "172.16.0.0/12", "::1/128")
+    assert Settings.from_env({"PAKN_RATE_LIMIT": "off"}, demo=True).rate_limit is None

@@ -1,16 +1,19 @@
-"""Login, and the dependency that turns a bearer token into the calling staff user."""
+"""Login and logout, and the dependency that turns a bearer token or session cookie into the caller."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Request, post
+from litestar import Controller, Request, Response, post
+from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from msgspec import Meta, Struct
 
 from feedback.accounts import services
 from feedback.accounts.models import StaffUser
-from feedback.errors import Unauthorized
+from feedback.security import sessions, throttle
+from feedback.security.client import app_settings, client_address
+from feedback.settings import Settings
 
 
 class LoginIn(Struct, forbid_unknown_fields=True):
@@ -23,6 +26,8 @@ class LoginOut(Struct):
     email: str
     role: str
     unit: str
+    # For browsers using the session cookie: send it back as X-CSRF-Token on POST/PUT/PATCH/DELETE.
+    csrf_token: str
 
 
 class AuthController(Controller):
@@ -30,15 +35,25 @@ class AuthController(Controller):
     tags = ["staff"]
 
     @post("/login", status_code=200)
-    async def login(self, data: JSONBody[LoginIn]) -> LoginOut:
-        user, token = await services.login(data.email, data.password)
+    async def login(
+        self, data: JSONBody[LoginIn], request: Request, settings: NamedDependency[Settings]
+    ) -> Response[LoginOut]:
+        """The token works as a bearer token; browsers also get it as an HttpOnly cookie."""
+        async with throttle.login_attempt(data.email, client_address(request, settings), settings):
+            user, token = await services.login(data.email, data.password)
         unit = await user.unit
-        return LoginOut(token=token, email=user.email, role=user.role, unit=unit.code)
+        csrf = sessions.csrf_token(settings.secret_key, token)
+        body = LoginOut(token=token, email=user.email, role=user.role, unit=unit.code, csrf_token=csrf)
+        return Response(body, cookies=sessions.login_cookies(settings, token, services.SESSION_LIFETIME))
+
+    @post("/logout", status_code=204)
+    async def logout(self, request: Request, settings: NamedDependency[Settings]) -> Response[None]:
+        """End the session (bearer or cookie; with the cookie, X-CSRF-Token too) and clear the cookies."""
+        await services.logout(await sessions.session_token(request, settings))
+        return Response(None, status_code=204, cookies=sessions.cleared_cookies(settings))
 
 
 async def current_user(request: Request) -> StaffUser:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Cần đăng nhập: gửi tiêu đề Authorization: Bearer <token>")
-    return await services.user_for_token(token.strip())
+    """The calling staff user, from `Authorization: Bearer` or the session cookie (plus CSRF token)."""
+    token = await sessions.session_token(request, app_settings(request))
+    return await services.user_for_token(token)

@@ -78,3 +78,8 @@ async def user_for_token(token: str) -> StaffUser:
     if session is None or session.expires_at <= clock.now() or not session.user.active:
         raise Unauthorized("Phiên đăng nhập không hợp lệ hoặc đã hết hạn; hãy đăng nhập lại")
     return session.user
+
+
+async def logout(token: str) -> None:
+    """End the session behind `token` (nothing happens if it has already ended)."""
+    await StaffSession.filter(token_hash=_token_hash(token)).delete()
