@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Struct
 
+from feedback.attachments import uploads
+from feedback.attachments.openapi import WithFiles
+from feedback.attachments.services import attachments_of
 from feedback.directory.models import Category
 from feedback.directory.reference import CategoryRef, reference
 from feedback.intake import mail, services, timeline
@@ -20,6 +23,7 @@ from feedback.intake.schemas import (
     PublicEvent,
     Ref,
 )
+from feedback.security.throttle import rate_limited
 from feedback.settings import Settings
 from feedback.text import fold
 
@@ -78,15 +82,32 @@ class ReferenceController(Controller):
         ]
 
 
+def _documented_body(data: JSONBody[FeedbackCreate]) -> None:
+    """Never called: shows OpenAPI the body `create` reads itself (see feedback/attachments/openapi.py)."""
+
+
 class FeedbackController(Controller):
     path = "/api/v1/feedback"
     tags = ["public"]
 
-    @post("/", request_max_body_size=MAX_JSON_BODY)
-    async def create(
-        self, data: JSONBody[FeedbackCreate], settings: NamedDependency[Settings]
-    ) -> FeedbackCreated:
-        return await created_out(await services.submit(data, settings), settings)
+    @post(
+        "/",
+        request_max_body_size=uploads.MAX_BODY,
+        guards=[rate_limited("submit")],
+        dependencies={"documented_body": Provide(_documented_body, sync_to_thread=False)},
+        operation_class=WithFiles,
+    )
+    async def create(self, request: Request, settings: NamedDependency[Settings]) -> FeedbackCreated:
+        """File feedback: a JSON body, or multipart/form-data with that JSON in a part `data` and up to
+        5 parts `files` (JPEG, PNG, PDF, DOCX, XLSX; 10 MB each)."""
+        if not uploads.is_multipart(request):
+            data = await uploads.read_json(request, FeedbackCreate, MAX_JSON_BODY)
+            return await created_out(await services.submit(data, settings), settings)
+        form = await uploads.read_form(request, settings)
+        with form.discard_on_error():
+            data = form.decode("data", FeedbackCreate, request)
+            submitted = await services.submit(data, settings, uploads=form.uploads)
+        return await created_out(submitted, settings)
 
     @get("/{code:str}")
     async def track(
@@ -117,6 +138,7 @@ async def created_out(submitted: services.Submitted, settings: Settings) -> Feed
         received_at=item.received_at,
         due_at=item.due_at,
         track_url=mail.track_url(settings, item.code, submitted.token),
+        attachments=await attachments_of(item) if submitted.attachments else [],
     )
 
 
@@ -133,5 +155,9 @@ async def tracked(item: FeedbackItem) -> FeedbackTracked:
         due_at=item.due_at,
         answer=item.answer or None,
         answered_at=item.answered_at,
-        timeline=[PublicEvent(e.at, e.kind, e.message) for e in events],
+        timeline=[PublicEvent(e.at, e.kind, e.message, e.reason) for e in events],
+        attachments=await attachments_of(item),
+        rating=item.rating,
+        can_rate=item.status == "answered",
+        can_reopen=item.status == "answered" and not item.citizen_reopened,
     )

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
+from feedback.attachments.schemas import AttachmentOut
+
 Severity = Literal["urgent", "normal", "complex"]
 Channel = Literal["online", "desk", "postal", "phone", "email", "conference", "open311"]
 AwareDatetime = Annotated[datetime, Meta(tz=True, description="ISO 8601 with an offset")]
@@ -52,12 +54,14 @@ class FeedbackCreated(Struct):
     received_at: datetime
     due_at: datetime
     track_url: str
+    attachments: list[AttachmentOut] = []
 
 
 class PublicEvent(Struct):
     at: datetime
     kind: str
     message: str
+    reason: str = ""
 
 
 class FeedbackTracked(Struct):
@@ -71,3 +75,8 @@ class FeedbackTracked(Struct):
     answer: str | None
     answered_at: datetime | None
     timeline: list[PublicEvent]
+    attachments: list[AttachmentOut] = []  # of the submission, and of the answer once it is sent
+    rating: int | None = None
+    # Whether the citizen may rate the answer now, and may still ask once to reopen it.
+    can_rate: bool = False
+    can_reopen: bool = False

@@ -6,12 +6,14 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from typing import TypeVar
 
 from feedback import clock, db
 from feedback.accounts.models import StaffUser
+from feedback.attachments.uploads import Upload
 from feedback.deadlines.ladder import plan_steps
 from feedback.directory.reference import CategoryRef, reference
 from feedback.errors import DomainError, NotFound
@@ -32,14 +34,25 @@ class Submitted:
     item: FeedbackItem
     token: str
     suggested: CategoryRef | None
+    attachments: int = 0  # how many files came with it
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def submit(data: FeedbackCreate, settings: Settings, *, actor: StaffUser | None = None) -> Submitted:
-    """File one item: validate, classify, route, set its deadline and queue its e-mails atomically."""
+async def submit(
+    data: FeedbackCreate,
+    settings: Settings,
+    *,
+    actor: StaffUser | None = None,
+    uploads: Sequence[Upload] = (),
+) -> Submitted:
+    """File one item: validate, classify, route, set its deadline and queue its e-mails atomically.
+
+    `uploads` (from `attachments.uploads.read_form`) get their rows in the same transaction; if this
+    raises, the caller removes their files.
+    """
     now = clock.now()
     ref = await reference(settings)
     received_at, channel = now, "online"
@@ -118,8 +131,8 @@ async def submit(data: FeedbackCreate, settings: Settings, *, actor: StaffUser |
     messages = mail.to_citizen(
         "ack", item, context, now, f"ack:{code}", secret_track_url=mail.track_url(settings, code, token)
     ) + mail.to_unit("new_item", item, ref, context, now, f"new:{code}:{unit_id}")
-    item.id = await store.insert_new_item(row, event, plan_steps(due_at, ref.calendar), messages)
-    return Submitted(item, token, suggested)
+    item.id = await store.insert_new_item(row, event, plan_steps(due_at, ref.calendar), messages, uploads)
+    return Submitted(item, token, suggested, len(uploads))
 
 
 CHANNEL_NAMES = {
@@ -152,7 +165,7 @@ def _citizen_contact(data: FeedbackCreate) -> tuple[str, str]:
                 "Số điện thoại không hợp lệ: nhập 10 chữ số, ví dụ 0912 345 678", field="citizen.phone"
             )
         phone = normalized
-    email = data.citizen.email.strip()
+    email = data.citizen.email.strip().lower()  # compared exactly (inbox search, through its index)
     if email and not _EMAIL.match(email):
         raise DomainError("Địa chỉ thư điện tử không hợp lệ", field="citizen.email")
     if not phone and not email:

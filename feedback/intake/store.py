@@ -3,12 +3,14 @@ of its deadline and its outbox messages — atomically, in as few round trips as
 
 Filing is the hottest write path (SPEC §10), so it bypasses ORM instances: on PostgreSQL it is one
 statement (data-modifying CTEs are atomic on their own, no BEGIN/COMMIT round trips); SQLite, which
-has no such CTEs but no network either, runs the same inserts in one transaction.
+has no such CTEs but no network either, runs the same inserts in one transaction. A filing with
+attachments takes the transaction path on PostgreSQL too: it is rare, and its rows are ORM inserts.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +18,8 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from feedback import db
+from feedback.attachments.services import save as save_attachments
+from feedback.attachments.uploads import Upload
 from feedback.deadlines.ladder import PlannedStep
 from notifications.outbox import OUTBOX_COLUMNS, NewMessage, queue
 
@@ -47,11 +51,19 @@ class FirstEvent:
 
 
 async def insert_new_item(
-    item: dict[str, Any], event: FirstEvent, steps: list[PlannedStep], messages: list[NewMessage]
+    item: dict[str, Any],
+    event: FirstEvent,
+    steps: list[PlannedStep],
+    messages: list[NewMessage],
+    attachments: Sequence[Upload] = (),
 ) -> int:
-    """Write it all or nothing; returns the new item's id."""
+    """Write it all or nothing; returns the new item's id.
+
+    `attachments` are files already stored; their rows are written here, with the item. If this
+    fails, removing the files is the caller's job (`UploadForm.discard_on_error`).
+    """
     messages = [m for m in messages if m.to_addr]
-    if db.is_postgres():
+    if db.is_postgres() and not attachments:
         return await _one_statement(item, event, steps, messages)
     async with in_transaction() as connection:
         marks = ", ".join(f"${n}" for n in range(1, len(ITEM_COLUMNS) + 1))
@@ -81,6 +93,9 @@ async def insert_new_item(
             connection=connection,
         )
         await queue(messages, connection=connection)
+        await save_attachments(
+            item_id, attachments, kind="submission", actor_id=event.actor_id, at=event.at, connection=connection
+        )
         return item_id
 
 

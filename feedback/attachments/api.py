@@ -1,0 +1,66 @@
+"""Downloading attachments: the citizen with the item's token, staff who may see the item.
+
+Every other case (another item's attachment, a wrong token, another unit's item, a draft answer's file
+for the citizen) is a plain 404, so nothing tells an outsider what exists.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Request, get
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, QueryParameter
+from litestar.response import File
+
+from feedback.accounts.api import current_user
+from feedback.accounts.models import StaffUser
+from feedback.attachments import services, storage
+from feedback.casework.services import get_for
+from feedback.intake import services as intake
+from feedback.intake.models import FeedbackItem
+from feedback.settings import Settings
+
+
+@get("/api/v1/feedback/{code:str}/attachments/{attachment_id:int}", tags=["public"])
+async def citizen_download(
+    code: FromPath[str],
+    attachment_id: FromPath[int],
+    request: Request,
+    settings: NamedDependency[Settings],
+    token: Annotated[str | None, QueryParameter(required=False)] = None,
+) -> File:
+    """A file of the item, with its secret token (`X-Access-Token` header or `?token=`)."""
+    item = await intake.track(code, request.headers.get("x-access-token") or token or "")
+    return await _download(item, attachment_id, settings, staff=False)
+
+
+@get(
+    "/api/v1/staff/feedback/{code:str}/attachments/{attachment_id:int}",
+    tags=["staff"],
+    dependencies={"user": Provide(current_user)},
+)
+async def staff_download(
+    code: FromPath[str],
+    attachment_id: FromPath[int],
+    user: NamedDependency[StaffUser],
+    settings: NamedDependency[Settings],
+) -> File:
+    """A file of an item the caller's unit handles or cooperates on (any item for a coordinator)."""
+    return await _download(await get_for(user, code), attachment_id, settings, staff=True)
+
+
+async def _download(item: FeedbackItem, attachment_id: int, settings: Settings, *, staff: bool) -> File:
+    attachment, path = await services.stored_file(item, attachment_id, settings.upload_dir, staff=staff)
+    return File(
+        path=path,
+        media_type=attachment.content_type,  # what the bytes are, detected on upload
+        headers={
+            "content-disposition": storage.content_disposition(attachment.filename),
+            # Never let a browser second-guess the type, run anything in the file, or keep a copy of
+            # a citizen's documents in a shared cache.
+            "x-content-type-options": "nosniff",
+            "content-security-policy": "default-src 'none'; sandbox",
+            "cache-control": "private, no-store",
+        },
+    )
