@@ -1,0 +1,1 @@
+"""Publishing answered feedback: redaction of personal data and the public list."""

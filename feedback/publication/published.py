@@ -1,0 +1,111 @@
+"""Reading published items: which ones are public, and how each is redacted. Read-only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.queryset import QuerySet
+
+from feedback.errors import NotFound
+from feedback.intake.models import FeedbackItem
+from feedback.intake.schemas import Ref
+from feedback.publication.redact import initials, mask_text
+from feedback.publication.schemas import PublicFeedback
+from feedback.text import fold
+
+PUBLIC_STATUSES = ("answered", "closed")
+_RELATED = ("unit", "category", "commune", "answered_by", "draft_by")
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str | None = None
+    category: str | None = None
+    commune: str | None = None
+    unit: str | None = None
+
+
+def published() -> QuerySet[FeedbackItem]:
+    """Items the public may read: the citizen consented and the unit has answered.
+
+    A duplicate is left out: the issue is listed once, under its main item, and a duplicate's answer is a
+    copy of the main item's, which may name the main item's citizen, whom this item's masking does not know.
+    """
+    return FeedbackItem.filter(
+        publish=True, status__in=PUBLIC_STATUSES, answered_at__isnull=False, duplicate_of_id__isnull=True
+    )
+
+
+def _mask_citizen_text(text: str, citizen_name: str, citizen_address: str) -> str:
+    return mask_text(text, names=(citizen_name,), addresses=(citizen_address,))
+
+
+def public_view(item: FeedbackItem) -> PublicFeedback:
+    """The redacted item; `item` comes with its unit, category, commune and answering staff loaded."""
+    name, address = item.citizen_name, item.citizen_address
+    # Staff who wrote or approved the answer sometimes sign it: their names are reduced to initials too.
+    staff = [user.name for user in (item.answered_by, item.draft_by) if user is not None and user.name]
+    assert item.answered_at is not None  # published() only returns answered items
+    return PublicFeedback(
+        code=item.code,
+        title=_mask_citizen_text(item.title, name, address),
+        content=_mask_citizen_text(item.content, name, address),
+        answer=mask_text(item.answer, names=(name, *staff), addresses=(address,)),
+        citizen_initials=initials(name),
+        unit=Ref(item.unit.code, item.unit.name),
+        category=Ref(item.category.code, item.category.name) if item.category else None,
+        commune=Ref(item.commune.code, item.commune.name) if item.commune else None,
+        status=item.status,
+        received_at=item.received_at,
+        answered_at=item.answered_at,
+        on_time=item.answered_at <= item.due_at,
+    )
+
+
+async def search(filters: Filters, *, limit: int, offset: int) -> tuple[int, list[PublicFeedback]]:
+    """One page of published items, newest answers first, and how many match in all."""
+    query = published()
+    if filters.category:
+        query = query.filter(category__code=filters.category)
+    if filters.commune:
+        query = query.filter(commune__code=filters.commune)
+    if filters.unit:
+        query = query.filter(unit__code=filters.unit)
+    query = query.order_by("-answered_at", "-id")
+    text = (filters.q or "").strip()
+    if text.upper().startswith("PAKN."):
+        query = query.filter(code=text.upper())
+    elif needle := fold(text):
+        ids = await _matching_ids(query, needle)
+        page_ids = ids[offset : offset + limit]
+        rows = {i.id: i for i in await FeedbackItem.filter(id__in=page_ids).select_related(*_RELATED)}
+        return len(ids), [public_view(rows[i]) for i in page_ids]
+    total = await query.count()
+    rows = await query.offset(offset).limit(limit).select_related(*_RELATED)
+    return total, [public_view(item) for item in rows]
+
+
+async def _matching_ids(query: QuerySet[FeedbackItem], needle: str) -> list[int]:
+    """Ids, in the query's order, of items whose *redacted* title or content contains `needle`.
+
+    `search_text` holds the unredacted text, so it only narrows the candidates: matching on it alone would
+    let anyone learn whether some published item mentions a given phone number, ID number or name.
+    """
+    candidates = await query.filter(search_text__contains=needle).values(
+        "id", "title", "content", "citizen_name", "citizen_address"
+    )
+
+    def redacted(row: dict) -> str:
+        name, address = row["citizen_name"], row["citizen_address"]
+        return fold(
+            f"{_mask_citizen_text(row['title'], name, address)} {_mask_citizen_text(row['content'], name, address)}"
+        )
+
+    return [row["id"] for row in candidates if needle in redacted(row)]
+
+
+async def one(code: str) -> PublicFeedback:
+    item = await published().filter(code=code).select_related(*_RELATED).first()
+    if item is None:
+        raise NotFound("Không tìm thấy phản ánh đã công khai với mã này")
+    return public_view(item)

@@ -1,0 +1,170 @@
+"""No public endpoint returns a citizen's personal data (SPEC §8).
+
+One item is filed with distinctive personal data, with consent to publish, and answered; then every
+public GET route of the app is called, the tracking ones without the token and with a wrong one, and
+no response body or header may contain any of the personal values in any written form (case,
+diacritics, spacing and punctuation of phone and ID numbers). Every other GET route must refuse a
+caller without a login, so a new public route fails here until this test covers it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import re
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest_asyncio
+from litestar import Litestar
+
+from feedback.text import fold
+from tests.publication.support import answer, head_of
+
+NAME = "Hoàng Thị Xuyến"
+PHONE = "0388 246 135"
+EMAIL = "Xuyen.Hoang.Pakn@example.vn"
+ADDRESS = "Số 47 ngách 215/9 Trần Khát Chân"
+CCCD = "079186004321"
+CONTENT_PHONE = "0977.531.864"
+HEAD_NAME, HEAD_EMAIL = "Đỗ Quang Vinh", "vinh.do.pakn@hadong.vn"
+BODY = {
+    "title": "Rác thải ùn ứ trước cửa nhà",
+    "content": (
+        f"Tôi là {NAME.upper()}, CCCD {CCCD}, ở {ADDRESS.lower()}. Rác thải ùn ứ nhiều ngày nay; "
+        f"cần thì gọi {CONTENT_PHONE} hoặc +84 388 246 135, hoặc viết thư {EMAIL.lower()}."
+    ),
+    "category": "moi-truong",
+    "commune": "09556",
+    "address": "Ngõ 12 Quang Trung, Hà Đông",
+    "citizen": {"name": NAME, "phone": PHONE, "email": EMAIL, "address": ADDRESS},
+    "publish": True,
+}
+ANSWER = f"Kính gửi bà {NAME}: phường đã thu gom rác. Người trả lời: {HEAD_NAME}, điện thoại 024 3825 3536."
+
+# Each personal value as the checks below see it: folded text, letters and digits only, or digits only.
+FOLDED = {"name": fold(NAME), "email": fold(EMAIL), "address": fold(ADDRESS), "house": "215/9"}
+SQUASHED = {"name": "hoangthixuyen", "email": "xuyenhoangpakn", "address": "ngach2159"}
+DIGITS = {"phone": "388246135", "content phone": "977531864", "id number": CCCD}
+OFFICER = {"officer name": fold(HEAD_NAME), "officer e-mail": fold(HEAD_EMAIL)}
+
+
+def _texts(response: httpx.Response) -> str:
+    """The body (JSON unescaped, HTML entities decoded) and the headers of a response, as one text."""
+    body = response.text
+    with contextlib.suppress(ValueError):  # not JSON: HTML or plain text
+        body += "\n" + json.dumps(json.loads(body), ensure_ascii=False)
+    headers = "\n".join(f"{k}: {v}" for k, v in response.headers.multi_items())
+    return html.unescape(f"{body}\n{headers}")
+
+
+def leaks(response: httpx.Response, *, officer: bool = True, token: str | None = None) -> list[str]:
+    """Which personal values appear in the response, in any written form."""
+    text = _texts(response)
+    folded = fold(text)
+    squashed = re.sub(r"[^a-z0-9]", "", folded)
+    digits = re.sub(r"\D", "", text)
+    found = [label for label, value in FOLDED.items() if value in folded]
+    found += [label for label, value in SQUASHED.items() if value in squashed]
+    found += [label for label, value in DIGITS.items() if value in digits]
+    if officer:
+        found += [label for label, value in OFFICER.items() if value in folded]
+    if token and token in text:
+        found.append("token")
+    return found
+
+
+@pytest_asyncio.fixture
+async def app_and_client(
+    database_clean, settings, frozen_clock
+) -> AsyncIterator[tuple[Litestar, httpx.AsyncClient]]:  # noqa: ANN001
+    from feedback.app import create_app
+
+    app = create_app(settings, init_db=False, background=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+        yield app, http
+
+
+async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:  # noqa: ANN001
+    app, client = app_and_client
+    filed = await client.post("/api/v1/feedback", json=BODY)
+    assert filed.status_code == 201, filed.text
+    # The filing response carries the secret token by design (SPEC §9), and nothing personal.
+    assert leaks(filed) == []
+    code, token = filed.json()["code"], filed.json()["token"]
+    await answer(client, code, ANSWER, await head_of(client, "P-09556-KT", HEAD_NAME, HEAD_EMAIL))
+
+    calls = {
+        "/api/v1/public/feedback": ["/api/v1/public/feedback", "/api/v1/public/feedback?q=rac+thai"],
+        "/api/v1/public/feedback/{code:str}": [f"/api/v1/public/feedback/{code}"],
+        "/api/v1/feedback/{code:str}": [
+            f"/api/v1/feedback/{code}",
+            f"/api/v1/feedback/{code}?token=sai-khoa",
+        ],
+        "/track/{code:str}": [f"/track/{code}", f"/track/{code}?token=sai-khoa"],
+        "/api/v1/feedback/{code:str}/attachments/{attachment_id:int}": [
+            f"/api/v1/feedback/{code}/attachments/1",
+            f"/api/v1/feedback/{code}/attachments/1?token=sai-khoa",
+        ],
+        "/api/v1/categories": ["/api/v1/categories"],
+        "/api/v1/communes": ["/api/v1/communes", "/api/v1/communes?q=ha+dong"],
+        "/api/v1/units": ["/api/v1/units"],
+        "/health": ["/health"],
+        # The demo mail reader is public only in demo mode (`pakn serve --demo`, demo data only).
+        "/demo/mail": ["/demo/mail"],
+    }
+    published = await client.get(f"/api/v1/public/feedback/{code}")
+    assert published.status_code == 200 and published.json()["citizen_initials"] == "H.T.X."
+    listed = (await client.get("/api/v1/public/feedback", params={"q": "rac thai"})).json()
+    assert [entry["code"] for entry in listed["items"]] == [code]
+
+    checked = 0
+    for route in app.routes:
+        if "GET" not in route.methods:
+            continue
+        if route.path.startswith("/schema"):  # the OpenAPI document and its browsable UIs
+            urls = [re.sub(r"\{[^}]+\}", "anything", route.path)]
+        elif route.path in calls:
+            urls = calls[route.path]
+        else:
+            url = re.sub(r"\{code:str\}", code, route.path)
+            url = re.sub(r"\{[^}]+:int\}", "1", url)
+            url = re.sub(r"\{[^}]+\}", "x", url)
+            response = await client.get(url)
+            assert response.status_code in (401, 403), (
+                f"GET {route.path} answers a caller without a login ({response.status_code}): if it is meant "
+                "to be public, add it to `calls` in this test so it is checked for personal data"
+            )
+            continue
+        for url in urls:
+            for headers in ({}, {"X-Access-Token": "sai-khoa"}):
+                response = await client.get(url, headers=headers)
+                assert response.status_code < 500, (url, response.text)
+                assert leaks(response, token=token) == [], (url, response.status_code)
+                checked += 1
+    assert checked >= 2 * sum(len(urls) for urls in calls.values())
+
+    # Without the right token the tracking routes say "not found", the same as for a code that does not exist.
+    for url in (f"/api/v1/feedback/{code}", f"/track/{code}", f"/track/{code}?token=sai-khoa"):
+        assert (await client.get(url)).status_code == 404
+
+
+async def test_the_citizen_with_the_token_sees_the_item_but_no_contact_data(app_and_client) -> None:  # noqa: ANN001
+    _, client = app_and_client
+    filed = (await client.post("/api/v1/feedback", json=BODY)).json()
+    code, token = filed["code"], filed["token"]
+    await answer(client, code, ANSWER, await head_of(client, "P-09556-KT", HEAD_NAME, HEAD_EMAIL))
+
+    for response in (
+        await client.get(f"/api/v1/feedback/{code}", headers={"X-Access-Token": token}),
+        await client.get(f"/api/v1/feedback/{code}", params={"token": token}),
+        await client.get(f"/track/{code}", params={"token": token}),
+    ):
+        assert response.status_code == 200
+        assert "phường đã thu gom rác" in response.text  # the answer, addressed to the citizen by name
+        # Phone, e-mail, address and the text with the ID number stay on the staff side.
+        assert set(leaks(response, officer=False)) <= {"name"}
+        assert fold(HEAD_EMAIL) not in fold(response.text)
+    tracked = (await client.get(f"/api/v1/feedback/{code}", params={"token": token})).json()
+    assert not {"citizen", "phone", "email", "address", "content", "token"} & set(tracked)
