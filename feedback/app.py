@@ -7,21 +7,28 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, Request, Response, get
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.logging.config import LoggingConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
+from litestar.stores.registry import StoreRegistry
 from tortoise.exceptions import DoesNotExist, IntegrityError
 
 from feedback import db
 from feedback.accounts.api import AuthController
+from feedback.attachments.api import citizen_download, staff_download
 from feedback.casework.api import CaseworkController
+from feedback.casework.citizen import rate
 from feedback.casework.inbox import inbox
 from feedback.demo.api import DemoMailController
-from feedback.errors import DomainError
+from feedback.errors import DomainError, TooManyRequests
 from feedback.intake.api import FeedbackController, ReferenceController
 from feedback.intake.pages import track_page
+from feedback.publication.api import PublicFeedbackController
+from feedback.security import http
+from feedback.security.store import store_factory
 from feedback.settings import Settings
 
 log = logging.getLogger("pakn")
@@ -31,7 +38,8 @@ def _domain_error(_: Request, exc: DomainError) -> Response:
     body = {"status_code": exc.status_code, "detail": exc.message}
     if exc.field:
         body["field"] = exc.field
-    return Response(body, status_code=exc.status_code)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+    return Response(body, status_code=exc.status_code, headers=headers)
 
 
 def _not_found(_: Request, exc: DoesNotExist) -> Response:
@@ -86,14 +94,18 @@ def create_app(
             if init_db:
                 await db.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             ReferenceController,
             FeedbackController,
             track_page,
+            PublicFeedbackController,
             CaseworkController,
+            rate,
             inbox,
+            citizen_download,
+            staff_download,
             AuthController,
             DemoMailController,
         ],
@@ -113,8 +125,14 @@ def create_app(
                 "mail.log": {"level": "WARNING", "propagate": True},
                 "apscheduler": {"level": "WARNING", "propagate": True},
             },
-            disable_stack_trace={404, 401, 403, 409, 422, 400, HTTPException},
+            disable_stack_trace={404, 401, 403, 409, 413, 422, 400, HTTPException},
         ),
         request_max_body_size=1024 * 1024,
+        # Guards and current_user read the settings here; stores (rate limits…) live in the database
+        # so that every process counts together.
+        state=State({"settings": settings}),
+        stores=StoreRegistry(default_factory=store_factory),
         debug=False,
     )
+    http.install(app, settings)  # security headers and the request log, on every response
+    return app

@@ -17,6 +17,8 @@ from feedback import clock, db
 # Tables that tests fill; reference tables (units, communes, categories, rules, policies) are seeded
 # once per session and tests add rows to them only through the `reference_rows` fixture.
 CASE_TABLES = [
+    "attachment",
+    "cooperation",
     "outbox_message",
     "deadline_step",
     "event",
@@ -25,6 +27,7 @@ CASE_TABLES = [
     "staff_session",
     "staff_user",
     "calendar_exception",
+    "store_entry",
 ]
 REFERENCE_TABLES = ["routing_rule", "deadline_policy", "commune", "category", "unit"]
 
@@ -93,7 +96,7 @@ def frozen_clock() -> clock.FrozenClock:
 
 import httpx  # noqa: E402
 
-from feedback.settings import Settings  # noqa: E402
+from feedback.settings import RateLimit, Settings  # noqa: E402
 from notifications.delivery import SmtpConfig  # noqa: E402
 from tests.notifications.support import SmtpHandler, SmtpServer, pick_port  # noqa: E402
 
@@ -123,6 +126,8 @@ def settings(smtp_server, tmp_path) -> Settings:  # noqa: ANN001
         base_url="https://pakn.test",
         secret_key="test-secret-key-0123456789",
         upload_dir=tmp_path / "uploads",
+        # The suite files many items from one address; tests of the limit itself lower it.
+        rate_limit=RateLimit(10_000, 60),
     )
 
 

@@ -6,13 +6,16 @@ the caller now sees it.
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from feedback import clock
 from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
+from feedback.attachments import uploads
+from feedback.attachments.openapi import WithFiles
+from feedback.attachments.services import attachments_of
 from feedback.casework import rules, services
 from feedback.casework.schemas import (
     AcceptIn,
@@ -53,19 +56,38 @@ def _said(text: str, field: str, minimum: int = 5) -> str:
     return text
 
 
+def _documented_intake(data: JSONBody[StaffFeedbackCreate]) -> None:
+    """Never called: shows OpenAPI the body `create` reads itself (see feedback/attachments/openapi.py)."""
+
+
+def _documented_answer(data: JSONBody[AnswerIn]) -> None:
+    """Never called: shows OpenAPI the body `answer` reads itself."""
+
+
 class CaseworkController(Controller):
     path = "/api/v1/staff/feedback"
     tags = ["staff"]
     dependencies = {"user": Provide(current_user)}
 
-    @post("/", request_max_body_size=MAX_JSON_BODY)
-    async def create(
-        self, data: JSONBody[StaffFeedbackCreate], settings: Config, user: User
-    ) -> FeedbackCreated:
-        """A one-stop desk officer (or coordinator) enters an item received on paper, by post, phone…"""
+    @post(
+        "/",
+        request_max_body_size=uploads.MAX_BODY,
+        dependencies={"documented_body": Provide(_documented_intake, sync_to_thread=False)},
+        operation_class=WithFiles,
+    )
+    async def create(self, request: Request, settings: Config, user: User) -> FeedbackCreated:
+        """A one-stop desk officer (or coordinator) enters an item received on paper, by post, phone…
+        JSON, or multipart with that JSON in a part `data` and up to 5 parts `files`."""
         if user.role not in ("desk", "coordinator"):
             raise Forbidden("Chỉ Bộ phận Một cửa hoặc điều phối viên được nhập phản ánh")
-        return await created_out(await intake.submit(data, settings, actor=user), settings)
+        if not uploads.is_multipart(request):
+            data = await uploads.read_json(request, StaffFeedbackCreate, MAX_JSON_BODY)
+            return await created_out(await intake.submit(data, settings, actor=user), settings)
+        form = await uploads.read_form(request, settings)
+        with form.discard_on_error():
+            data = form.decode("data", StaffFeedbackCreate, request)
+            submitted = await intake.submit(data, settings, actor=user, uploads=form.uploads)
+        return await created_out(submitted, settings)
 
     @get("/{code:str}")
     async def item(self, user: User, code: Code) -> ItemOut:
@@ -124,10 +146,25 @@ class CaseworkController(Controller):
         await services.note(user, code, settings, text=_said(data.text, "text", 1))
         return await item_out(user, code)
 
-    @post("/{code:str}/answer", status_code=200)
-    async def answer(self, user: User, code: Code, data: JSONBody[AnswerIn], settings: Config) -> ItemOut:
-        """The answer (a draft where the unit requires approval; a contribution from a cooperating unit)."""
-        await services.answer(user, code, settings, text=_said(data.answer, "answer", 10))
+    @post(
+        "/{code:str}/answer",
+        status_code=200,
+        request_max_body_size=uploads.MAX_BODY,
+        dependencies={"documented_body": Provide(_documented_answer, sync_to_thread=False)},
+        operation_class=WithFiles,
+    )
+    async def answer(self, request: Request, user: User, code: Code, settings: Config) -> ItemOut:
+        """The answer (a draft where the unit requires approval; a contribution from a cooperating unit):
+        JSON, or multipart with that JSON in a part `data` and up to 5 parts `files`."""
+        if not uploads.is_multipart(request):
+            data = await uploads.read_json(request, AnswerIn, MAX_JSON_BODY)
+            await services.answer(user, code, settings, text=_said(data.answer, "answer", 10))
+            return await item_out(user, code)
+        form = await uploads.read_form(request, settings)
+        with form.discard_on_error():
+            data = form.decode("data", AnswerIn, request)
+            text = _said(data.answer, "answer", 10)
+            await services.answer(user, code, settings, text=text, uploads=form.uploads)
         return await item_out(user, code)
 
     @post("/{code:str}/approve", status_code=200)
@@ -215,6 +252,7 @@ async def item_out(user: StaffUser, code: str) -> ItemOut:
             )
             for c in cooperations
         ],
+        attachments=await attachments_of(item, staff=True),
         timeline=[
             EventOut(e.at, e.kind, e.actor_label, e.public, e.message, e.reason, e.changes) for e in events
         ],

@@ -23,9 +23,7 @@ class RatingIn(Struct, forbid_unknown_fields=True):
     reopen: bool = False
 
 
-@post(
-    "/api/v1/feedback/{code:str}/rating", status_code=200, tags=["public"], guards=[rate_limited("rating")]
-)
+@post("/api/v1/feedback/{code:str}/rating", status_code=200, tags=["public"], guards=[rate_limited("rating")])
 async def rate(
     code: FromPath[str],
     data: JSONBody[RatingIn],

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
+from feedback.attachments.schemas import AttachmentOut
 from feedback.intake.schemas import Ref, Severity
 
 Reason = Annotated[str, Meta(min_length=5, max_length=2000, description="Lý do (bắt buộc)")]
@@ -136,6 +137,7 @@ class ItemOut(Struct):
     duplicate_of: str | None
     duplicates: list[str]
     cooperations: list[CooperationOut]
+    attachments: list[AttachmentOut]
     timeline: list[EventOut]
     # What the caller may do now, so pages can show only the forms that will work.
     actions: list[str]

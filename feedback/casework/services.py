@@ -9,7 +9,7 @@ e-mails that event causes. Mail keys carry the event's id, so each event mails e
 from __future__ import annotations
 
 import hmac
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,6 +21,8 @@ from tortoise.transactions import in_transaction
 
 from feedback import clock
 from feedback.accounts.models import StaffUser
+from feedback.attachments.services import save
+from feedback.attachments.uploads import Upload
 from feedback.casework import rules
 from feedback.casework.rules import Action, Relation
 from feedback.deadlines.ladder import plan_cooperation_steps, plan_steps
@@ -296,18 +298,29 @@ async def note(user: StaffUser, code: str, settings: Settings, *, text: str) -> 
 AnswerOutcome = Literal["answered", "draft", "contribution"]
 
 
-async def answer(user: StaffUser, code: str, settings: Settings, *, text: str) -> AnswerOutcome:
-    """The answer: sent to the citizen; held for the head's approval where the unit requires it; or,
-    from a cooperating unit, its contribution to the lead unit."""
+async def answer(
+    user: StaffUser, code: str, settings: Settings, *, text: str, uploads: Sequence[Upload] = ()
+) -> AnswerOutcome:
+    """The answer, with its files: sent to the citizen; held for the head's approval where the unit
+    requires it; or, from a cooperating unit, its contribution to the lead unit."""
     async with _case(user, code, "answer", settings) as case:
+        outcome: AnswerOutcome
         if case.relation == "cooperating":
+            outcome = "contribution"
+        elif user.role == "officer" and case.unit().requires_approval:
+            outcome = "draft"
+        else:
+            outcome = "answered"
+        if uploads:  # saved before the answer goes out: the citizen sees files sent with it
+            kind = "contribution" if outcome == "contribution" else "answer"
+            await save(case.item.id, uploads, kind=kind, actor_id=user.id, at=case.now)
+        if outcome == "contribution":
             await _contribute(case, text)
-            return "contribution"
-        if user.role == "officer" and case.unit().requires_approval:
+        elif outcome == "draft":
             await _draft(case, text)
-            return "draft"
-        await _publish_answer(case, text, "Đơn vị đã trả lời phản ánh.")
-        return "answered"
+        else:
+            await _publish_answer(case, text, "Đơn vị đã trả lời phản ánh.")
+        return outcome
 
 
 async def approve(user: StaffUser, code: str, settings: Settings, *, text: str | None = None) -> FeedbackItem:

@@ -404,3 +404,76 @@ async def test_the_main_items_answer_answers_its_duplicates(client, officer, set
     for citizen in ("an@example.vn", "binh@example.vn"):
         answers = [m for m in mailbox.to(citizen) if "Kết quả" in str(m["Subject"])]
         assert len(answers) == 1 and answer in body_text(answers[0])
+
+
+async def test_files_go_with_the_answer_the_draft_and_the_contribution(
+    client, officer, settings, approval_required
+) -> None:
+    import json
+
+    from tests.attachments import files
+
+    created = await file(client)
+    code = created["code"]
+    hoankiem = await staff_headers(client, "canbo@hoankiem.vn", "officer", HOANKIEM)
+    await act(
+        client,
+        code,
+        "cooperate",
+        officer,
+        unit=HOANKIEM,
+        request="Đề nghị cung cấp lịch.",
+        due_date="2026-12-01",
+    )
+
+    async def answer_with(headers: dict, text: str, name: str, content: bytes):  # noqa: ANN202
+        return await client.post(
+            f"/api/v1/staff/feedback/{code}/answer",
+            data={"data": json.dumps({"answer": text})},
+            files=[("files", (name, content, "application/octet-stream"))],
+            headers=headers,
+        )
+
+    sent = await answer_with(
+        hoankiem, "Lịch thu gom của phường Hoàn Kiếm.", "lịch thu gom.xlsx", files.xlsx()
+    )
+    assert sent.status_code == 200, sent.text
+    drafted = await answer_with(officer, "Dự thảo: phường đã thu gom rác.", "biên bản.pdf", files.pdf())
+    assert drafted.status_code == 200 and drafted.json()["draft_answer"]
+    staff_view = drafted.json()["attachments"]
+    assert [(a["kind"], a["filename"]) for a in staff_view] == [
+        ("contribution", "lịch thu gom.xlsx"),
+        ("answer", "biên bản.pdf"),
+    ]
+    fake = await answer_with(officer, "Dự thảo thứ hai có tệp giả.", "ảnh.jpg", b"<html>not an image</html>")
+    assert fake.status_code == 422 and (await FeedbackItem.get(code=code)).draft_answer.startswith("Dự thảo:")
+
+    async def citizen_files() -> list[str]:
+        return [a["kind"] for a in (await track(client, created))["attachments"]]
+
+    assert await citizen_files() == []  # neither the contribution nor the unapproved draft
+    head = await staff_headers(client, "lanhdao@hadong.vn", "head", HADONG)
+    assert (await act(client, code, "approve", head)).json()["status"] == "answered"
+    assert await citizen_files() == ["answer"]
+    [answer_file] = (await track(client, created))["attachments"]
+    download = await client.get(answer_file["url"], params={"token": created["token"]})
+    assert download.status_code == 200 and download.content == files.pdf()
+
+
+async def test_the_desk_enters_a_paper_submission_with_its_scan(client) -> None:
+    import json
+
+    from tests.attachments import files
+
+    desk = await staff_headers(client, "motcua@test.vn", "desk", "TT-HCC")
+    body = citizen_body(channel="postal", received_at="2026-11-20T10:00:00+07:00")
+    response = await client.post(
+        "/api/v1/staff/feedback",
+        data={"data": json.dumps(body)},
+        files=[("files", ("đơn thư.pdf", files.pdf(), "application/pdf"))],
+        headers=desk,
+    )
+    assert response.status_code == 201, response.text
+    officer = await staff_headers(client, "canbo@hadong.vn", "officer", HADONG)
+    item = (await client.get(f"/api/v1/staff/feedback/{response.json()['code']}", headers=officer)).json()
+    assert [a["filename"] for a in item["attachments"]] == ["đơn thư.pdf"] and item["channel"] == "postal"
