@@ -30,6 +30,7 @@ from feedback.publication.api import PublicFeedbackController
 from feedback.security import http
 from feedback.security.store import store_factory
 from feedback.settings import Settings
+from feedback.web.static_files import static_files
 
 log = logging.getLogger("pakn")
 
@@ -100,6 +101,7 @@ def create_app(
             ReferenceController,
             FeedbackController,
             track_page,
+            static_files,
             PublicFeedbackController,
             CaseworkController,
             rate,

@@ -42,3 +42,15 @@ async def test_login_refuses_wrong_password(client) -> None:
     expired = await client.get("/api/v1/staff/feedback", headers={"Authorization": "Bearer not-a-token"})
     assert expired.status_code == 401
     assert db.conn() is not None
+
+
+async def test_pages_use_the_stylesheet_pakn_serves_itself(client) -> None:  # noqa: ANN001
+    """The policy forbids inline styles and there is no CDN on an intranet: CSS comes from /static."""
+    from tests.helpers import citizen_body
+
+    css = await client.get("/static/pakn.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    created = (await client.post("/api/v1/feedback", json=citizen_body())).json()
+    page = await client.get(f"/track/{created['code']}", params={"token": created["token"]})
+    assert "<style" not in page.text and 'href=\'/static/pakn.css\'' in page.text
+    assert "style-src 'self'" in page.headers["content-security-policy"]

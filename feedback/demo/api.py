@@ -13,6 +13,7 @@ from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
 from feedback.errors import NotFound
 from feedback.settings import Settings
+from feedback.web.static_files import STYLESHEET
 from notifications.catcher import read_caught
 
 
@@ -53,7 +54,6 @@ class DemoMailController(Controller):
         )
         return (
             "<!doctype html><html lang='vi'><meta charset='utf-8'><title>Thư đã gửi (demo)</title>"
-            "<style>body{font-family:sans-serif;max-width:50rem;margin:auto}pre{white-space:pre-wrap}"
-            "article{border-bottom:1px solid #ccc}</style>"
+            f"<link rel='stylesheet' href='{STYLESHEET}'>"
             f"<h1>Thư pakn đã gửi (chế độ demo)</h1>{rows or '<p>Chưa có thư nào.</p>'}</html>"
         )

@@ -18,6 +18,7 @@ from feedback.errors import NotFound
 from feedback.intake import services
 from feedback.intake.api import tracked
 from feedback.settings import Settings
+from feedback.web.static_files import STYLESHEET
 
 STATUS_NAMES = {
     "received": "Đã tiếp nhận",
@@ -27,18 +28,11 @@ STATUS_NAMES = {
     "closed": "Đã kết thúc",
     "refused": "Không tiếp nhận",
 }
-_STYLE = (
-    "body{font-family:system-ui,sans-serif;max-width:44rem;margin:1rem auto;padding:0 1rem;line-height:1.5}"
-    "dt{font-weight:600}dd{margin:0 0 .5rem}li{margin:.3rem 0}.answer{white-space:pre-wrap;"
-    "background:#f3f4f6;padding:.75rem;border-radius:.25rem}"
-)
-
-
 def _page(title: str, body: str, status_code: int = 200) -> Response[str]:
     html = (
         f"<!doctype html><html lang='vi'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>{body}</body></html>"
+        f"<title>{escape(title)}</title><link rel='stylesheet' href='{STYLESHEET}'></head><body>{body}</body></html>"
     )
     return Response(html, media_type=MediaType.HTML, status_code=status_code)
 
