@@ -365,6 +365,8 @@ async def test_inter_agency_item_with_a_sub_deadline(
     unit_mail, head_mail = await unit_addresses(HOANKIEM)
     kinds = await OutboxMessage.filter(to_addr__in=[unit_mail, head_mail]).values_list("kind", flat=True)
     assert sorted(kinds) == ["coop_overdue", "coop_overdue", "cooperation"]  # the reminder went stale
+    [asked] = [m for m in mailbox.to(unit_mail) if "Đề nghị phối hợp" in str(m["Subject"])]
+    assert request in body_text(asked) and "01/12/2026" in body_text(asked)
     overdue = [m for m in mailbox.to(head_mail) if "Quá hạn gửi ý kiến phối hợp" in str(m["Subject"])]
     assert len(overdue) == 1 and "01/12/2026" in body_text(overdue[0])
 
@@ -477,3 +479,34 @@ async def test_the_desk_enters_a_paper_submission_with_its_scan(client) -> None:
     officer = await staff_headers(client, "canbo@hadong.vn", "officer", HADONG)
     item = (await client.get(f"/api/v1/staff/feedback/{response.json()['code']}", headers=officer)).json()
     assert [a["filename"] for a in item["attachments"]] == ["đơn thư.pdf"] and item["channel"] == "postal"
+
+
+async def test_a_double_click_acts_once(client, officer, settings) -> None:
+    """Two identical clicks at once: the row lock lets one act; the other meets the new state (409)."""
+    import asyncio
+
+    from feedback import db
+
+    if not db.is_postgres():
+        pytest.skip("row locks are a PostgreSQL matter; SQLite serialises writers")
+    created = await file(client)
+    transfer = {"unit": HOANKIEM, "reason": "Thuộc địa bàn phường Hoàn Kiếm."}
+    clicks = await asyncio.gather(
+        *(act(client, created["code"], "transfer", officer, **transfer) for _ in range(2))
+    )
+    assert sorted(r.status_code for r in clicks) in ([200, 404], [200, 409])  # gone from the unit, or 409
+    item = await FeedbackItem.get(code=created["code"])
+    assert item.transfer_count == 1
+    answers = await asyncio.gather(
+        *(act(client, created["code"], "answer", officer, answer="Phường trả lời như sau.") for _ in range(2))
+    )
+    assert {r.status_code for r in answers} == {404}  # the unit no longer sees it
+    coordinator = await staff_headers(client, "dieuphoi@test.vn", "coordinator", None)
+    answers = await asyncio.gather(
+        *(
+            act(client, created["code"], "answer", coordinator, answer="Văn phòng trả lời như sau.")
+            for _ in range(3)
+        )
+    )
+    assert sorted(r.status_code for r in answers) == [200, 409, 409]
+    assert await OutboxMessage.filter(kind="answer").count() == 1
