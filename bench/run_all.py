@@ -1,4 +1,4 @@
-"""Run the three benchmarks one after the other and print one table against the targets.
+"""Run the benchmarks one after the other and print one table against the targets.
 
     python bench/run_all.py [--quick] [--keep]
 
@@ -21,6 +21,7 @@ QUICK = {
     "submissions": ["--workers", "2", "--duration", "3"],
     "sweep": ["--items", "20000", "--due", "2000"],
     "delivery": ["--messages", "500", "--concurrency", "4"],
+    "search": ["--items", "20000", "--runs", "5"],
 }
 
 
@@ -46,7 +47,7 @@ def main() -> int:
     machine = next(iter(results.values()), {}).get("machine", {})
     if machine:
         print(f"  {machine['nproc']} CPUs ({machine['cpu']}), PostgreSQL {machine['postgresql']}")
-    units = {"submissions": "submissions/s", "sweep": "s", "delivery": "messages/s"}
+    units = {"submissions": "submissions/s", "sweep": "s", "delivery": "messages/s", "search": "ms (p95)"}
     for name in args.only:
         r = results.get(name)
         if r is None:

@@ -70,6 +70,8 @@ class FeedbackItem(Model):
             ("citizen_phone",),
             ("citizen_email",),
             ("commune_id", "status"),
+            # The inbox's order: a coordinator's first page (of a million items) without sorting them all.
+            ("due_at", "id"),
         )
 
 

@@ -111,6 +111,7 @@ async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:
         "/api/v1/communes": ["/api/v1/communes", "/api/v1/communes?q=ha+dong"],
         "/api/v1/units": ["/api/v1/units"],
         "/health": ["/health"],
+        "/static/{file_path:path}": ["/static/pakn.css", "/static/nothing-here.css"],
         # The demo mail reader is public only in demo mode (`pakn serve --demo`, demo data only).
         "/demo/mail": ["/demo/mail"],
     }
