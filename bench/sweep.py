@@ -200,12 +200,13 @@ async def generate(url: str, settings: Settings, items: int, due_items: int, lay
             print(f"  {items:,} items in {t.seconds:.1f} s", flush=True)
             with timer() as t:
                 await conn.execute(
-                    "INSERT INTO deadline_step (item_id, deadline_no, kind, due_at, expires_at, status)"
-                    " SELECT g, 1, k.kind,"
+                    "INSERT INTO deadline_step (item_id, unit_id, deadline_no, kind, due_at, expires_at, status)"
+                    " SELECT g, i.unit_id, 1, k.kind,"
                     " CASE k.kind WHEN 'reminder' THEN d.reminder_due WHEN 'overdue' THEN d.overdue_due"
                     " WHEN 'escalate_parent' THEN d.escalate_parent_due ELSE d.escalate_coordinator_due END,"
                     " CASE k.kind WHEN 'reminder' THEN d.reminder_expires END, 'pending'"
-                    f" FROM generate_series(1, {items}) AS g JOIN bench_day d ON d.n = {day_of}"
+                    f" FROM generate_series(1, {items}) AS g JOIN feedback_item i ON i.id = g"
+                    f" JOIN bench_day d ON d.n = {day_of}"
                     " CROSS JOIN (VALUES (1, 'reminder'), (2, 'overdue'), (3, 'escalate_parent'),"
                     " (4, 'escalate_coordinator')) AS k(o, kind)"
                     " ORDER BY g, k.o"  # an item's steps together, items in order, as intake writes them
