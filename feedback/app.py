@@ -30,7 +30,8 @@ from feedback.publication.api import PublicFeedbackController
 from feedback.security import http
 from feedback.security.store import store_factory
 from feedback.settings import Settings
-from feedback.web.static_files import static_files
+from feedback.web.auth import LoginRequired, to_login
+from feedback.web.routes import WEB_ROUTES
 
 log = logging.getLogger("pakn")
 
@@ -101,7 +102,7 @@ def create_app(
             ReferenceController,
             FeedbackController,
             track_page,
-            static_files,
+            *WEB_ROUTES,
             PublicFeedbackController,
             CaseworkController,
             rate,
@@ -116,6 +117,7 @@ def create_app(
             DomainError: _domain_error,
             DoesNotExist: _not_found,
             IntegrityError: _conflict,
+            LoginRequired: to_login,
         },
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(title="pakn", version="1", path="/schema"),
