@@ -33,10 +33,18 @@ async def test_demo_catches_mail_and_shows_it(database_clean, settings, tmp_path
             created = (await client.post("/api/v1/feedback", json=citizen_body())).json()
             while (await deliver_pending(demo.smtp, now=clock.now(), tz=demo.tz)).sent:
                 pass
+            # The page is for staff: logged out, it sends the browser to the login page.
+            page = await client.get("/demo/mail")
+            assert page.status_code == 303 and page.headers["location"].startswith("/staff/login")
+            login = await client.post(
+                "/api/v1/auth/login", json={"email": "canbo.hadong@pakn.demo", "password": DEMO_PASSWORD}
+            )
+            assert (await client.get("/api/v1/demo/mail")).status_code == 401
+            client.cookies.set("pakn_session", login.json()["token"])
             page = await client.get("/demo/mail")
             assert page.status_code == 200
             assert created["code"] in page.text and "Nguyễn Văn An" in page.text
-            assert (await client.get("/api/v1/demo/mail")).status_code == 401
+            client.cookies.clear()
             token = (
                 await client.post(
                     "/api/v1/auth/login", json={"email": "canbo.hadong@pakn.demo", "password": DEMO_PASSWORD}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from litestar import Controller, MediaType, get
+from litestar import Controller, MediaType, Request, get
 from litestar.di import NamedDependency, Provide
 from msgspec import Struct
 
@@ -13,6 +13,7 @@ from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
 from feedback.errors import NotFound
 from feedback.settings import Settings
+from feedback.web.auth import staff_page_user
 from feedback.web.static_files import STYLESHEET
 from notifications.catcher import read_caught
 
@@ -46,7 +47,11 @@ class DemoMailController(Controller):
         return _caught(settings)
 
     @get("/demo/mail", media_type=MediaType.HTML, include_in_schema=False)
-    async def mail_page(self, settings: NamedDependency[Settings]) -> str:
+    async def mail_page(self, request: Request, settings: NamedDependency[Settings]) -> str:
+        """Staff only: the caught mail holds citizens' personal data (404 outside demo mode)."""
+        if not settings.demo:
+            raise NotFound("Hộp thư thử nghiệm chỉ có khi chạy với --demo")
+        await staff_page_user(request)
         rows = "".join(
             f"<article><h2>{escape(m.subject)}</h2><p><b>Đến:</b> {escape(m.to)} · {escape(m.date)}</p>"
             f"<pre>{escape(m.text)}</pre></article>"

@@ -1,0 +1,437 @@
+"""Staff pages: log in and out, the inbox, one item with its action forms, the coordinators' dashboard.
+
+Pages only read (`inbox.search`, `casework.api.item_out`) and call the casework services; every POST
+checks the session and its CSRF token (`current_user`), then answers 303 back to the page, or shows the
+page again with the service's message next to the field it names.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from feedback import clock, db
+from feedback.accounts import services as accounts
+from feedback.accounts.api import current_user
+from feedback.accounts.models import StaffUser
+from feedback.attachments import uploads
+from feedback.casework import services
+from feedback.casework.api import _said, item_out
+from feedback.casework.inbox import read_filters, search
+from feedback.directory.reference import reference
+from feedback.errors import DomainError, Forbidden, NotFound, TooManyRequests, Unauthorized
+from feedback.intake.models import OPEN_STATUSES
+from feedback.security import sessions, throttle
+from feedback.security.client import client_address
+from feedback.settings import Settings
+from feedback.web.auth import optional_user, staff_page_user
+from feedback.web.rendering import SEVERITY_NAMES, STATUS_NAMES, page
+
+Config = NamedDependency[Settings]
+PAGE_SIZE = 50
+DUE_SOON = timedelta(hours=24)
+ACTIONS = (
+    "accept", "refuse", "transfer", "extend", "assign", "note", "answer", "approve", "reopen",
+    "cooperate", "duplicate",
+)  # fmt: skip
+# The fields of each action's form: an error naming another field (or none) is shown above the form.
+FORM_FIELDS = {
+    "accept": ("classification", "category", "severity"),
+    "refuse": ("reason",),
+    "transfer": ("unit", "reason"),
+    "extend": ("due_date", "reason"),
+    "assign": ("officer",),
+    "note": ("text",),
+    "answer": ("answer", "files"),
+    "approve": ("answer",),
+    "reopen": ("reason",),
+    "cooperate": ("unit", "request", "due_date"),
+    "duplicate": ("of",),
+}
+DONE = {
+    "accept": "Đã tiếp nhận xử lý phản ánh.",
+    "refuse": "Đã từ chối tiếp nhận phản ánh.",
+    "extend": "Đã gia hạn trả lời.",
+    "assign": "Đã phân công cán bộ xử lý.",
+    "note": "Đã thêm ghi chú nội bộ.",
+    "answer": "Đã lưu câu trả lời.",
+    "approve": "Đã phê duyệt và gửi câu trả lời.",
+    "reopen": "Đã mở lại phản ánh.",
+    "cooperate": "Đã mời đơn vị phối hợp.",
+    "duplicate": "Đã đánh dấu trùng.",
+    "transfer": "Đã chuyển phản ánh.",
+}
+
+
+def _local_next(value: str | None) -> str:
+    """Only a path of this site: never `//evil.example` or `/\\evil.example` or a full address."""
+    if value and value.startswith("/") and not value.startswith(("//", "/\\")) and "\n" not in value:
+        return value
+    return "/staff"
+
+
+def _text(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _limited(text: str, field: str, maximum: int) -> str:
+    if len(text) > maximum:
+        raise DomainError(f"Nội dung dài quá {maximum} ký tự", field=field)
+    return text
+
+
+def _day(raw: str, field: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise DomainError("Chọn ngày theo dạng năm-tháng-ngày", field=field) from None
+
+
+def _required(raw: str, field: str, what: str) -> str:
+    value = raw.strip()
+    if not value:
+        raise DomainError(f"Cần chọn {what}", field=field)
+    return value
+
+
+def _denied(request: Request, user: StaffUser | None, message: str, status: int = 403) -> Response[str]:
+    return page(request, "staff_denied.html", {"message": message}, user=user, status_code=status)
+
+
+# --- log in, log out --------------------------------------------------------------------------
+
+
+@get("/staff/login", include_in_schema=False)
+async def login_page(request: Request) -> Response[str]:
+    next_path = _local_next(request.query_params.get("next"))
+    return page(
+        request,
+        "staff_login.html",
+        {"next": next_path, "email": "", "error": ""},
+        user=await optional_user(request),
+    )
+
+
+@post("/staff/login", include_in_schema=False)
+async def login_submit(request: Request, settings: Config) -> Response[str] | Redirect:
+    form = await request.form()
+    email, password = _text(form, "email").strip(), _text(form, "password")
+    next_path = _local_next(_text(form, "next"))
+    status, error = 401, ""
+    if not email or not password or len(email) > 254 or len(password) > 200:
+        error = "Nhập thư điện tử và mật khẩu"
+    else:
+        try:
+            async with throttle.login_attempt(email, client_address(request, settings), settings):
+                _, token = await accounts.login(email, password)
+        except (Unauthorized, TooManyRequests) as exc:
+            status, error = exc.status_code, exc.message
+        else:
+            cookies = sessions.login_cookies(settings, token, accounts.SESSION_LIFETIME)
+            return Redirect(next_path, status_code=303, cookies=cookies)
+    context = {"next": next_path, "email": email, "error": error}
+    return page(request, "staff_login.html", context, status_code=status)
+
+
+@post("/staff/logout", include_in_schema=False)
+async def logout(request: Request, settings: Config) -> Redirect:
+    try:
+        token = await sessions.session_token(request, settings)
+    except Unauthorized:
+        return Redirect("/", status_code=303, cookies=sessions.cleared_cookies(settings))
+    await accounts.logout(token)
+    return Redirect("/", status_code=303, cookies=sessions.cleared_cookies(settings))
+
+
+# --- the inbox --------------------------------------------------------------------------------
+
+
+@get("/staff", include_in_schema=False)
+async def inbox_page(request: Request, settings: Config) -> Response[str]:
+    user = await staff_page_user(request)
+    if user.role not in services.ROLES_THAT_SEE_ITEMS:
+        return _denied(request, user, "Vai trò của bạn không xử lý phản ánh, kiến nghị.")
+    params = request.query_params
+    asked = {
+        k: (params.get(k) or "").strip() for k in ("status", "category", "commune", "unit", "overdue", "q")
+    }
+    try:
+        number = max(1, int(params.get("page") or 1))
+    except ValueError:
+        number = 1
+    errors: dict[str, str] = {}
+    status = asked["status"] if asked["status"] in STATUS_NAMES else None
+    if asked["status"] and status is None:
+        errors["status"] = "Trạng thái không hợp lệ"
+    overdue = {"1": True, "0": False}.get(asked["overdue"])
+    result = None
+    try:
+        filters = read_filters(
+            status=status,
+            category=asked["category"] or None,
+            commune=asked["commune"] or None,
+            unit=(asked["unit"] or None) if user.role == "coordinator" else None,
+            overdue=overdue,
+            due_before=None,
+            code=None,
+            phone=None,
+            email=None,
+            q=asked["q"][:200] or None,
+        )
+        result = await search(user, filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    except DomainError as exc:
+        errors[exc.field or "q"] = exc.message
+    now = clock.now()
+    rows = []
+    for row in result.items if result else []:
+        soon = not row.overdue and row.status in OPEN_STATUSES and row.due_at - now <= DUE_SOON
+        rows.append({"row": row, "due_soon": soon})
+    total = result.total if result else 0
+    kept = {k: v for k, v in asked.items() if v}
+    pages = {
+        "previous": f"/staff?{urlencode({**kept, 'page': number - 1})}" if number > 1 else None,
+        "next": f"/staff?{urlencode({**kept, 'page': number + 1})}"
+        if result and (number * PAGE_SIZE < total or not result.total_exact)
+        else None,
+    }
+    ref = await reference(settings)
+    context = {
+        "asked": asked,
+        "errors": errors,
+        "rows": rows,
+        "total": total,
+        "total_exact": result.total_exact if result else True,
+        "number": number,
+        "pages": pages,
+        "statuses": STATUS_NAMES,
+        "categories": sorted(ref.categories.values(), key=lambda c: c.name),
+        "communes": sorted(ref.communes.values(), key=lambda c: c.name),
+        "units": sorted(ref.units.values(), key=lambda u: u.name),
+        "moved": params.get("moved", "")[:30],
+    }
+    return page(request, "staff_inbox.html", context, user=user, status_code=422 if errors else 200)
+
+
+# --- one item ---------------------------------------------------------------------------------
+
+
+async def _item_page(
+    request: Request,
+    user: StaffUser,
+    code: str,
+    settings: Settings,
+    *,
+    failed: str = "",
+    error: DomainError | None = None,
+    values: dict[str, str] | None = None,
+) -> Response[str]:
+    try:
+        item = await item_out(user, code)
+    except (NotFound, Forbidden) as exc:
+        return _denied(request, user, exc.message, exc.status_code)
+    ref = await reference(settings)
+    unit = ref.unit_by_code(item.unit.code)
+    officers = (
+        await StaffUser.filter(unit_id=unit.id, role__in=("officer", "head"), active=True).order_by("name")
+        if unit and "assign" in item.actions
+        else []
+    )
+    field_errors: dict[str, str] = {}
+    form_error = ""
+    if error is not None:
+        if error.field and error.field in FORM_FIELDS.get(failed, ()):
+            field_errors[error.field] = error.message
+        else:
+            form_error = error.message
+    done = request.query_params.get("done", "")
+    context = {
+        "item": item,
+        "units": sorted((u for u in ref.units.values() if u.code != item.unit.code), key=lambda u: u.name),
+        "categories": sorted(ref.categories.values(), key=lambda c: c.name),
+        "severities": SEVERITY_NAMES,
+        "officers": officers,
+        "failed": failed,
+        "field_errors": field_errors,
+        "form_error": form_error,
+        "values": values or {},
+        "done": DONE.get(done, ""),
+        "today": clock.now().astimezone(settings.tz).date().isoformat(),
+    }
+    status = error.status_code if error is not None else 200
+    return page(request, "staff_item.html", context, user=user, status_code=status)
+
+
+@get("/staff/feedback/{code:str}", include_in_schema=False)
+async def item_page(request: Request, code: FromPath[str], settings: Config) -> Response[str]:
+    user = await staff_page_user(request)
+    return await _item_page(request, user, code, settings)
+
+
+def _to_login(code: str) -> Redirect:
+    return Redirect(f"/staff/login?{urlencode({'next': f'/staff/feedback/{code}'})}", status_code=303)
+
+
+async def _run(user: StaffUser, code: str, action: str, form: Any, settings: Settings) -> None:
+    """Check the form of `action` and call its service; raises DomainError with the field at fault."""
+    field = _text
+    if action == "accept":
+        classification = field(form, "classification") or "authority"
+        if classification not in services.CLASSIFICATIONS:
+            raise DomainError("Chọn cách phân loại", field="classification")
+        severity = field(form, "severity").strip() or None
+        if severity is not None and severity not in SEVERITY_NAMES:
+            raise DomainError("Mức độ không hợp lệ", field="severity")
+        category = field(form, "category").strip() or None
+        await services.accept(
+            user, code, settings, classification=classification, category=category, severity=severity
+        )
+    elif action == "refuse":
+        reason = _limited(_said(field(form, "reason"), "reason"), "reason", 2000)
+        await services.refuse(user, code, settings, reason=reason)
+    elif action == "transfer":
+        unit = _required(field(form, "unit"), "unit", "đơn vị nhận")
+        reason = _limited(_said(field(form, "reason"), "reason"), "reason", 2000)
+        await services.transfer(user, code, settings, unit=unit, reason=reason)
+    elif action == "extend":
+        due_date = _day(field(form, "due_date"), "due_date")
+        reason = _limited(_said(field(form, "reason"), "reason"), "reason", 2000)
+        await services.extend(user, code, settings, reason=reason, due_date=due_date)
+    elif action == "assign":
+        officer = _required(field(form, "officer"), "officer", "cán bộ")
+        await services.assign(user, code, settings, officer=officer)
+    elif action == "note":
+        text = _limited(_said(field(form, "text"), "text", 1), "text", 10_000)
+        await services.note(user, code, settings, text=text)
+    elif action == "answer":
+        text = _limited(_said(field(form, "answer"), "answer", 10), "answer", 20_000)
+        await services.answer(user, code, settings, text=text)
+    elif action == "approve":
+        raw = field(form, "answer")
+        text = _limited(_said(raw, "answer", 10), "answer", 20_000) if raw.strip() else None
+        await services.approve(user, code, settings, text=text)
+    elif action == "reopen":
+        reason = _limited(_said(field(form, "reason"), "reason"), "reason", 2000)
+        await services.reopen(user, code, settings, reason=reason)
+    elif action == "cooperate":
+        unit = _required(field(form, "unit"), "unit", "đơn vị phối hợp")
+        request = _limited(_said(field(form, "request"), "request"), "request", 5000)
+        due_date = _day(field(form, "due_date"), "due_date")
+        await services.cooperate(user, code, settings, unit=unit, request=request, due_date=due_date)
+    elif action == "duplicate":
+        of = _required(field(form, "of"), "of", "mã phản ánh gốc").upper()
+        await services.duplicate(user, code, settings, of=of)
+
+
+async def _after(user: StaffUser, code: str, action: str) -> Redirect:
+    if action == "transfer":
+        try:
+            await services.get_for(user, code)
+        except NotFound:
+            return Redirect(f"/staff?{urlencode({'moved': code})}", status_code=303)
+    return Redirect(f"/staff/feedback/{code}?done={action}", status_code=303)
+
+
+@post("/staff/feedback/{code:str}/{action:str}", include_in_schema=False)
+async def act(request: Request, code: FromPath[str], action: FromPath[str], settings: Config) -> Any:
+    """One form of the item page (url-encoded; the answer form with files comes to `answer_files`)."""
+    if action not in ACTIONS:
+        raise NotFoundException()
+    return await _act(request, code, action, settings)
+
+
+async def _act(request: Request, code: str, action: str, settings: Settings) -> Any:
+    try:
+        user = await current_user(request)  # the session, and the CSRF token of the form
+    except Unauthorized:  # the session ended: log in again, then back to the item
+        return _to_login(code)
+    form = await request.form()
+    try:
+        await _run(user, code, action, form, settings)
+    except DomainError as exc:
+        values = {k: _text(form, k) for k in FORM_FIELDS[action] if k != "files"}
+        return await _item_page(request, user, code, settings, failed=action, error=exc, values=values)
+    return await _after(user, code, action)
+
+
+@post(
+    "/staff/feedback/{code:str}/answer",
+    include_in_schema=False,
+    request_max_body_size=uploads.MAX_BODY,
+)
+async def answer_files(request: Request, code: FromPath[str], settings: Config) -> Any:
+    """The answer form: multipart (text, files and the CSRF token as fields), or url-encoded."""
+    if not uploads.is_multipart(request):
+        if (request.content_length or 0) > uploads.MAX_TEXT_PART:
+            raise DomainError("Nội dung quá dài", field="answer")
+        return await _act(request, code, "answer", settings)
+    token = request.cookies.get(sessions.SESSION_COOKIE, "")
+    try:
+        user = await accounts.user_for_token(token) if token else None
+    except Unauthorized:
+        user = None
+    if user is None:
+        return _to_login(code)
+    values: dict[str, str] = {}
+    try:
+        form = await uploads.read_form(request, settings, text_fields=("answer", sessions.CSRF_FIELD))
+        sent = request.headers.get(sessions.CSRF_HEADER) or form.fields.get(sessions.CSRF_FIELD, "")
+        if not sent or not hmac.compare_digest(sent, sessions.csrf_token(settings.secret_key, token)):
+            uploads.discard(form.uploads)
+            raise Forbidden(
+                "Yêu cầu bị từ chối vì thiếu hoặc sai mã chống giả mạo (CSRF): tải lại trang rồi thử lại"
+            )
+        values = {"answer": form.fields.get("answer", "")}
+        with form.discard_on_error():
+            text = _limited(_said(values["answer"], "answer", 10), "answer", 20_000)
+            await services.answer(user, code, settings, text=text, uploads=form.uploads)
+    except Forbidden as exc:
+        if "CSRF" in exc.message:
+            raise
+        return await _item_page(request, user, code, settings, failed="answer", error=exc, values=values)
+    except DomainError as exc:
+        if exc.field is None and exc.status_code in (400, 413):
+            exc.field = "files"
+        return await _item_page(request, user, code, settings, failed="answer", error=exc, values=values)
+    return await _after(user, code, "answer")
+
+
+# --- the coordinators' dashboard --------------------------------------------------------------
+
+_BY_STATUS = "SELECT status, COUNT(*) AS n FROM feedback_item GROUP BY status"
+_OVERDUE_BY_UNIT = (
+    "SELECT u.code AS code, u.name AS name, COUNT(*) AS n"
+    " FROM feedback_item i JOIN unit u ON u.id = i.unit_id"
+    " WHERE i.status IN ('received', 'assigned', 'in_progress') AND i.due_at < $1"
+    " GROUP BY u.code, u.name ORDER BY n DESC, u.code"
+)
+
+
+@get("/staff/dashboard", include_in_schema=False)
+async def dashboard(request: Request) -> Response[str]:
+    user = await staff_page_user(request)
+    if user.role != "coordinator":
+        return _denied(request, user, "Trang tổng quan chỉ dành cho Văn phòng UBND (điều phối).")
+    counts = {row["status"]: int(row["n"]) for row in await db.fetch(_BY_STATUS)}
+    overdue = [
+        {"code": r["code"], "name": r["name"], "n": int(r["n"])}
+        for r in await db.fetch(_OVERDUE_BY_UNIT, clock.now())
+    ]
+    context = {
+        "by_status": [(s, name, counts.get(s, 0)) for s, name in STATUS_NAMES.items()],
+        "total": sum(counts.values()),
+        "overdue": overdue,
+        "overdue_total": sum(r["n"] for r in overdue),
+    }
+    return page(request, "staff_dashboard.html", context, user=user)
+
+
+STAFF_ROUTES = [login_page, login_submit, logout, inbox_page, item_page, answer_files, act, dashboard]
