@@ -1,13 +1,390 @@
-"""Pages for citizens: home, filing, confirmation, tracking, published answers."""
+"""Pages for citizens: home, filing, confirmation, tracking, published answers.
+
+All pages are server-rendered and work without JavaScript; htmx (served locally) adds the category
+suggestion and the commune search on the filing form, and static/pakn.js the browser location.
+"""
 
 from __future__ import annotations
 
-from litestar import Request, Response, get
+import math
+import re
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect
+
+from feedback.attachments import uploads
+from feedback.casework import services as casework
+from feedback.directory.reference import Reference, reference
+from feedback.errors import DomainError, NotFound
+from feedback.intake import mail
+from feedback.intake import services as intake
+from feedback.intake.api import created_out, tracked
+from feedback.intake.schemas import FeedbackCreate
+from feedback.publication import published
+from feedback.security.throttle import rate_limited
+from feedback.settings import Settings
+from feedback.text import fold, suggest_category
 from feedback.web.auth import optional_user
-from feedback.web.rendering import page
+from feedback.web.rendering import SEVERITY_NAMES, page
+
+# The filing form's text fields, as the browser sends them (`q` is the commune search box: ignored).
+FORM_FIELDS = (
+    "title",
+    "content",
+    "category",
+    "q",
+    "commune",
+    "address",
+    "latitude",
+    "longitude",
+    "severity",
+    "name",
+    "phone",
+    "email",
+    "citizen_address",
+    "publish",
+)
+# Where a service or schema error belongs on the form.
+_FIELD_OF = {
+    "citizen.name": "name",
+    "citizen.phone": "phone",
+    "citizen.email": "email",
+    "citizen.address": "citizen_address",
+}
+# Friendlier words than msgspec's for the limits of FeedbackCreate.
+_LIMIT_MESSAGES = {
+    "title": "Tiêu đề cần từ 3 đến 200 ký tự",
+    "content": "Nội dung phản ánh cần từ 10 đến 10.000 ký tự",
+    "name": "Cần họ và tên người phản ánh (tối đa 120 ký tự)",
+    "phone": "Số điện thoại quá dài",
+    "email": "Địa chỉ thư điện tử quá dài",
+    "citizen_address": "Địa chỉ liên hệ quá dài (tối đa 300 ký tự)",
+    "address": "Địa chỉ nơi xảy ra quá dài (tối đa 300 ký tự)",
+    "category": "Lĩnh vực không hợp lệ",
+    "commune": "Xã/phường không hợp lệ",
+    "latitude": "Vị trí không hợp lệ",
+    "longitude": "Vị trí không hợp lệ",
+    "severity": "Mức độ không hợp lệ",
+}
+_AT = re.compile(r" - at `\$\.?(.*)`$")
+ACCEPT_FILES = ".jpg,.jpeg,.png,.pdf,.docx,.xlsx,image/jpeg,image/png,application/pdf"
+PUBLIC_PAGE_SIZE = 20
 
 
 @get("/", include_in_schema=False)
 async def home(request: Request) -> Response[str]:
     return page(request, "home.html", user=await optional_user(request))
+
+
+# --- filing ------------------------------------------------------------------------------------------
+
+
+def _categories(ref: Reference) -> list[Any]:
+    return sorted(ref.categories.values(), key=lambda c: c.name)
+
+
+def _communes(ref: Reference, q: str = "") -> list[Any]:
+    needle = fold(q)
+    return [c for c in sorted(ref.communes.values(), key=lambda c: c.name) if needle in fold(c.name)]
+
+
+async def _form_page(
+    request: Request,
+    settings: Settings,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response[str]:
+    ref = await reference(settings)
+    context = {
+        "values": values,
+        "errors": errors or {},
+        "categories": _categories(ref),
+        "communes": _communes(ref),
+        "severities": SEVERITY_NAMES,
+        "accept": ACCEPT_FILES,
+        "max_files": uploads.MAX_FILES,
+        "max_mb": uploads.MAX_FILE_SIZE // 2**20,
+    }
+    return page(
+        request, "feedback_new.html", context, user=await optional_user(request), status_code=status_code
+    )
+
+
+@get("/feedback/new", include_in_schema=False)
+async def feedback_form(request: Request, settings: NamedDependency[Settings]) -> Response[str]:
+    return await _form_page(request, settings, {"severity": "normal"})
+
+
+def _form_data(fields: dict[str, str]) -> dict[str, Any]:
+    """The form's fields as a FeedbackCreate body (msgspec then checks types and sizes)."""
+
+    def optional(name: str) -> str | None:
+        value = fields.get(name, "").strip()
+        return value or None
+
+    return {
+        "title": fields.get("title", ""),
+        "content": fields.get("content", ""),
+        "category": optional("category"),
+        "commune": optional("commune"),
+        "address": fields.get("address", ""),
+        "latitude": optional("latitude"),
+        "longitude": optional("longitude"),
+        "severity": fields.get("severity") or "normal",
+        "publish": bool(fields.get("publish")),
+        "citizen": {
+            "name": fields.get("name", ""),
+            "phone": fields.get("phone", ""),
+            "email": fields.get("email", ""),
+            "address": fields.get("citizen_address", ""),
+        },
+    }
+
+
+def _validation_error(exc: msgspec.ValidationError) -> tuple[str, str]:
+    message, key = str(exc), "title"
+    if match := _AT.search(message):
+        message, key = message[: match.start()], match.group(1)
+    field = _FIELD_OF.get(key, key)
+    return field, _LIMIT_MESSAGES.get(field, message)
+
+
+@post(
+    "/feedback/new",
+    include_in_schema=False,
+    status_code=201,
+    request_max_body_size=uploads.MAX_BODY,
+    guards=[rate_limited("submit")],
+)
+async def feedback_submit(request: Request, settings: NamedDependency[Settings]) -> Response[str]:
+    try:
+        form = await uploads.read_form(request, settings, text_fields=FORM_FIELDS)
+    except DomainError as exc:
+        # A refused file stops the reading at once: the typed values are not available any more.
+        field = "files" if exc.field == uploads.FILES else (exc.field or "files")
+        status = exc.status_code if exc.status_code != 404 else 422
+        return await _form_page(request, settings, {"severity": "normal"}, {field: exc.message}, status)
+    values = {name: form.fields.get(name, "") for name in FORM_FIELDS}
+    try:
+        with form.discard_on_error():
+            data = msgspec.convert(_form_data(form.fields), FeedbackCreate, strict=False)
+            submitted = await intake.submit(data, settings, uploads=form.uploads)
+    except msgspec.ValidationError as exc:
+        field, message = _validation_error(exc)
+        return await _form_page(request, settings, values, {field: message}, 422)
+    except DomainError as exc:
+        field = _FIELD_OF.get(exc.field or "", exc.field or "form")
+        return await _form_page(request, settings, values, {field: exc.message}, 422)
+    created = await created_out(submitted, settings)
+    context = {
+        "created": created,
+        "track_url": mail.track_url(settings, created.code, created.token),
+        "track_path": f"/track/{quote(created.code)}?token={quote(created.token)}",
+        "attachments": submitted.attachments,
+        "email_given": bool(values["email"].strip()),
+    }
+    return page(request, "feedback_created.html", context, user=await optional_user(request), status_code=201)
+
+
+@get("/feedback/suggest", include_in_schema=False)
+async def suggest(
+    request: Request,
+    settings: NamedDependency[Settings],
+    title: Annotated[str, QueryParameter(max_length=10_000)] = "",
+    content: Annotated[str, QueryParameter(max_length=20_000)] = "",
+) -> Response[str]:
+    """An HTML fragment for the filing form: the suggested field, with a button that selects it."""
+    ref = await reference(settings)
+    code = suggest_category(f"{title} {content}", [(c.code, c.keywords) for c in ref.categories.values()])
+    category = ref.categories.get(code) if code else None
+    return page(request, "_suggestion.html", {"category": category})
+
+
+@get("/feedback/communes", include_in_schema=False)
+async def communes(
+    request: Request,
+    settings: NamedDependency[Settings],
+    q: Annotated[str, QueryParameter(max_length=100)] = "",
+    commune: Annotated[str, QueryParameter(max_length=10)] = "",
+) -> Response[str]:
+    """An HTML fragment: the commune `<select>` narrowed to the names matching `q` (diacritics optional)."""
+    ref = await reference(settings)
+    found = _communes(ref, q)
+    selected = commune
+    if q.strip() and found and commune not in {c.code for c in found}:
+        selected = found[0].code
+    return page(request, "_communes.html", {"communes": found, "selected": selected, "q": q})
+
+
+# --- tracking ----------------------------------------------------------------------------------------
+
+_LINK = re.compile(r"/track/([^/?#\s]+)(?:\?(?:.*&)?token=([^&#\s]+))?")
+
+
+@get("/track", include_in_schema=False)
+async def track_form(
+    request: Request,
+    code: Annotated[str, QueryParameter(max_length=500)] = "",
+    token: Annotated[str, QueryParameter(max_length=200)] = "",
+) -> Response:
+    """Code and token (or the whole secret link pasted in the code box) → the tracking page."""
+    code, token = code.strip(), token.strip()
+    if match := _LINK.search(code):  # the citizen pasted the link from the e-mail
+        code, token = match.group(1), token or (match.group(2) or "")
+    if code and token:
+        return Redirect(f"/track/{quote(code.upper())}?{urlencode({'token': token})}", status_code=303)
+    errors = {}
+    if code or token or "code" in request.query_params:
+        if not code:
+            errors["code"] = "Nhập mã số phản ánh, ví dụ PAKN.20261123.0001"
+        if not token:
+            errors["token"] = "Nhập mã tra cứu trong thư xác nhận"
+    return page(
+        request,
+        "track_form.html",
+        {"code": code, "token": token, "errors": errors},
+        user=await optional_user(request),
+        status_code=422 if errors else 200,
+    )
+
+
+async def _track_page(
+    request: Request,
+    code: str,
+    token: str,
+    *,
+    rated: bool = False,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response[str]:
+    user = await optional_user(request)
+    try:
+        item = await intake.track(code, token)
+    except NotFound as exc:
+        return page(request, "citizen_not_found.html", {"message": exc.message}, user=user, status_code=404)
+    data = await tracked(item)
+    context = {
+        "item": data,
+        "token": token,
+        "token_query": urlencode({"token": token}),
+        "rated": rated,
+        "errors": errors or {},
+        "values": values or {},
+    }
+    return page(request, "track.html", context, user=user, status_code=status_code)
+
+
+@get("/track/{code:str}", include_in_schema=False)
+async def track_page(
+    request: Request,
+    code: FromPath[str],
+    token: Annotated[str, QueryParameter(required=False)] = "",
+    rated: Annotated[str, QueryParameter(required=False)] = "",
+) -> Response[str]:
+    return await _track_page(request, code, token, rated=rated == "1")
+
+
+@post("/track/{code:str}/rating", include_in_schema=False, guards=[rate_limited("rating")])
+async def track_rating(
+    request: Request, code: FromPath[str], settings: NamedDependency[Settings]
+) -> Response:
+    form = await request.form()
+    token = str(form.get("token") or "")
+    values = {
+        "rating": str(form.get("rating") or ""),
+        "comment": str(form.get("comment") or ""),
+        "reopen": "1" if form.get("reopen") else "",
+    }
+    errors: dict[str, str] = {}
+    rating = int(values["rating"]) if values["rating"] in {"1", "2", "3", "4", "5"} else 0
+    if not rating:
+        errors["rating"] = "Chọn mức đánh giá từ 1 đến 5 sao"
+    elif len(values["comment"]) > 2000:
+        errors["comment"] = "Ý kiến tối đa 2.000 ký tự"
+    if not errors:
+        try:
+            await casework.rate(
+                code,
+                token,
+                settings,
+                rating=rating,
+                comment=values["comment"].strip(),
+                reopen=bool(values["reopen"]),
+            )
+        except NotFound:
+            return await _track_page(request, code, token)  # the "not found" page
+        except DomainError as exc:
+            errors[exc.field or "rating"] = exc.message
+    if errors:
+        return await _track_page(request, code, token, errors=errors, values=values, status_code=422)
+    query = urlencode({"token": token, "rated": "1"})
+    return Redirect(f"/track/{quote(code)}?{query}#rating", status_code=303)
+
+
+# --- published answers -------------------------------------------------------------------------------
+
+
+@get("/public", include_in_schema=False)
+async def public_list(
+    request: Request,
+    settings: NamedDependency[Settings],
+    q: Annotated[str, QueryParameter(max_length=200)] = "",
+    category: Annotated[str, QueryParameter(max_length=40)] = "",
+    commune: Annotated[str, QueryParameter(max_length=10)] = "",
+    page_no: Annotated[int, QueryParameter(name="page", ge=1, le=100_000)] = 1,
+) -> Response[str]:
+    ref = await reference(settings)
+    filters = published.Filters(q=q or None, category=category or None, commune=commune or None)
+    offset = (page_no - 1) * PUBLIC_PAGE_SIZE
+    total, items = await published.search(filters, limit=PUBLIC_PAGE_SIZE, offset=offset)
+    pages = max(1, math.ceil(total / PUBLIC_PAGE_SIZE))
+    kept = {k: v for k, v in {"q": q, "category": category, "commune": commune}.items() if v}
+
+    def page_url(number: int) -> str:
+        return "/public?" + urlencode({**kept, "page": number})
+
+    context = {
+        "items": items,
+        "total": total,
+        "q": q,
+        "category": category,
+        "commune": commune,
+        "categories": _categories(ref),
+        "communes": _communes(ref),
+        "page_no": page_no,
+        "pages": pages,
+        "prev_url": page_url(page_no - 1) if page_no > 1 else "",
+        "next_url": page_url(page_no + 1) if page_no < pages else "",
+    }
+    return page(request, "public_list.html", context, user=await optional_user(request))
+
+
+@get("/public/{code:str}", include_in_schema=False)
+async def public_item(request: Request, code: FromPath[str]) -> Response[str]:
+    user = await optional_user(request)
+    try:
+        item = await published.one(code)
+    except NotFound as exc:
+        return page(request, "citizen_not_found.html", {"message": exc.message}, user=user, status_code=404)
+    return page(request, "public_item.html", {"item": item}, user=user)
+
+
+CITIZEN_ROUTES = [
+    home,
+    feedback_form,
+    feedback_submit,
+    suggest,
+    communes,
+    track_form,
+    track_page,
+    track_rating,
+    public_list,
+    public_item,
+]

@@ -1,0 +1,50 @@
+/* pakn's own script (no inline scripts: the Content-Security-Policy forbids them).
+   Everything here is an extra: the pages work without it. */
+(function () {
+  "use strict";
+
+  // Filing form: the "choose this field" button in the htmx suggestion fragment.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest(".js-pick-category") : null;
+    if (!button) return;
+    var select = document.getElementById("category");
+    if (!select) return;
+    select.value = button.getAttribute("data-category");
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    select.focus();
+  });
+
+  // Filing form: the browser's location into the hidden latitude/longitude fields, on request.
+  function setUpLocate() {
+    var button = document.querySelector(".js-locate");
+    if (!button || !("geolocation" in navigator)) return;
+    var status = document.getElementById("locate-status");
+    var lat = document.getElementById("latitude");
+    var lon = document.getElementById("longitude");
+    var say = function (text) { if (status) status.textContent = text; };
+    var en = document.documentElement.lang === "en";
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      say(en ? "Finding your location…" : "Đang xác định vị trí…");
+      navigator.geolocation.getCurrentPosition(
+        function (position) {
+          lat.value = position.coords.latitude.toFixed(6);
+          lon.value = position.coords.longitude.toFixed(6);
+          say(en ? "Location recorded." : "Đã ghi nhận vị trí.");
+        },
+        function () {
+          lat.value = "";
+          lon.value = "";
+          say(en ? "Could not get your location; you can still send the form." : "Không lấy được vị trí; Ông/Bà vẫn có thể gửi phản ánh.");
+        },
+        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
+      );
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUpLocate);
+  } else {
+    setUpLocate();
+  }
+})();
