@@ -12,12 +12,14 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.logging.config import LoggingConfig
 from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from litestar.stores.registry import StoreRegistry
 from tortoise.exceptions import DoesNotExist, IntegrityError
 
 from feedback import db
 from feedback.accounts.api import AuthController
+from feedback.admin.api import AdminController
 from feedback.attachments.api import citizen_download, staff_download
 from feedback.casework.api import CaseworkController
 from feedback.casework.citizen import rate
@@ -25,7 +27,6 @@ from feedback.casework.inbox import inbox
 from feedback.demo.api import DemoMailController
 from feedback.errors import DomainError, TooManyRequests
 from feedback.intake.api import FeedbackController, ReferenceController
-from feedback.intake.pages import track_page
 from feedback.publication.api import PublicFeedbackController
 from feedback.security import http
 from feedback.security.store import store_factory
@@ -34,6 +35,17 @@ from feedback.web.auth import LoginRequired, to_login
 from feedback.web.routes import WEB_ROUTES
 
 log = logging.getLogger("pakn")
+
+# The OpenAPI browser (/schema and /schema/swagger) with Swagger UI served by pakn itself: Litestar's
+# defaults load it, and a favicon, from a CDN, which the CSP (and a government intranet) refuses.
+_SWAGGER = "/static/vendor/swagger-ui"
+SCHEMA_UI = SwaggerRenderPlugin(
+    js_url=f"{_SWAGGER}/swagger-ui-bundle.js",
+    css_url=f"{_SWAGGER}/swagger-ui.css",
+    standalone_preset_js_url=f"{_SWAGGER}/swagger-ui-standalone-preset.js",
+    favicon="<link rel='icon' href='data:,'>",  # no request for /favicon.ico either
+    path="/swagger",
+)
 
 
 def _domain_error(_: Request, exc: DomainError) -> Response:
@@ -101,7 +113,6 @@ def create_app(
             health,
             ReferenceController,
             FeedbackController,
-            track_page,
             *WEB_ROUTES,
             PublicFeedbackController,
             CaseworkController,
@@ -110,6 +121,7 @@ def create_app(
             citizen_download,
             staff_download,
             AuthController,
+            AdminController,
             DemoMailController,
         ],
         dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
@@ -120,7 +132,7 @@ def create_app(
             LoginRequired: to_login,
         },
         lifespan=[lifespan],
-        openapi_config=OpenAPIConfig(title="pakn", version="1", path="/schema"),
+        openapi_config=OpenAPIConfig(title="pakn", version="1", path="/schema", render_plugins=[SCHEMA_UI]),
         logging_config=LoggingConfig(
             log_exceptions="always",
             # aiosmtpd logs every SMTP command, recipients included: keep personal data out of logs.

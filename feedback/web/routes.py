@@ -1,6 +1,8 @@
 """Every web page handler, in one list for the app factory (each area keeps its own module)."""
 
-from feedback.web.citizen import home
+from feedback.web.admin import ADMIN_ROUTES
+from feedback.web.citizen import CITIZEN_ROUTES
+from feedback.web.staff import STAFF_ROUTES
 from feedback.web.static_files import static_files
 
-WEB_ROUTES = [static_files, home]
+WEB_ROUTES = [static_files, *CITIZEN_ROUTES, *STAFF_ROUTES, *ADMIN_ROUTES]

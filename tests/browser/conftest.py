@@ -1,0 +1,290 @@
+"""Browser tests: pakn running for real (uvicorn in a subprocess) and Debian's Chromium driven by Playwright.
+
+Fixtures (see docs/browser-tests.md):
+
+- `live_server` (session): a `LiveServer`; `.url` is its base URL ("http://127.0.0.1:PORT"), `.mail` the
+  SMTP catcher's handler (`.messages`, `.to(address)`, `.clear()`), `await .wait_for_mail(address)`,
+  `.pakn(*args)` runs the pakn CLI against the same database (e.g. `users create`), `.log()` its output.
+- `base_url` (session): `live_server.url`.
+- `browser` (session): a Playwright `Browser` (Chromium from /usr/bin/chromium).
+- `page` (per test): a `Page` in a fresh context (own cookies), with `base_url` set, so `page.goto("/")`
+  works; `page_log` (per test, the same one the page writes to) holds its console errors, page errors,
+  failed requests and 4xx/5xx responses (`page_log.problems`: all of them).
+- `screenshots` (session): the docs/screenshots/ folder.
+
+They skip (with the reason) when Chromium is missing outside CI; in CI (`CI` set) they fail instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from tests.notifications.support import SmtpHandler, SmtpServer, pick_port
+
+CHROMIUM = os.environ.get("PAKN_TEST_CHROMIUM", "/usr/bin/chromium")
+REPO = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 30
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _chromium_available() -> None:
+    """Every test here needs Chromium: skip without it, except in CI where it must be installed."""
+    if Path(CHROMIUM).is_file():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing; CI must install it (apt-get install -y chromium)", pytrace=False)
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); browser tests run only with it")
+
+
+# --- pakn for real -----------------------------------------------------------------------------------
+
+
+@dataclass
+class LiveServer:
+    url: str
+    database_url: str
+    mail: SmtpHandler
+    env: dict[str, str]
+    workdir: Path
+    log_path: Path
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    def pakn(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess:  # noqa: A002
+        """Run `python -m feedback ARGS` with the server's settings (same database); fails on error."""
+        return _run_cli(self, list(args), input=input)
+
+    def log(self) -> str:
+        """What the server printed so far (uvicorn's and pakn's logs)."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    async def wait_for_mail(
+        self, address: str, *, count: int = 1, within: float = 20.0
+    ) -> list[EmailMessage]:
+        """The mails to `address` once at least `count` arrived (pakn delivers every 5 seconds)."""
+        deadline = time.monotonic() + within
+        while True:
+            found = self.mail.to(address)
+            if len(found) >= count:
+                return found
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{len(found)} of {count} mails to {address} after {within}s")
+            await asyncio.sleep(0.25)
+
+
+def _run_cli(server: LiveServer, args: list[str], *, input: str | None = None) -> subprocess.CompletedProcess:  # noqa: A002
+    done = subprocess.run(
+        [sys.executable, "-m", "feedback", *args],
+        env=server.env,
+        cwd=server.workdir,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if done.returncode != 0:
+        raise AssertionError(
+            f"pakn {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+        )
+    return done
+
+
+async def _create_postgres_database(url: str) -> str:
+    """A database of its own next to PAKN_TEST_DATABASE_URL's (the suite's own is in use)."""
+    import asyncpg
+
+    base, _, _name = url.rpartition("/")
+    name = f"pakn_browser_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return f"{base}/{name}"
+
+
+async def _drop_postgres_database(admin_url: str, url: str) -> None:
+    import asyncpg
+
+    name = url.rpartition("/")[2]
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def live_smtp() -> Iterator[SmtpServer]:
+    """The real SMTP server (aiosmtpd, in a thread) the live pakn sends its mail to."""
+    server = SmtpServer(port=pick_port(), handler=SmtpHandler())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def live_server(
+    live_smtp: SmtpServer, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[LiveServer]:
+    workdir = tmp_path_factory.mktemp("live")  # also the cwd, so no developer's .env is read
+    pg_url = os.environ.get("PAKN_TEST_DATABASE_URL", "").strip()
+    database_url = await _create_postgres_database(pg_url) if pg_url else f"sqlite://{workdir}/pakn.sqlite3"
+    port = pick_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAKN_")}
+    env.update(
+        PAKN_DATABASE_URL=database_url,
+        PAKN_SECRET_KEY="browser-test-secret-key-0123456789",
+        PAKN_SMTP_HOST="127.0.0.1",
+        PAKN_SMTP_PORT=str(live_smtp.port),
+        PAKN_MAIL_FROM="PAKN Hà Nội <pakn@hanoi.pakn.localhost>",
+        PAKN_BASE_URL=url,
+        PAKN_RATE_LIMIT="off",
+        PAKN_UPLOAD_DIR=str(workdir / "uploads"),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+        PYTHONUNBUFFERED="1",
+    )
+    server = LiveServer(
+        url=url, database_url=database_url, mail=live_smtp.handler, env=env, workdir=workdir,
+        log_path=workdir / "server.log",
+    )  # fmt: skip
+    try:
+        server.pakn("db", "upgrade")
+        server.pakn("seed")
+        server.process = _start(server, port)
+        await _wait_until_healthy(server)
+        yield server
+    finally:
+        _stop(server.process)
+        if pg_url:
+            await _drop_postgres_database(pg_url, database_url)
+
+
+def _start(server: LiveServer, port: int) -> subprocess.Popen:
+    with server.log_path.open("wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "feedback.asgi:create",
+             "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
+            env=server.env, cwd=server.workdir, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+
+async def _wait_until_healthy(server: LiveServer) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    async with httpx.AsyncClient(base_url=server.url, timeout=2.0) as client:
+        while True:
+            if server.process.poll() is not None:
+                raise RuntimeError(f"pakn exited with {server.process.returncode}:\n{server.log()}")
+            try:
+                if (await client.get("/health")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"pakn did not answer /health in {STARTUP_SECONDS}s:\n{server.log()}")
+            await asyncio.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: LiveServer) -> str:
+    return live_server.url
+
+
+# --- Chromium ----------------------------------------------------------------------------------------
+
+
+@pytest_asyncio.fixture(scope="session")
+async def browser() -> AsyncIterator:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+@dataclass
+class PageLog:
+    """What went wrong in the page: each entry is a short line fit for an assertion message."""
+
+    console_errors: list[str] = field(default_factory=list)  # CSP violations show up here
+    page_errors: list[str] = field(default_factory=list)  # uncaught JavaScript exceptions
+    failed_requests: list[str] = field(default_factory=list)  # network failures, blocked requests
+    error_responses: list[str] = field(default_factory=list)  # answers with status 400 or more
+
+    @property
+    def problems(self) -> list[str]:
+        return self.console_errors + self.page_errors + self.failed_requests + self.error_responses
+
+
+@pytest.fixture
+def page_log() -> PageLog:
+    return PageLog()
+
+
+@pytest_asyncio.fixture
+async def page(browser, base_url: str, page_log: PageLog) -> AsyncIterator:  # noqa: ANN001
+    context = await browser.new_context(
+        base_url=base_url, locale="vi-VN", viewport={"width": 1280, "height": 900}
+    )
+    try:
+        tab = await context.new_page()
+        tab.on(
+            "console",
+            lambda message: (
+                page_log.console_errors.append(f"{message.text} ({message.location.get('url')})")
+                if message.type == "error"
+                else None
+            ),
+        )
+        tab.on("pageerror", lambda error: page_log.page_errors.append(str(error)))
+        tab.on(
+            "requestfailed",
+            lambda request: page_log.failed_requests.append(f"{request.url}: {request.failure}"),
+        )
+        tab.on(
+            "response",
+            lambda response: (
+                page_log.error_responses.append(f"{response.status} {response.url}")
+                if response.status >= 400
+                else None
+            ),
+        )
+        yield tab
+    finally:
+        await context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """docs/screenshots/, where tests save the pictures the docs show (`screenshots / "home.png"`)."""
+    folder = REPO / "docs" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
