@@ -32,6 +32,47 @@ STATUS_NAMES = {
     "refused": "Không tiếp nhận",
 }
 SEVERITY_NAMES = {"urgent": "Khẩn", "normal": "Thông thường", "complex": "Phức tạp"}
+CHANNEL_NAMES = {
+    "online": "Trực tuyến",
+    "desk": "Bộ phận Một cửa",
+    "postal": "Bưu chính",
+    "phone": "Điện thoại",
+    "email": "Thư điện tử",
+    "conference": "Hội nghị đối thoại",
+    "open311": "Open311",
+}
+# The timeline's `changes` name fields as the code does; people read these.
+FIELD_NAMES = {
+    "status": "Trạng thái",
+    "unit": "Đơn vị",
+    "officer": "Cán bộ xử lý",
+    "due_at": "Hạn trả lời",
+    "accept_due_at": "Hạn tiếp nhận",
+    "unit_received_at": "Đơn vị nhận lúc",
+    "deadline_no": "Lần đặt hạn",
+    "transfer_count": "Số lần chuyển",
+    "extension_count": "Số lần gia hạn",
+    "reopen_count": "Số lần mở lại",
+    "classification": "Phân loại",
+    "category": "Lĩnh vực",
+    "severity": "Mức độ",
+    "answer": "Trả lời",
+    "answered_at": "Trả lời lúc",
+    "answered_by": "Người trả lời",
+    "draft_answer": "Dự thảo",
+    "draft_by": "Người dự thảo",
+    "draft_at": "Dự thảo lúc",
+    "refuse_reason": "Lý do không tiếp nhận",
+    "rating": "Đánh giá",
+    "rating_comment": "Ý kiến",
+    "rated_at": "Đánh giá lúc",
+    "closed_at": "Đóng lúc",
+    "duplicate_of": "Trùng với",
+    "duplicates": "Bản trùng",
+    "cooperating_unit": "Đơn vị phối hợp",
+    "cooperation": "Phối hợp",
+    "citizen_reopened": "Người dân đã đề nghị mở lại",
+}
 
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -68,6 +109,9 @@ def page(
         "severity_name": lambda s: SEVERITY_NAMES.get(s, s),
         "local": lambda v: _local(v, tz, "%H:%M %d/%m/%Y"),
         "local_date": lambda v: _local(v, tz, "%d/%m/%Y"),
+        "channel_name": lambda c: CHANNEL_NAMES.get(c, c),
+        "field_name": lambda f: FIELD_NAMES.get(f, f),
+        "shown": lambda v: _shown(v, tz),
     }
     html = _env.get_template(template).render({**shared, **(context or {})})
     cookies = list(cookies or [])
@@ -85,4 +129,21 @@ def _local(value: Any, tz: ZoneInfo, pattern: str) -> str:
         return value.astimezone(tz).strftime(pattern)
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _shown(value: Any, tz: ZoneInfo) -> str:
+    """A value of the timeline's changes, as people read it: local times, status names, — for none."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, str):
+        if value in STATUS_NAMES:
+            return STATUS_NAMES[value]
+        if len(value) >= 19 and value[4] == "-" and value[10] == "T":
+            try:
+                return _local(value, tz, "%H:%M %d/%m/%Y")
+            except ValueError:
+                return value
     return str(value)

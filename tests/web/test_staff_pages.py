@@ -177,7 +177,7 @@ async def test_accept_note_and_answer_through_the_forms(browser) -> None:  # noq
     assert item.status == "answered" and item.answer == "Đơn vị đã thu gom rác tại ngõ 12."
     assert await Attachment.filter(item_id=item.id, kind="answer").count() == 1
     page = await browser.get(answered.headers["location"])
-    assert "bien-ban.pdf" in page.text and "in_progress → answered" in page.text
+    assert "bien-ban.pdf" in page.text and "Đang xử lý → Đã trả lời" in page.text
     link = re.search(r'href="(/api/v1/staff/feedback/[^"]+/attachments/\d+)"', page.text)
     assert link and (await browser.get(link.group(1))).content == PDF
 
