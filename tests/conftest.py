@@ -13,22 +13,8 @@ import pytest_asyncio
 from tortoise import Tortoise
 
 from feedback import clock, db
+from tests.helpers import clean_case_tables
 
-# Tables that tests fill; reference tables (units, communes, categories, rules, policies) are seeded
-# once per session and tests add rows to them only through the `reference_rows` fixture.
-CASE_TABLES = [
-    "attachment",
-    "cooperation",
-    "outbox_message",
-    "deadline_step",
-    "event",
-    "feedback_item",
-    "daily_counter",
-    "staff_session",
-    "staff_user",
-    "calendar_exception",
-    "store_entry",
-]
 REFERENCE_TABLES = ["routing_rule", "deadline_policy", "commune", "category", "unit"]
 
 
@@ -65,20 +51,11 @@ async def database(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[st
             await db.close()
 
 
-async def _clean() -> None:
-    connection = db.conn()
-    if db.is_postgres():
-        await connection.execute_script(f"TRUNCATE {', '.join(CASE_TABLES)} RESTART IDENTITY CASCADE")
-    else:
-        for table in CASE_TABLES:
-            await connection.execute_script(f"DELETE FROM {table}")
-
-
 @pytest_asyncio.fixture
 async def database_clean(database: str) -> AsyncIterator[str]:
     from feedback.directory import reference
 
-    await _clean()
+    await clean_case_tables()
     reference.invalidate()
     yield database
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from feedback import clock
+from feedback import clock, db
 from feedback.accounts.services import create_user
 from feedback.deadlines.models import DeadlineStep
 from feedback.directory.models import Unit
@@ -67,3 +67,30 @@ async def unit_addresses(code: str) -> tuple[str, str]:
 
 def body_text(message) -> str:  # noqa: ANN001
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+# Tables that tests fill; reference tables (units, communes, categories, rules, policies) are seeded
+# once per session and tests add rows to them only through the `reference_rows` fixture.
+CASE_TABLES = [
+    "attachment",
+    "cooperation",
+    "outbox_message",
+    "deadline_step",
+    "event",
+    "feedback_item",
+    "daily_counter",
+    "staff_session",
+    "staff_user",
+    "calendar_exception",
+    "store_entry",
+]
+
+
+async def clean_case_tables() -> None:
+    """Empty every case table (reference rows stay): what each test starts from."""
+    connection = db.conn()
+    if db.is_postgres():
+        await connection.execute_script(f"TRUNCATE {', '.join(CASE_TABLES)} RESTART IDENTITY CASCADE")
+    else:
+        for table in CASE_TABLES:
+            await connection.execute_script(f"DELETE FROM {table}")

@@ -12,40 +12,17 @@ import httpx
 import pytest_asyncio
 from tortoise.models import Model
 
-from feedback import db
 from feedback.deadlines.models import DeadlinePolicy
 from feedback.directory import reference
 from feedback.directory.models import Category, RoutingRule, Unit
-from tests.helpers import staff_headers
+from tests.helpers import clean_case_tables, staff_headers
 
 # Children before parents: rows are deleted in this order.
 MODELS: list[type[Model]] = [RoutingRule, DeadlinePolicy, Category, Unit]
-CASE_TABLES = [
-    "attachment",
-    "cooperation",
-    "outbox_message",
-    "deadline_step",
-    "event",
-    "feedback_item",
-    "daily_counter",
-    "staff_session",
-    "staff_user",
-    "calendar_exception",
-]
 
 
 async def _snapshot() -> dict[type[Model], dict[int, dict[str, Any]]]:
     return {model: {row["id"]: row for row in await model.all().values()} for model in MODELS}
-
-
-async def _clean_cases() -> None:
-    # Items, accounts and their sessions may point at units a test created: remove them first.
-    connection = db.conn()
-    if db.is_postgres():
-        await connection.execute_script(f"TRUNCATE {', '.join(CASE_TABLES)} RESTART IDENTITY CASCADE")
-    else:
-        for table in CASE_TABLES:
-            await connection.execute_script(f"DELETE FROM {table}")
 
 
 @pytest_asyncio.fixture
@@ -54,7 +31,7 @@ async def restore_reference(database_clean) -> AsyncIterator[None]:  # noqa: ANN
     try:
         yield
     finally:
-        await _clean_cases()
+        await clean_case_tables()  # items and accounts may point at units a test created
         after = await _snapshot()
         for model in MODELS:
             new = set(after[model]) - set(before[model])
