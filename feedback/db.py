@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "feedback.intake.models",
     "feedback.accounts.models",
     "feedback.security.models",
+    "feedback.conferences.models",
     "notifications.models",
 ]
 

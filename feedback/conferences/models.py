@@ -1,0 +1,88 @@
+"""Dialogue conferences (hội nghị đối thoại), their questions, and the deadline steps of both."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+CONFERENCE_STATUSES = ("planning", "collecting", "held", "published")
+QUESTION_CHANNELS = ("online", "floor", "import")
+ANSWER_MODES = ("at_conference", "in_writing", "forwarded")
+
+
+class Conference(Model):
+    """A dialogue conference of a host unit; its results must be published within 10 days of it."""
+
+    id = fields.IntField(primary_key=True)
+    host_unit = fields.ForeignKeyField("models.Unit", related_name="conferences")
+    title = fields.CharField(max_length=300)
+    starts_at = fields.DatetimeField()
+    place = fields.CharField(max_length=300)
+    # Codes of the fields (lĩnh vực) the conference is about.
+    categories = fields.JSONField(default=list)
+    description = fields.TextField(default="")
+    status = fields.CharField(max_length=12, default="planning")
+    publish_due_at = fields.DatetimeField(null=True)  # set when the conference is held
+    published_at = fields.DatetimeField(null=True)
+    created_by = fields.ForeignKeyField("models.StaffUser", related_name="conferences", null=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "conference"
+        indexes = (("status", "starts_at"),)
+
+
+class Question(Model):
+    """A citizen's question to a conference, routed to a unit that answers it."""
+
+    id = fields.BigIntField(primary_key=True)
+    conference = fields.ForeignKeyField("models.Conference", related_name="questions")
+    number = fields.IntField()  # 1, 2, … within the conference
+    channel = fields.CharField(max_length=10)  # online | floor | import
+    asker_name = fields.CharField(max_length=120)
+    asker_place = fields.CharField(max_length=300, default="")
+    asker_phone = fields.CharField(max_length=20, default="")
+    asker_email = fields.CharField(max_length=254, default="")
+    category = fields.ForeignKeyField("models.Category", related_name="questions", null=True)
+    commune = fields.ForeignKeyField("models.Commune", related_name="questions", null=True)
+    text = fields.TextField()
+    search_text = fields.TextField(default="")
+    suggested_unit = fields.ForeignKeyField("models.Unit", related_name="suggested_questions", null=True)
+    unit = fields.ForeignKeyField("models.Unit", related_name="questions", null=True)
+    due_at = fields.DatetimeField(null=True)
+    status = fields.CharField(max_length=10, default="open")  # open | answered
+    answer = fields.TextField(default="")
+    answer_mode = fields.CharField(max_length=16, default="")
+    official_name = fields.CharField(max_length=200, default="")
+    official_position = fields.CharField(max_length=200, default="")
+    document_number = fields.CharField(max_length=60, default="")
+    document_date = fields.DateField(null=True)
+    feedback_item = fields.ForeignKeyField("models.FeedbackItem", related_name="questions", null=True)
+    answered_at = fields.DatetimeField(null=True)
+    answered_by = fields.ForeignKeyField("models.StaffUser", related_name="answered_questions", null=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "question"
+        unique_together = (("conference", "number"),)
+        indexes = (("unit_id", "status"),)
+
+
+class ConferenceStep(Model):
+    """One reminder or escalation of a conference deadline: a question's answer before the conference,
+    or the publication of the results after it. Fired at most once by the conference sweep."""
+
+    id = fields.BigIntField(primary_key=True)
+    conference = fields.ForeignKeyField("models.Conference", related_name="steps")
+    question = fields.ForeignKeyField("models.Question", related_name="steps", null=True)
+    unit = fields.ForeignKeyField("models.Unit", related_name="conference_steps")
+    kind = fields.CharField(max_length=24)
+    due_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField(null=True)
+    status = fields.CharField(max_length=10, default="pending")  # pending|done|skipped|cancelled
+    done_at = fields.DatetimeField(null=True)
+    sweep = fields.CharField(max_length=32, null=True)
+
+    class Meta:
+        table = "conference_step"
+        indexes = (("status", "due_at"), ("sweep",))
