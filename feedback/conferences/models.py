@@ -9,7 +9,7 @@ ANSWER_MODES = ("at_conference", "in_writing", "forwarded")
 
 
 class Conference(Model):
-    """A dialogue conference of a host unit; its results must be published within 10 days of it."""
+    """A dialogue conference of a host unit, whose results must be published within 10 days of it."""
 
     id = fields.IntField(primary_key=True)
     host_unit = fields.ForeignKeyField("models.Unit", related_name="conferences")
@@ -32,7 +32,7 @@ class Conference(Model):
 
 
 class Question(Model):
-    """A citizen's question to a conference, routed to a unit that answers it."""
+    """A question of a citizen to a conference, routed to a unit that answers it."""
 
     id = fields.BigIntField(primary_key=True)
     conference = fields.ForeignKeyField("models.Conference", related_name="questions")
@@ -69,8 +69,10 @@ class Question(Model):
 
 
 class ConferenceStep(Model):
-    """One reminder or escalation of a conference deadline: a question's answer before the conference,
-    or the publication of the results after it. Fired at most once by the conference sweep."""
+    """One reminder or escalation of a conference deadline, fired at most once by the conference sweep.
+
+    The deadline is an answer to a question before the conference, or the publication of the results after it.
+    """
 
     id = fields.BigIntField(primary_key=True)
     conference = fields.ForeignKeyField("models.Conference", related_name="steps")

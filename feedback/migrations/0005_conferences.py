@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'conference', 'app': 'models', 'indexes': [Index(fields=['status', 'starts_at'])], 'pk_attr': 'id', 'table_description': 'A dialogue conference of a host unit; its results must be published within 10 days of it.'},
+            options={'table': 'conference', 'app': 'models', 'indexes': [Index(fields=['status', 'starts_at'])], 'pk_attr': 'id', 'table_description': 'A dialogue conference of a host unit, whose results must be published within 10 days of it.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'question', 'app': 'models', 'unique_together': (('conference', 'number'),), 'indexes': [Index(fields=['unit_id', 'status'])], 'pk_attr': 'id', 'table_description': "A citizen's question to a conference, routed to a unit that answers it."},
+            options={'table': 'question', 'app': 'models', 'unique_together': (('conference', 'number'),), 'indexes': [Index(fields=['unit_id', 'status'])], 'pk_attr': 'id', 'table_description': 'A question of a citizen to a conference, routed to a unit that answers it.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('done_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('sweep', fields.CharField(null=True, max_length=32)),
             ],
-            options={'table': 'conference_step', 'app': 'models', 'indexes': [Index(fields=['status', 'due_at']), Index(fields=['sweep'])], 'pk_attr': 'id', 'table_description': "One reminder or escalation of a conference deadline: a question's answer before the conference,"},
+            options={'table': 'conference_step', 'app': 'models', 'indexes': [Index(fields=['status', 'due_at']), Index(fields=['sweep'])], 'pk_attr': 'id', 'table_description': 'One reminder or escalation of a conference deadline, fired at most once by the conference sweep.'},
             bases=['Model'],
         ),
     ]
