@@ -22,6 +22,7 @@ QUICK = {
     "sweep": ["--items", "20000", "--due", "2000"],
     "delivery": ["--messages", "500", "--concurrency", "4"],
     "search": ["--items", "20000", "--runs", "5"],
+    "conference_export": ["--questions", "500", "--runs", "2"],
 }
 
 
@@ -47,7 +48,13 @@ def main() -> int:
     machine = next(iter(results.values()), {}).get("machine", {})
     if machine:
         print(f"  {machine['nproc']} CPUs ({machine['cpu']}), PostgreSQL {machine['postgresql']}")
-    units = {"submissions": "submissions/s", "sweep": "s", "delivery": "messages/s", "search": "ms (p95)"}
+    units = {
+        "submissions": "submissions/s",
+        "sweep": "s",
+        "delivery": "messages/s",
+        "search": "ms (p95)",
+        "conference_export": "s (p50)",
+    }
     for name in args.only:
         r = results.get(name)
         if r is None:

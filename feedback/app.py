@@ -24,6 +24,8 @@ from feedback.attachments.api import citizen_download, staff_download
 from feedback.casework.api import CaseworkController
 from feedback.casework.citizen import rate
 from feedback.casework.inbox import inbox
+from feedback.conferences.api import ConferenceController, public_conference, public_question
+from feedback.conferences.export_api import EXPORT_ROUTES
 from feedback.demo.api import DemoMailController
 from feedback.errors import DomainError, TooManyRequests
 from feedback.intake.api import FeedbackController, ReferenceController
@@ -123,6 +125,10 @@ def create_app(
             AuthController,
             AdminController,
             DemoMailController,
+            ConferenceController,
+            public_question,
+            public_conference,
+            *EXPORT_ROUTES,
         ],
         dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
         exception_handlers={

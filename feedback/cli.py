@@ -119,6 +119,10 @@ async def _sweep(settings: Settings, dry_run: bool) -> None:
     print(
         f"steps fired: {report.fired or 'none'}; stale skipped: {report.skipped}; {verb} {report.messages if not dry_run else len(report.preview)} messages"
     )
+    if not dry_run:
+        from feedback.conferences.sweep import sweep_conferences
+
+        print(f"conference steps fired: {await sweep_conferences(settings, now=clock.now())}")
 
 
 async def _deliver(settings: Settings) -> None:

@@ -43,6 +43,13 @@ SUBJECTS = {
     "coop_reminder": "Nhắc việc phối hợp: còn 1 ngày làm việc đến hạn gửi ý kiến: {{ title }}",
     "coop_overdue": "Quá hạn gửi ý kiến phối hợp: {{ title }}",
     "reopened_citizen": "Phản ánh, kiến nghị được xem xét lại",
+    # Dialogue conferences (hội nghị đối thoại): questions to answer, and publication of the results.
+    "question_assigned": "Giao chuẩn bị trả lời câu hỏi hội nghị đối thoại: {{ conference_title }}",
+    "question_reminder": "Nhắc việc: còn 1 ngày làm việc đến hạn trả lời câu hỏi số {{ number }}: {{ conference_title }}",
+    "question_overdue": "Quá hạn trả lời câu hỏi số {{ number }} của hội nghị đối thoại: {{ conference_title }}",
+    "publish_reminder": "Nhắc việc: còn 1 ngày làm việc đến hạn công bố kết quả hội nghị đối thoại: {{ conference_title }}",
+    "publish_overdue": "Quá hạn công bố kết quả hội nghị đối thoại: {{ conference_title }}",
+    "publish_escalate": "Quá hạn công bố kết quả hội nghị đối thoại từ {{ days_late }} ngày làm việc trở lên: {{ conference_title }}",
 }
 KINDS = frozenset(SUBJECTS)
 

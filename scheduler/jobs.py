@@ -35,6 +35,15 @@ async def sweep_job(settings: Settings) -> None:
             report.skipped,
             report.messages,
         )
+    try:
+        from feedback.conferences.sweep import sweep_conferences
+
+        fired = await sweep_conferences(settings, now=clock.now())
+    except Exception:
+        log.exception("conference sweep failed; the next tick will try again")
+        return
+    if fired:
+        log.info("conference sweep: fired %d steps", fired)
 
 
 async def deliver_job(settings: Settings) -> None:

@@ -58,6 +58,7 @@ async def test_file_transfer_answer_and_rate(
     await page.locator("#category").select_option("moi-truong")
     await page.locator("#commune-search").fill("ha dong")
     await expect(page.locator("#commune option", has_text="Hà Đông").first).to_be_attached()
+    await page.wait_for_load_state("networkidle")
     await page.locator("#commune").select_option("09556")
     await page.locator("#address").fill("Ngõ 12 Quang Trung")
     await page.locator("#files").set_input_files(
@@ -124,4 +125,5 @@ async def test_file_transfer_answer_and_rate(
     mails = await live_server.wait_for_mail(citizen_email, count=3, within=30)
     subjects = " | ".join(str(m["Subject"]) for m in mails)
     assert code in subjects and "chuyển" in subjects.lower() and "Kết quả" in subjects
-    assert page_log.problems == []
+    # htmx cancels a commune search made stale by the next keystroke: Chromium logs it as ERR_ABORTED.
+    assert [p for p in page_log.problems if not p.endswith("net::ERR_ABORTED")] == []

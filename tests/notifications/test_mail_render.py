@@ -156,8 +156,9 @@ CASES = [
 
 def test_the_tables_cover_every_kind() -> None:
     from tests.notifications.test_mail_render_casework import CASEWORK_KINDS
+    from tests.notifications.test_mail_render_conferences import CONFERENCE_KINDS
 
-    assert {case[0] for case in CASES} | CASEWORK_KINDS == KINDS
+    assert {case[0] for case in CASES} | CASEWORK_KINDS | CONFERENCE_KINDS == KINDS
 
 
 def visible(html: str) -> str:

@@ -98,6 +98,8 @@ async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:
     calls = {
         "/api/v1/public/feedback": ["/api/v1/public/feedback", "/api/v1/public/feedback?q=rac+thai"],
         "/api/v1/public/feedback/{code:str}": [f"/api/v1/public/feedback/{code}"],
+        # A published dialogue conference (tests/conferences checks its redaction with a real one).
+        "/api/v1/public/conferences/{conference_id:int}": ["/api/v1/public/conferences/1"],
         "/api/v1/feedback/{code:str}": [
             f"/api/v1/feedback/{code}",
             f"/api/v1/feedback/{code}?token=sai-khoa",
@@ -111,6 +113,8 @@ async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:
         "/api/v1/communes": ["/api/v1/communes", "/api/v1/communes?q=ha+dong"],
         "/api/v1/units": ["/api/v1/units"],
         "/health": ["/health"],
+        # The public page of a conference (a missing one here; the conference tests check a published one).
+        "/conferences/{conference_id:int}": ["/conferences/1"],
         "/static/{file_path:path}": ["/static/pakn.css", "/static/nothing-here.css"],
         # The demo mail reader is public only in demo mode (`pakn serve --demo`, demo data only).
         "/demo/mail": ["/demo/mail"],

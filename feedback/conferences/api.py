@@ -1,0 +1,259 @@
+"""Dialogue conference endpoints (SPEC §6): organisers run conferences, units answer, citizens ask."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency, Provide
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, JSONBody
+
+from feedback.accounts.api import current_user
+from feedback.accounts.models import StaffUser
+from feedback.conferences import services
+from feedback.conferences.models import Conference, Question
+from feedback.conferences.schemas import (
+    AssignIn,
+    ConferenceIn,
+    ConferenceOut,
+    ConferencePatch,
+    PublicConferenceOut,
+    PublicQuestionCreated,
+    PublicQuestionOut,
+    QuestionAnswerIn,
+    QuestionIn,
+    QuestionOut,
+    RefOut,
+    StatusIn,
+)
+from feedback.directory.reference import Reference, reference
+from feedback.errors import NotFound
+from feedback.publication.redact import initials, mask_text
+from feedback.security.throttle import rate_limited
+from feedback.settings import Settings
+
+User = NamedDependency[StaffUser]
+Config = NamedDependency[Settings]
+MAX_IMPORT_BODY = 10 * 1024 * 1024
+
+
+def _import_rejected(_: Request, exc: services.ImportRejected) -> Response:
+    return Response(
+        {
+            "status_code": 422,
+            "detail": exc.message,
+            "errors": [{"row": e.row, "field": e.field, "message": e.message} for e in exc.errors],
+        },
+        status_code=422,
+    )
+
+
+def _unit(ref: Reference, unit_id: int | None) -> RefOut | None:
+    unit = ref.units.get(unit_id) if unit_id is not None else None
+    return RefOut(unit.code, unit.name) if unit else None
+
+
+async def conference_out(conference: Conference, ref: Reference) -> ConferenceOut:
+    questions = await Question.filter(conference_id=conference.id).count()
+    answered = await Question.filter(conference_id=conference.id, status="answered").count()
+    return ConferenceOut(
+        id=conference.id,
+        host_unit=_unit(ref, conference.host_unit_id) or RefOut("", ""),  # type: ignore[attr-defined]
+        title=conference.title,
+        starts_at=conference.starts_at,
+        place=conference.place,
+        categories=[RefOut(c, ref.categories[c].name if c in ref.categories else c) for c in conference.categories],
+        description=conference.description,
+        status=conference.status,
+        publish_due_at=conference.publish_due_at,
+        published_at=conference.published_at,
+        questions=questions,
+        answered=answered,
+    )
+
+
+def question_out(q: Question, ref: Reference, feedback_code: str | None = None) -> QuestionOut:
+    category = ref.category_by_id(q.category_id)  # type: ignore[attr-defined]
+    commune = next((c for c in ref.communes.values() if c.id == q.commune_id), None)  # type: ignore[attr-defined]
+    if feedback_code is None and q.feedback_item_id is not None:  # type: ignore[attr-defined]
+        item = q.__dict__.get("_feedback_item")
+        feedback_code = getattr(item, "code", None)
+    return QuestionOut(
+        number=q.number,
+        channel=q.channel,
+        asker_name=q.asker_name,
+        asker_place=q.asker_place,
+        asker_phone=q.asker_phone,
+        asker_email=q.asker_email,
+        category=RefOut(category.code, category.name) if category else None,
+        commune=RefOut(commune.code, commune.name) if commune else None,
+        text=q.text,
+        suggested_unit=_unit(ref, q.suggested_unit_id),  # type: ignore[attr-defined]
+        unit=_unit(ref, q.unit_id),  # type: ignore[attr-defined]
+        due_at=q.due_at,
+        status=q.status,
+        answer=q.answer,
+        answer_mode=q.answer_mode,
+        official_name=q.official_name,
+        official_position=q.official_position,
+        document_number=q.document_number,
+        document_date=q.document_date,
+        feedback_code=feedback_code,
+        answered_at=q.answered_at,
+        created_at=q.created_at,
+    )
+
+
+async def _question_out(q: Question, settings: Settings) -> QuestionOut:
+    ref = await reference(settings)
+    code = None
+    if q.feedback_item_id is not None:  # type: ignore[attr-defined]
+        await q.fetch_related("feedback_item")
+        code = q.feedback_item.code
+    return question_out(q, ref, code)
+
+
+class ConferenceController(Controller):
+    path = "/api/v1/conferences"
+    tags = ["conferences"]
+    dependencies = {"user": Provide(current_user)}
+    exception_handlers = {services.ImportRejected: _import_rejected}
+
+    @get("/")
+    async def index(self, settings: Config, user: User) -> list[ConferenceOut]:
+        """Conferences the user may see, newest first."""
+        query = Conference.all()
+        if user.role not in services.ORGANISER_ROLES:
+            query = query.filter(host_unit_id=user.unit_id)  # type: ignore[attr-defined]
+        ref = await reference(settings)
+        return [await conference_out(c, ref) for c in await query.order_by("-starts_at", "-id").limit(500)]
+
+    @post("/")
+    async def create(self, data: JSONBody[ConferenceIn], settings: Config, user: User) -> ConferenceOut:
+        conference = await services.create_conference(user, data, settings)
+        return await conference_out(conference, await reference(settings))
+
+    @get("/{conference_id:int}")
+    async def one(self, conference_id: FromPath[int], settings: Config, user: User) -> ConferenceOut:
+        conference = await services.conference_for(user, conference_id)
+        return await conference_out(conference, await reference(settings))
+
+    @patch("/{conference_id:int}")
+    async def edit(
+        self, conference_id: FromPath[int], data: JSONBody[ConferencePatch], settings: Config, user: User
+    ) -> ConferenceOut:
+        conference = await services.update_conference(user, conference_id, data, settings)
+        return await conference_out(conference, await reference(settings))
+
+    @post("/{conference_id:int}/status", status_code=200)
+    async def status(
+        self, conference_id: FromPath[int], data: JSONBody[StatusIn], settings: Config, user: User
+    ) -> ConferenceOut:
+        conference = await services.move(user, conference_id, data.status, settings)
+        return await conference_out(conference, await reference(settings))
+
+    @get("/{conference_id:int}/questions")
+    async def questions(self, conference_id: FromPath[int], settings: Config, user: User) -> list[QuestionOut]:
+        _, questions = await services.questions_for(user, conference_id)
+        ref = await reference(settings)
+        return [
+            question_out(q, ref, q.feedback_item.code if q.feedback_item_id else None)  # type: ignore[attr-defined]
+            for q in questions
+        ]
+
+    @post("/{conference_id:int}/questions")
+    async def floor_question(
+        self, conference_id: FromPath[int], data: JSONBody[QuestionIn], settings: Config, user: User
+    ) -> QuestionOut:
+        """A question asked on the floor, entered by staff."""
+        question = await services.add_question(conference_id, data, settings, channel="floor", actor=user)
+        return await _question_out(question, settings)
+
+    @post("/{conference_id:int}/questions/import", request_max_body_size=MAX_IMPORT_BODY)
+    async def import_file(
+        self,
+        conference_id: FromPath[int],
+        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        settings: Config,
+        user: User,
+    ) -> list[QuestionOut]:
+        """A CSV (UTF-8) or XLSX file in the multipart field `file`; all rows are saved or none (422 with
+        `errors`: row, field, message; the header is row 1)."""
+        content = await data.read()
+        questions = await services.import_questions(user, conference_id, data.filename or "", content, settings)
+        ref = await reference(settings)
+        return [question_out(q, ref) for q in questions]
+
+    @post("/{conference_id:int}/questions/{number:int}/assign", status_code=200)
+    async def assign(
+        self, conference_id: FromPath[int], number: FromPath[int], data: JSONBody[AssignIn], settings: Config, user: User
+    ) -> QuestionOut:
+        question = await services.assign(
+            user, conference_id, number, settings, unit=data.unit, due_date=data.due_date
+        )
+        return await _question_out(question, settings)
+
+    @post("/{conference_id:int}/questions/{number:int}/answer", status_code=200)
+    async def answer(
+        self,
+        conference_id: FromPath[int],
+        number: FromPath[int],
+        data: JSONBody[QuestionAnswerIn],
+        settings: Config,
+        user: User,
+    ) -> QuestionOut:
+        question = await services.answer_question(user, conference_id, number, data, settings)
+        return await _question_out(question, settings)
+
+
+@post(
+    "/api/v1/conferences/{conference_id:int}/public-questions",
+    tags=["public"],
+    guards=[rate_limited("question")],
+)
+async def public_question(conference_id: FromPath[int], data: JSONBody[QuestionIn], settings: Config) -> PublicQuestionCreated:
+    """A citizen's question before the conference (while it collects questions); no login."""
+    question = await services.add_question(conference_id, data, settings, channel="online")
+    ref = await reference(settings)
+    unit = _unit(ref, question.unit_id)  # type: ignore[attr-defined]
+    return PublicQuestionCreated(conference=conference_id, number=question.number, unit=unit.name if unit else None)
+
+
+@get("/api/v1/public/conferences/{conference_id:int}", tags=["public"])
+async def public_conference(conference_id: FromPath[int], settings: Config) -> PublicConferenceOut:
+    """A published conference: its questions and answers, askers as initials, personal data masked."""
+    conference = await Conference.get_or_none(id=conference_id, status="published")
+    if conference is None:
+        raise NotFound(f"Không tìm thấy hội nghị số {conference_id}")
+    ref = await reference(settings)
+    host = ref.units.get(conference.host_unit_id)  # type: ignore[attr-defined]
+    questions: list[PublicQuestionOut] = []
+    for q in await Question.filter(conference_id=conference.id).order_by("number"):
+        names: list[Any] = [q.asker_name]
+        addresses = [q.asker_place] if q.asker_place else []
+        category = ref.category_by_id(q.category_id)  # type: ignore[attr-defined]
+        questions.append(
+            PublicQuestionOut(
+                number=q.number,
+                asker=initials(q.asker_name),
+                category=category.name if category else None,
+                text=mask_text(q.text, names=names, addresses=addresses),
+                answer=mask_text(q.answer, names=names, addresses=addresses),
+                answer_mode=q.answer_mode,
+                official_name=q.official_name,
+                official_position=q.official_position,
+                document_number=q.document_number,
+                document_date=q.document_date,
+            )
+        )
+    return PublicConferenceOut(
+        id=conference.id,
+        host_unit=host.name if host else "",
+        title=conference.title,
+        starts_at=conference.starts_at,
+        place=conference.place,
+        published_at=conference.published_at,
+        questions=questions,
+    )

@@ -1,0 +1,321 @@
+"""Pages for dialogue conferences: organisers run them; citizens send questions and read the results.
+
+The pages only read and call `feedback.conferences.services`; a refused change shows the page again
+with the service's message (and, for an import, every bad row with its number).
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from feedback.accounts import services as accounts
+from feedback.accounts.api import current_user
+from feedback.accounts.models import StaffUser
+from feedback.conferences import services
+from feedback.conferences.models import Conference, Question
+from feedback.conferences.schemas import AssignIn, ConferenceIn, QuestionAnswerIn, QuestionIn
+from feedback.directory.reference import reference
+from feedback.errors import DomainError, Forbidden, NotFound
+from feedback.publication.redact import initials, mask_text
+from feedback.security import sessions
+from feedback.security.throttle import rate_limited
+from feedback.settings import Settings
+from feedback.web.auth import optional_user, staff_page_user
+from feedback.web.rendering import page
+
+Config = NamedDependency[Settings]
+ORGANISERS = ("organiser", "coordinator")
+CONFERENCE_STATUS_NAMES = {
+    "planning": "Đang chuẩn bị",
+    "collecting": "Đang nhận câu hỏi",
+    "held": "Đã tổ chức",
+    "published": "Đã công khai kết quả",
+}
+MODE_NAMES = {
+    "at_conference": "Trả lời tại hội nghị",
+    "in_writing": "Trả lời bằng văn bản",
+    "forwarded": "Chuyển thành phản ánh, kiến nghị",
+}
+NEXT_STATUS = {"planning": "collecting", "collecting": "held", "held": "published"}
+
+
+def _organiser(user: StaffUser) -> StaffUser:
+    if user.role not in ORGANISERS:
+        raise Forbidden("Chỉ người tổ chức hội nghị hoặc điều phối viên được quản lý hội nghị")
+    return user
+
+
+def _convert(form: dict[str, Any], kind: type) -> Any:
+    """A form's text fields as the API's body: the same validation, the same messages."""
+    values = {k: v for k, v in form.items() if v != "" and k != "csrf_token"}
+    try:
+        return msgspec.convert(values, kind, strict=False)
+    except msgspec.ValidationError as exc:
+        field = str(exc).rsplit("$.", 1)[-1].rstrip("`").strip() if "$." in str(exc) else None
+        raise DomainError(f"Dữ liệu không hợp lệ: {exc}", field=field) from None
+
+
+def _text_fields(form: Any) -> dict[str, Any]:
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+@get("/conferences/manage", include_in_schema=False)
+async def manage_list(request: Request, settings: Config) -> Response[str]:
+    user = _organiser(await staff_page_user(request))
+    return await _list_page(request, user, settings)
+
+
+async def _list_page(request: Request, user: StaffUser, settings: Settings, **extra: Any) -> Response[str]:
+    conferences = await Conference.all().order_by("-starts_at").select_related("host_unit")
+    ref = await reference(settings)
+    context = {
+        "conferences": conferences,
+        "status_names": CONFERENCE_STATUS_NAMES,
+        "categories": sorted(ref.categories.values(), key=lambda c: c.name),
+        "values": {},
+        "error": None,
+        "field": None,
+        **extra,
+    }
+    return page(
+        request, "conference_list.html", context, user=user, status_code=422 if extra.get("error") else 200
+    )
+
+
+@post("/conferences/manage", include_in_schema=False)
+async def manage_create(request: Request, settings: Config) -> Response:
+    user = _organiser(await current_user(request))
+    form_data = await request.form()
+    form = _text_fields(form_data)
+    categories = form_data.getall("categories") if "categories" in form_data else []
+    values = {**form, "categories": categories}
+    try:
+        body = dict(values)
+        if body.get("starts_at") and len(body["starts_at"]) == 16:  # <input type=datetime-local>, local time
+            local = datetime.fromisoformat(body["starts_at"]).replace(tzinfo=settings.tz)
+            body["starts_at"] = local.isoformat()
+        conference = await services.create_conference(user, _convert(body, ConferenceIn), settings)
+    except DomainError as exc:
+        return await _list_page(request, user, settings, values=values, error=exc.message, field=exc.field)
+    return Redirect(f"/conferences/manage/{conference.id}", status_code=303)
+
+
+@get("/conferences/manage/{conference_id:int}", include_in_schema=False)
+async def manage_one(request: Request, conference_id: FromPath[int], settings: Config) -> Response[str]:
+    user = _organiser(await staff_page_user(request))
+    return await _conference_page(request, user, conference_id, settings)
+
+
+async def _conference_page(
+    request: Request, user: StaffUser, conference_id: int, settings: Settings, **extra: Any
+) -> Response[str]:
+    conference = await services.conference_for(user, conference_id)
+    await conference.fetch_related("host_unit")
+    questions = (
+        await Question.filter(conference_id=conference.id)
+        .order_by("number")
+        .select_related("unit", "category", "suggested_unit", "feedback_item")
+    )
+    ref = await reference(settings)
+    context = {
+        "conference": conference,
+        "questions": questions,
+        "status_names": CONFERENCE_STATUS_NAMES,
+        "mode_names": MODE_NAMES,
+        "next_status": NEXT_STATUS.get(conference.status),
+        "units": sorted(ref.units.values(), key=lambda u: u.code),
+        "categories": sorted(ref.categories.values(), key=lambda c: c.name),
+        "error": None,
+        "field": None,
+        "failed": None,
+        "row_errors": [],
+        "done": request.query_params.get("done", ""),
+        **extra,
+    }
+    status = 422 if extra.get("error") else 200
+    return page(request, "conference_manage.html", context, user=user, status_code=status)
+
+
+async def _act(  # noqa: ANN001
+    request: Request, conference_id: int, settings: Settings, what: str, action, user: StaffUser | None = None
+) -> Response:
+    user = _organiser(user or await current_user(request))
+    try:
+        await action(user)
+    except services.ImportRejected as exc:
+        return await _conference_page(
+            request, user, conference_id, settings, error=exc.message, failed=what, row_errors=exc.errors
+        )
+    except DomainError as exc:
+        return await _conference_page(
+            request, user, conference_id, settings, error=exc.message, field=exc.field, failed=what
+        )
+    return Redirect(f"/conferences/manage/{conference_id}?done={what}", status_code=303)
+
+
+@post("/conferences/manage/{conference_id:int}/status", include_in_schema=False)
+async def manage_status(request: Request, conference_id: FromPath[int], settings: Config) -> Response:
+    form = _text_fields(await request.form())
+    return await _act(
+        request, conference_id, settings, "status",
+        lambda user: services.move(user, conference_id, form.get("status", ""), settings),
+    )  # fmt: skip
+
+
+@post("/conferences/manage/{conference_id:int}/questions", include_in_schema=False)
+async def manage_add_question(request: Request, conference_id: FromPath[int], settings: Config) -> Response:
+    form = _text_fields(await request.form())
+
+    async def add(user: StaffUser) -> None:
+        await services.add_question(
+            conference_id, _convert(form, QuestionIn), settings, channel="floor", actor=user
+        )
+
+    return await _act(request, conference_id, settings, "question", add)
+
+
+@post("/conferences/manage/{conference_id:int}/import", include_in_schema=False)
+async def manage_import(request: Request, conference_id: FromPath[int], settings: Config) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    # A multipart form carries its CSRF token as a field, which the API's cookie check does not read.
+    token = request.cookies.get(sessions.SESSION_COOKIE, "")
+    user = await accounts.user_for_token(token) if token else None
+    sent = request.headers.get(sessions.CSRF_HEADER) or str(form.get(sessions.CSRF_FIELD) or "")
+    if (
+        user is None
+        or not sent
+        or not hmac.compare_digest(sent, sessions.csrf_token(settings.secret_key, token))
+    ):
+        raise Forbidden(
+            "Yêu cầu bị từ chối vì thiếu hoặc sai mã chống giả mạo (CSRF): tải lại trang rồi thử lại"
+        )
+
+    async def run(user: StaffUser) -> None:
+        if upload is None or isinstance(upload, str):
+            raise DomainError("Chọn tệp CSV hoặc XLSX để nhập", field="file")
+        await services.import_questions(
+            user, conference_id, upload.filename or "", await upload.read(), settings
+        )
+
+    return await _act(request, conference_id, settings, "import", run, user=user)
+
+
+@post("/conferences/manage/{conference_id:int}/questions/{number:int}/assign", include_in_schema=False)
+async def manage_assign(
+    request: Request, conference_id: FromPath[int], number: FromPath[int], settings: Config
+) -> Response:
+    form = _text_fields(await request.form())
+
+    async def run(user: StaffUser) -> None:
+        data = _convert(form, AssignIn)
+        await services.assign(user, conference_id, number, settings, unit=data.unit, due_date=data.due_date)
+
+    return await _act(request, conference_id, settings, f"assign-{number}", run)
+
+
+@post("/conferences/manage/{conference_id:int}/questions/{number:int}/answer", include_in_schema=False)
+async def manage_answer(
+    request: Request, conference_id: FromPath[int], number: FromPath[int], settings: Config
+) -> Response:
+    form = _text_fields(await request.form())
+
+    async def run(user: StaffUser) -> None:
+        await services.answer_question(
+            user, conference_id, number, _convert(form, QuestionAnswerIn), settings
+        )
+
+    return await _act(request, conference_id, settings, f"answer-{number}", run)
+
+
+# --- the public side ---------------------------------------------------------------------------
+
+
+async def _public(conference_id: int) -> Conference:
+    conference = await Conference.get_or_none(id=conference_id).select_related("host_unit")
+    if conference is None or conference.status == "planning":
+        raise NotFound("Không tìm thấy hội nghị")
+    return conference
+
+
+@get("/conferences/{conference_id:int}", include_in_schema=False)
+async def public_conference(request: Request, conference_id: FromPath[int]) -> Response[str]:
+    """Before the results: the conference and (while collecting) the question form; after: the Q&A,
+    askers as initials and personal data in the texts masked."""
+    try:
+        conference = await _public(conference_id)
+    except NotFound:
+        return page(
+            request, "citizen_not_found.html", {"message": "Không tìm thấy hội nghị"}, status_code=404
+        )
+    answers: list[dict[str, Any]] = []
+    if conference.status == "published":
+        rows = (
+            await Question.filter(conference_id=conference.id)
+            .order_by("number")
+            .select_related("category", "commune", "unit")
+        )
+        answers = [
+            {
+                "number": q.number,
+                "asker": initials(q.asker_name),
+                "place": q.commune.name if q.commune else "",
+                "category": q.category.name if q.category else "",
+                "text": mask_text(q.text, names=[q.asker_name]),
+                "answer": mask_text(q.answer, names=[q.asker_name]),
+                "official": q.official_name,
+                "position": q.official_position,
+                "mode": MODE_NAMES.get(q.answer_mode, ""),
+                "unit": q.unit.name if q.unit else "",
+            }
+            for q in rows
+        ]
+    context = {
+        "conference": conference,
+        "status_names": CONFERENCE_STATUS_NAMES,
+        "answers": answers,
+        "values": {},
+        "error": None,
+        "field": None,
+        "sent": request.query_params.get("sent", ""),
+    }
+    return page(request, "conference_public.html", context, user=await optional_user(request))
+
+
+@post("/conferences/{conference_id:int}/ask", include_in_schema=False, guards=[rate_limited("question")])
+async def public_ask(request: Request, conference_id: FromPath[int], settings: Config) -> Response:
+    form = _text_fields(await request.form())
+    try:
+        await _public(conference_id)
+        question = await services.add_question(
+            conference_id, _convert(form, QuestionIn), settings, channel="online"
+        )
+    except DomainError as exc:
+        conference = await Conference.get_or_none(id=conference_id).select_related("host_unit")
+        if conference is None:
+            return page(request, "citizen_not_found.html", {"message": exc.message}, status_code=404)
+        context = {
+            "conference": conference,
+            "status_names": CONFERENCE_STATUS_NAMES,
+            "answers": [],
+            "values": form,
+            "error": exc.message,
+            "field": exc.field,
+            "sent": "",
+        }
+        return page(request, "conference_public.html", context, status_code=422)
+    return Redirect(f"/conferences/{conference_id}?sent={question.number}", status_code=303)
+
+
+CONFERENCE_ROUTES = [
+    manage_list, manage_create, manage_one, manage_status, manage_add_question, manage_import, manage_assign,
+    manage_answer, public_conference, public_ask,
+]  # fmt: skip

@@ -1,0 +1,108 @@
+"""The dialogue conference mails (questions to answer, publication of the results) render in Vietnamese."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from notifications.render import KINDS, render
+from tests.notifications.support import HANOI
+
+TITLE = "Hội nghị đối thoại với Nhân dân phường Hà Đông năm 2026"
+CONFERENCE = {
+    "conference_title": TITLE,
+    "starts_at": "2026-12-03T01:00:00+00:00",  # 08:00 03/12/2026 in Hanoi
+    "place": "Hội trường UBND phường Hà Đông",
+    "unit_name": "UBND phường Hà Đông",
+    "host_unit_name": "UBND phường Hà Đông",
+    "staff_url": "https://pakn.test/staff/conferences/7",
+}
+STEP = {
+    **CONFERENCE,
+    "number": 4,
+    "text": "Khi nào sửa đèn đường ngõ 5?\nĐèn hỏng đã lâu.",
+    "due_at": "2026-12-02T16:59:59+00:00",  # 23:59 02/12/2026 in Hanoi
+    "days_late": 0,
+}
+PUBLISH = {**STEP, "number": 0, "text": "", "due_at": "2026-12-14T16:59:59+00:00"}
+
+CASES = [
+    (
+        "question_assigned",
+        {
+            **CONFERENCE,
+            "unit_name": "Phòng Kinh tế phường Hà Đông",
+            "questions": [{"number": 4, "text": "Khi nào sửa đèn <đường>?", "due_at": "2026-12-02T16:59:59+00:00"}],
+            "count": 1,
+        },
+        f"Giao chuẩn bị trả lời câu hỏi hội nghị đối thoại: {TITLE}",
+        ["Kính gửi: Phòng Kinh tế phường Hà Đông,", "Câu hỏi số 4 (hạn trả lời: 23:59 02/12/2026)",
+         "Thời gian tổ chức: 08:00 03/12/2026"],
+        "Khi nào sửa đèn <đường>?",
+    ),
+    (
+        "question_reminder",
+        STEP,
+        f"Nhắc việc: còn 1 ngày làm việc đến hạn trả lời câu hỏi số 4: {TITLE}",
+        ["Còn 1 ngày làm việc đến hạn trả lời câu hỏi số 4", "Hạn trả lời: 23:59 02/12/2026"],
+        "Khi nào sửa đèn đường ngõ 5? Đèn hỏng đã lâu.",
+    ),
+    (
+        "question_overdue",
+        STEP,
+        f"Quá hạn trả lời câu hỏi số 4 của hội nghị đối thoại: {TITLE}",
+        ["đã quá hạn kể từ 23:59 02/12/2026", "Kính gửi: UBND phường Hà Đông và Lãnh đạo đơn vị,"],
+        "đã quá hạn kể từ 23:59 02/12/2026",
+    ),
+    (
+        "publish_reminder",
+        PUBLISH,
+        f"Nhắc việc: còn 1 ngày làm việc đến hạn công bố kết quả hội nghị đối thoại: {TITLE}",
+        ["trong thời hạn 10 ngày kể từ ngày tổ chức hội nghị", "Còn 1 ngày làm việc đến hạn công bố kết quả: 23:59 14/12/2026."],
+        "Còn 1 ngày làm việc đến hạn công bố kết quả",
+    ),
+    (
+        "publish_overdue",
+        PUBLISH,
+        f"Quá hạn công bố kết quả hội nghị đối thoại: {TITLE}",
+        ["đã quá hạn công bố kể từ 23:59 14/12/2026"],
+        "đã quá hạn công bố kể từ 23:59 14/12/2026",
+    ),
+    (
+        "publish_escalate",
+        {**PUBLISH, "unit_name": "Văn phòng UBND Thành phố", "days_late": 2},
+        f"Quá hạn công bố kết quả hội nghị đối thoại từ 2 ngày làm việc trở lên: {TITLE}",
+        ["Kính gửi: Văn phòng UBND Thành phố,", "đã quá hạn công bố từ 2 ngày làm việc trở lên",
+         "đôn đốc UBND phường Hà Đông"],
+        "đã quá hạn công bố từ 2 ngày làm việc trở lên",
+    ),
+]
+CONFERENCE_KINDS = {case[0] for case in CASES}
+
+
+def visible(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_every_conference_kind_is_known() -> None:
+    assert CONFERENCE_KINDS <= KINDS
+
+
+@pytest.mark.parametrize(("kind", "context", "subject", "phrases", "in_html"), CASES, ids=[c[0] for c in CASES])
+def test_each_conference_kind_renders_text_and_html(kind, context, subject, phrases, in_html) -> None:
+    rendered = render(kind, context, HANOI)
+
+    assert rendered.subject == subject
+    for phrase in phrases:
+        assert phrase in rendered.text, phrase
+    assert rendered.text.rstrip().endswith("vui lòng không trả lời trực tiếp thư này.")
+    assert in_html in visible(rendered.html)
+    assert 'href="https://pakn.test/staff/conferences/7"' in rendered.html
+    assert "https://pakn.test/staff/conferences/7" in rendered.text
+
+
+def test_question_text_is_escaped_in_html() -> None:
+    html = render("question_reminder", {**STEP, "text": "<script>alert(1)</script>"}, HANOI).html
+    assert "&lt;script&gt;" in html and "<script>" not in html

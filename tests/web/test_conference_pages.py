@@ -1,0 +1,101 @@
+"""Conference pages: an organiser runs a conference through the forms; citizens ask and read the results."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest_asyncio
+
+from feedback.accounts.services import create_user
+from tests.helpers import PASSWORD
+
+
+@pytest_asyncio.fixture
+async def web(database_clean, settings, frozen_clock) -> AsyncIterator[httpx.AsyncClient]:  # noqa: ANN001
+    """A browser-like client over https (the session cookies are Secure), logged in as an organiser."""
+    from feedback.app import create_app
+
+    app = create_app(settings, init_db=False, background=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://test") as http:
+        await create_user(email="tochuc@test.vn", role="organiser", unit_code="P-09556", password=PASSWORD)
+        login = {"email": "tochuc@test.vn", "password": PASSWORD, "next": ""}
+        assert (await http.post("/staff/login", data=login)).status_code in (200, 303)
+        yield http
+
+
+def with_csrf(web: httpx.AsyncClient, **form: str) -> dict[str, str]:
+    return {"csrf_token": web.cookies["pakn_csrf"], **form}
+
+
+async def test_a_conference_through_the_pages(web) -> None:  # noqa: ANN001
+    listing = await web.get("/conferences/manage")
+    assert listing.status_code == 200 and "Tạo hội nghị" in listing.text
+    bad = await web.post("/conferences/manage", data=with_csrf(web, title="Đối thoại", host_unit="NOPE",
+                         starts_at="2026-12-10T08:00", place="Hội trường"))  # fmt: skip
+    assert bad.status_code == 422 and 'aria-invalid="true"' in bad.text
+    created = await web.post(
+        "/conferences/manage",
+        data=with_csrf(
+            web,
+            title="Hội nghị đối thoại với Nhân dân phường Hà Đông",
+            host_unit="P-09556",
+            starts_at="2026-12-10T08:00",
+            place="Hội trường UBND phường Hà Đông",
+        ),  # fmt: skip
+        follow_redirects=False,
+    )
+    assert created.status_code == 303, created.text
+    manage = created.headers["location"]
+    conference_id = manage.rsplit("/", 1)[-1]
+    moved = await web.post(
+        f"{manage}/status", data=with_csrf(web, status="collecting"), follow_redirects=False
+    )
+    assert moved.status_code == 303, moved.text
+
+    # A citizen asks through the public form (no login needed).
+    async with httpx.AsyncClient(transport=web._transport, base_url="https://test") as citizen:  # noqa: SLF001
+        public = await citizen.get(f"/conferences/{conference_id}")
+        assert public.status_code == 200 and "Gửi câu hỏi" in public.text
+        asked = await citizen.post(
+            f"/conferences/{conference_id}/ask",
+            data={
+                "asker_name": "Trần Thị Bình",
+                "asker_phone": "0987 654 321",
+                "text": "Bao giờ phường nạo vét cống thoát nước đường Quang Trung để hết ngập úng?",
+            },  # fmt: skip
+            follow_redirects=False,
+        )
+        assert asked.status_code == 303, asked.text
+
+    # The organiser imports a bad file: refused with its row numbers, nothing saved.
+    bad_csv = (
+        "asker_name,asker_place,asker_phone,asker_email,category,commune,text\nLê Văn C,,12,,,,\n".encode()
+    )
+    imported = await web.post(
+        f"{manage}/import", data={"csrf_token": web.cookies["pakn_csrf"]},
+        files={"file": ("cau-hoi.csv", bad_csv, "text/csv")},
+    )  # fmt: skip
+    assert imported.status_code == 422 and "Dòng 2" in imported.text
+    page = await web.get(manage)
+    assert "Trần Thị Bình" in page.text and "Lê Văn C" not in page.text
+
+    answered = await web.post(
+        f"{manage}/questions/1/answer",
+        data=with_csrf(
+            web,
+            answer="Phường sẽ nạo vét cống trong tháng 12/2026.",
+            answer_mode="at_conference",
+            official_name="Nguyễn Văn Dũng",
+            official_position="Chủ tịch UBND phường",
+        ),  # fmt: skip
+        follow_redirects=False,
+    )
+    assert answered.status_code == 303, answered.text
+    for status in ("held", "published"):
+        step = await web.post(f"{manage}/status", data=with_csrf(web, status=status), follow_redirects=False)
+        assert step.status_code == 303, step.text
+
+    published = await web.get(f"/conferences/{conference_id}")
+    assert "nạo vét cống" in published.text and "T.T.B." in published.text
+    assert "Trần Thị Bình" not in published.text and "0987" not in published.text
