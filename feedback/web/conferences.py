@@ -226,14 +226,53 @@ async def manage_assign(
 async def manage_answer(
     request: Request, conference_id: FromPath[int], number: FromPath[int], settings: Config
 ) -> Response:
+    """Organisers record answers here; so do the units a question is assigned to (from /staff/questions)."""
     form = _text_fields(await request.form())
+    user = await current_user(request)
+    if user.role not in ORGANISERS:
+        try:  # the service decides whether this unit may answer this question
+            await services.answer_question(
+                user, conference_id, number, _convert(form, QuestionAnswerIn), settings
+            )
+        except DomainError as exc:
+            return await _unit_page(request, user, error=exc.message, failed=f"{conference_id}-{number}")
+        return Redirect(f"/staff/questions?done={conference_id}-{number}", status_code=303)
 
     async def run(user: StaffUser) -> None:
         await services.answer_question(
             user, conference_id, number, _convert(form, QuestionAnswerIn), settings
         )
 
-    return await _act(request, conference_id, settings, f"answer-{number}", run)
+    return await _act(request, conference_id, settings, f"answer-{number}", run, user=user)
+
+
+@get("/staff/questions", include_in_schema=False)
+async def unit_questions(request: Request) -> Response[str]:
+    """A unit's conference questions: what it must answer before which conference."""
+    return await _unit_page(request, await staff_page_user(request))
+
+
+async def _unit_page(request: Request, user: StaffUser, **extra: Any) -> Response[str]:
+    questions = (
+        await Question.filter(unit_id=user.unit_id)  # type: ignore[attr-defined]
+        .order_by("status", "due_at", "id")
+        .select_related("conference", "category")
+    )
+    context = {
+        "questions": questions,
+        "mode_names": MODE_NAMES,
+        "error": None,
+        "failed": None,
+        "done": request.query_params.get("done", ""),
+        **extra,
+    }
+    return page(
+        request,
+        "conference_unit_questions.html",
+        context,
+        user=user,
+        status_code=422 if extra.get("error") else 200,
+    )
 
 
 # --- the public side ---------------------------------------------------------------------------
@@ -317,5 +356,5 @@ async def public_ask(request: Request, conference_id: FromPath[int], settings: C
 
 CONFERENCE_ROUTES = [
     manage_list, manage_create, manage_one, manage_status, manage_add_question, manage_import, manage_assign,
-    manage_answer, public_conference, public_ask,
+    manage_answer, unit_questions, public_conference, public_ask,
 ]  # fmt: skip

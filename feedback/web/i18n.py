@@ -31,6 +31,8 @@ EN: dict[str, str] = {
     "Tiếng Việt": "Tiếng Việt",
     "English": "English",
     "Không tìm thấy": "Not found",
+    "Câu hỏi hội nghị": "Conference questions",
+    "Hội nghị đối thoại": "Dialogue conferences",
     # home
     "Gửi phản ánh, kiến nghị đến cơ quan nhà nước": "Send feedback and complaints to government units",
     "Cách gửi": "How to file",

@@ -65,7 +65,9 @@ async def test_a_conference_end_to_end(client, settings, frozen_clock, mailbox) 
     # Not collecting yet: the public form refuses.
     refused = await client.post(f"{base}/public-questions", json=PUBLIC_QUESTION)
     assert refused.status_code == 409
-    assert (await client.post(f"{base}/status", json={"status": "collecting"}, headers=organiser)).status_code == 200
+    assert (
+        await client.post(f"{base}/status", json={"status": "collecting"}, headers=organiser)
+    ).status_code == 200
 
     public = await client.post(f"{base}/public-questions", json=PUBLIC_QUESTION)
     assert public.status_code == 201, public.text
@@ -75,17 +77,38 @@ async def test_a_conference_end_to_end(client, settings, frozen_clock, mailbox) 
 
     floor = await client.post(
         f"{base}/questions",
-        json={"asker_name": "Trần Thị Bình", "text": "Đường Quang Trung ùn tắc giao thông giờ cao điểm, xin giải pháp."},
+        json={
+            "asker_name": "Trần Thị Bình",
+            "text": "Đường Quang Trung ùn tắc giao thông giờ cao điểm, xin giải pháp.",
+        },
         headers=organiser,
     )
     assert floor.status_code == 201, floor.text
     assert floor.json()["number"] == 2 and floor.json()["category"]["code"] == "giao-thong"
 
-    content = _csv([
-        ["Họ và tên", "Địa chỉ", "Số điện thoại", "Email", "Lĩnh vực", "Xã/phường", "Nội dung"],
-        ["Lê Văn Cường", "Tổ 3 Hà Đông", "0987654321", "", "moi-truong", "09556", "Cống thoát nước bị tắc gây ngập úng."],
-        ["Phạm Thị Dung", "", "", "dung@example.vn", "", "", "Vỉa hè bị lấn chiếm làm bãi gửi xe trái phép."],
-    ])
+    content = _csv(
+        [
+            ["Họ và tên", "Địa chỉ", "Số điện thoại", "Email", "Lĩnh vực", "Xã/phường", "Nội dung"],
+            [
+                "Lê Văn Cường",
+                "Tổ 3 Hà Đông",
+                "0987654321",
+                "",
+                "moi-truong",
+                "09556",
+                "Cống thoát nước bị tắc gây ngập úng.",
+            ],
+            [
+                "Phạm Thị Dung",
+                "",
+                "",
+                "dung@example.vn",
+                "",
+                "",
+                "Vỉa hè bị lấn chiếm làm bãi gửi xe trái phép.",
+            ],
+        ]
+    )
     imported = await client.post(
         f"{base}/questions/import", files={"file": ("cau-hoi.csv", content, "text/csv")}, headers=organiser
     )
@@ -108,15 +131,23 @@ async def test_a_conference_end_to_end(client, settings, frozen_clock, mailbox) 
     assert assigned.json()["unit"]["code"] == "P-09556-KT"
     assert await ConferenceStep.filter(question__number=4, status="pending").count() == 2
     officer = await staff_headers(client, "kt@hanoi.gov.vn", "officer", "P-09556-KT")
-    answer = {"answer": "Phường sẽ ra quân xử lý lấn chiếm vỉa hè.", "official_name": "Hoàng Văn Em",
-              "official_position": "Trưởng phòng Kinh tế"}
+    answer = {
+        "answer": "Phường sẽ ra quân xử lý lấn chiếm vỉa hè.",
+        "official_name": "Hoàng Văn Em",
+        "official_position": "Trưởng phòng Kinh tế",
+    }
     in_writing = await client.post(
         f"{base}/questions/4/answer", json={**answer, "answer_mode": "in_writing"}, headers=officer
     )
     assert in_writing.status_code == 422 and in_writing.json()["field"] == "document_number"
     in_writing = await client.post(
         f"{base}/questions/4/answer",
-        json={**answer, "answer_mode": "in_writing", "document_number": "125/UBND-KT", "document_date": "2026-11-30"},
+        json={
+            **answer,
+            "answer_mode": "in_writing",
+            "document_number": "125/UBND-KT",
+            "document_date": "2026-11-30",
+        },
         headers=officer,
     )
     assert in_writing.status_code == 200, in_writing.text
@@ -165,7 +196,11 @@ async def test_a_conference_end_to_end(client, settings, frozen_clock, mailbox) 
     assert page.status_code == 200
     first = page.json()["questions"][0]
     assert first["asker"] == "N.V.A."
-    assert "Nguyễn Văn An" not in page.text and "0912345678" not in page.text and "an@example.vn" not in page.text
+    assert (
+        "Nguyễn Văn An" not in page.text
+        and "0912345678" not in page.text
+        and "an@example.vn" not in page.text
+    )
     assert "Rác thải ở ngõ 5" in first["text"]
     assert page.json()["questions"][3]["document_number"] == "125/UBND-KT"
 
@@ -208,7 +243,9 @@ async def test_the_sweep_reminds_and_escalates_once(client, settings, frozen_clo
 
     # Held on the 3rd, publication due Monday 14; answered, but not published.
     organiser = await login(client, "tochuc@hanoi.gov.vn")
-    assert (await client.post(f"{base}/status", json={"status": "held"}, headers=organiser)).status_code == 200
+    assert (
+        await client.post(f"{base}/status", json={"status": "held"}, headers=organiser)
+    ).status_code == 200
     answered = await client.post(
         f"{base}/questions/1/answer",
         json={"answer": "Đã trả lời tại hội nghị.", "answer_mode": "at_conference",
@@ -255,7 +292,10 @@ async def test_a_bad_import_is_refused_with_row_numbers_and_saves_nothing(client
 
 async def test_an_xlsx_import_saves_every_row(client) -> None:
     organiser, cid = await _setup(client)
-    rows = [["Họ và tên", "Số điện thoại", "Nội dung"], ["Lê Văn Cường", 987654321, "Cống thoát nước bị tắc gây ngập úng."]]
+    rows = [
+        ["Họ và tên", "Số điện thoại", "Nội dung"],
+        ["Lê Văn Cường", 987654321, "Cống thoát nước bị tắc gây ngập úng."],
+    ]
     response = await client.post(
         f"/api/v1/conferences/{cid}/questions/import",
         files={"file": ("cau-hoi.xlsx", _xlsx(rows), "application/octet-stream")},
@@ -276,6 +316,52 @@ async def test_roles(client) -> None:
     other = await staff_headers(client, "so@hanoi.gov.vn", "officer", "P-09556-KT")
     assert (await client.get(f"/api/v1/conferences/{cid}", headers=other)).status_code == 404
     assert (await client.get("/api/v1/conferences/", headers=other)).json() == []
-    missing = await client.post("/api/v1/conferences/", json={**CONFERENCE, "host_unit": "KHONG-CO"}, headers=organiser)
+    missing = await client.post(
+        "/api/v1/conferences/", json={**CONFERENCE, "host_unit": "KHONG-CO"}, headers=organiser
+    )
     assert missing.status_code == 422 and missing.json()["field"] == "host_unit"
     assert await Conference.all().count() == 1
+
+
+async def test_the_conference_built_through_the_api_exports_in_every_format(client, frozen_clock) -> None:
+    """The same API flow, then the booklet and the working files, read back with their own libraries."""
+    import csv
+    import io
+
+    import openpyxl
+    from docx import Document
+
+    organiser, cid = await _setup(client)
+    base = f"/api/v1/conferences/{cid}"
+    await client.post(f"{base}/status", json={"status": "collecting"}, headers=organiser)
+    assert (await client.post(f"{base}/public-questions", json=PUBLIC_QUESTION)).status_code == 201
+    floor = {
+        "asker_name": "Trần Thị Bình",
+        "text": "Đường Quang Trung ùn tắc giao thông giờ cao điểm, xin giải pháp.",
+    }
+    assert (await client.post(f"{base}/questions", json=floor, headers=organiser)).status_code == 201
+    for number in (1, 2):
+        answered = await client.post(
+            f"{base}/questions/{number}/answer",
+            json={"answer": "Phường đã có kế hoạch xử lý dứt điểm trong tháng 12.", "answer_mode": "at_conference",
+                  "official_name": "Đỗ Văn Phúc", "official_position": "Chủ tịch UBND phường"},
+            headers=organiser,
+        )  # fmt: skip
+        assert answered.status_code == 200, answered.text
+
+    booklet = await client.get(f"{base}/export.docx", headers=organiser)
+    assert booklet.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(booklet.content)).paragraphs)
+    assert "Câu hỏi số 1" in text and "Câu hỏi số 2" in text and "Đỗ Văn Phúc" in text
+    assert "Nguyễn Văn An" not in text and "Trần Thị Bình" not in text  # askers redacted in the booklet
+
+    sheet = openpyxl.load_workbook(
+        io.BytesIO((await client.get(f"{base}/export.xlsx", headers=organiser)).content)
+    )
+    rows = list(sheet.active.iter_rows(values_only=True))
+    assert len(rows) == 3 and any("Trần Thị Bình" in str(cell) for cell in rows[2] + rows[1])
+
+    raw = (await client.get(f"{base}/export.csv", headers=organiser)).content
+    assert raw.startswith("\ufeff".encode())
+    table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(table) == 3 and any("ùn tắc giao thông" in cell for row in table for cell in row)

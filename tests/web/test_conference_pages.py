@@ -99,3 +99,46 @@ async def test_a_conference_through_the_pages(web) -> None:  # noqa: ANN001
     published = await web.get(f"/conferences/{conference_id}")
     assert "nạo vét cống" in published.text and "T.T.B." in published.text
     assert "Trần Thị Bình" not in published.text and "0987" not in published.text
+
+
+async def test_a_unit_answers_its_questions_on_its_page(web) -> None:  # noqa: ANN001
+    from feedback.conferences.models import Question
+
+    created = await web.post(
+        "/conferences/manage",
+        data=with_csrf(
+            web,
+            title="Đối thoại về môi trường",
+            host_unit="P-09556",
+            starts_at="2026-12-10T08:00",
+            place="Hội trường",
+        ),  # fmt: skip
+        follow_redirects=False,
+    )
+    manage = created.headers["location"]
+    await web.post(f"{manage}/status", data=with_csrf(web, status="collecting"))
+    await web.post(f"{manage}/questions", data=with_csrf(web, asker_name="Lê Văn Cường", category="moi-truong",
+                   text="Rác thải tồn đọng ở đầu ngõ 5 Quang Trung, bao giờ được thu gom?"))  # fmt: skip
+    question = await Question.get(number=1).select_related("unit")
+    async with httpx.AsyncClient(transport=web._transport, base_url="https://test") as unit:  # noqa: SLF001
+        await create_user(
+            email="canbo@kt.vn", role="officer", unit_code=question.unit.code, password=PASSWORD
+        )
+        await unit.post("/staff/login", data={"email": "canbo@kt.vn", "password": PASSWORD, "next": ""})
+        listing = await unit.get("/staff/questions")
+        assert listing.status_code == 200 and "Rác thải tồn đọng" in listing.text
+        conference_id = manage.rsplit("/", 1)[-1]
+        answered = await unit.post(
+            f"/conferences/manage/{conference_id}/questions/1/answer",
+            data={"csrf_token": unit.cookies["pakn_csrf"], "answer": "Phường sẽ thu gom trong tuần này.",
+                  "answer_mode": "in_writing", "official_name": "Hoàng Văn Em", "official_position": "Trưởng phòng"},
+        )  # fmt: skip
+        assert answered.status_code == 422 and "văn bản" in answered.text  # in writing needs its number
+        answered = await unit.post(
+            f"/conferences/manage/{conference_id}/questions/1/answer",
+            data={"csrf_token": unit.cookies["pakn_csrf"], "answer": "Phường sẽ thu gom trong tuần này.",
+                  "answer_mode": "at_conference", "official_name": "Hoàng Văn Em", "official_position": "Trưởng phòng"},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert answered.status_code == 303, answered.text
+    assert (await Question.get(number=1)).status == "answered"
