@@ -21,7 +21,7 @@ from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
 from feedback.conferences import services
 from feedback.conferences.models import Conference, Question
-from feedback.conferences.schemas import AssignIn, ConferenceIn, QuestionAnswerIn, QuestionIn
+from feedback.conferences.schemas import AssignIn, ConferenceIn, ConferencePatch, QuestionAnswerIn, QuestionIn
 from feedback.directory.reference import reference
 from feedback.errors import DomainError, Forbidden, NotFound
 from feedback.publication.redact import initials, mask_text
@@ -90,22 +90,40 @@ async def _list_page(request: Request, user: StaffUser, settings: Settings, **ex
     )
 
 
+def _conference_body(form_data: Any, settings: Settings) -> dict[str, Any]:
+    """The conference form as the API's body; <input type=datetime-local> sends local time without a zone."""
+    body: dict[str, Any] = {**_text_fields(form_data)}
+    body["categories"] = form_data.getall("categories") if "categories" in form_data else []
+    if body.get("starts_at") and len(body["starts_at"]) == 16:
+        body["starts_at"] = datetime.fromisoformat(body["starts_at"]).replace(tzinfo=settings.tz).isoformat()
+    return body
+
+
 @post("/conferences/manage", include_in_schema=False)
 async def manage_create(request: Request, settings: Config) -> Response:
     user = _organiser(await current_user(request))
     form_data = await request.form()
-    form = _text_fields(form_data)
-    categories = form_data.getall("categories") if "categories" in form_data else []
-    values = {**form, "categories": categories}
+    values = {
+        **_text_fields(form_data),
+        "categories": form_data.getall("categories") if "categories" in form_data else [],
+    }
     try:
-        body = dict(values)
-        if body.get("starts_at") and len(body["starts_at"]) == 16:  # <input type=datetime-local>, local time
-            local = datetime.fromisoformat(body["starts_at"]).replace(tzinfo=settings.tz)
-            body["starts_at"] = local.isoformat()
-        conference = await services.create_conference(user, _convert(body, ConferenceIn), settings)
+        data = _convert(_conference_body(form_data, settings), ConferenceIn)
+        conference = await services.create_conference(user, data, settings)
     except DomainError as exc:
         return await _list_page(request, user, settings, values=values, error=exc.message, field=exc.field)
     return Redirect(f"/conferences/manage/{conference.id}", status_code=303)
+
+
+@post("/conferences/manage/{conference_id:int}/edit", include_in_schema=False)
+async def manage_edit(request: Request, conference_id: FromPath[int], settings: Config) -> Response:
+    form_data = await request.form()
+
+    async def run(user: StaffUser) -> None:
+        data = _convert(_conference_body(form_data, settings), ConferencePatch)
+        await services.update_conference(user, conference_id, data, settings)
+
+    return await _act(request, conference_id, settings, "edit", run)
 
 
 @get("/conferences/manage/{conference_id:int}", include_in_schema=False)
@@ -131,6 +149,7 @@ async def _conference_page(
         "status_names": CONFERENCE_STATUS_NAMES,
         "mode_names": MODE_NAMES,
         "next_status": NEXT_STATUS.get(conference.status),
+        "starts_local": conference.starts_at.astimezone(settings.tz).strftime("%Y-%m-%dT%H:%M"),
         "units": sorted(ref.units.values(), key=lambda u: u.code),
         "categories": sorted(ref.categories.values(), key=lambda c: c.name),
         "error": None,
@@ -355,6 +374,6 @@ async def public_ask(request: Request, conference_id: FromPath[int], settings: C
 
 
 CONFERENCE_ROUTES = [
-    manage_list, manage_create, manage_one, manage_status, manage_add_question, manage_import, manage_assign,
+    manage_list, manage_create, manage_edit, manage_one, manage_status, manage_add_question, manage_import, manage_assign,
     manage_answer, unit_questions, public_conference, public_ask,
 ]  # fmt: skip

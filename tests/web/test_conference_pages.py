@@ -142,3 +142,28 @@ async def test_a_unit_answers_its_questions_on_its_page(web) -> None:  # noqa: A
         )  # fmt: skip
         assert answered.status_code == 303, answered.text
     assert (await Question.get(number=1)).status == "answered"
+
+
+async def test_an_organiser_edits_a_conference(web) -> None:  # noqa: ANN001
+    from feedback.conferences.models import Conference
+
+    created = await web.post(
+        "/conferences/manage",
+        data=with_csrf(
+            web,
+            title="Đối thoại quý IV",
+            host_unit="P-09556",
+            starts_at="2026-12-10T08:00",
+            place="Hội trường",
+        ),  # fmt: skip
+        follow_redirects=False,
+    )
+    manage = created.headers["location"]
+    form = with_csrf(web, title="Đối thoại quý IV năm 2026", host_unit="P-09556", starts_at="2026-12-11T14:00",
+                     place="Nhà văn hóa tổ dân phố 5", categories="moi-truong")  # fmt: skip
+    assert (await web.post(f"{manage}/edit", data=form, follow_redirects=False)).status_code == 303
+    conference = await Conference.get(id=int(manage.rsplit("/", 1)[-1]))
+    assert conference.title == "Đối thoại quý IV năm 2026" and conference.place == "Nhà văn hóa tổ dân phố 5"
+    assert conference.categories == ["moi-truong"] and conference.starts_at.hour == 7  # 14:00 in Hanoi
+    bad = await web.post(f"{manage}/edit", data={**form, "host_unit": "NOPE"})
+    assert bad.status_code == 422 and 'aria-invalid="true"' in bad.text
