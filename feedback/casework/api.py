@@ -17,6 +17,7 @@ from feedback.attachments import uploads
 from feedback.attachments.openapi import WithFiles
 from feedback.attachments.services import attachments_of
 from feedback.casework import rules, services
+from feedback.casework.actions import perform
 from feedback.casework.schemas import (
     AcceptIn,
     AnswerIn,
@@ -36,7 +37,7 @@ from feedback.casework.schemas import (
     TransferIn,
     Transferred,
 )
-from feedback.errors import DomainError, Forbidden
+from feedback.errors import Forbidden
 from feedback.intake import services as intake
 from feedback.intake.api import MAX_JSON_BODY, created_out
 from feedback.intake.models import OPEN_STATUSES, Cooperation, FeedbackItem
@@ -46,14 +47,6 @@ from feedback.settings import Settings
 Code = FromPath[str]
 User = NamedDependency[StaffUser]
 Config = NamedDependency[Settings]
-
-
-def _said(text: str, field: str, minimum: int = 5) -> str:
-    """Spaces pass the schema's length limits but say nothing: a reason must say something."""
-    text = text.strip()
-    if len(text) < minimum:
-        raise DomainError(f"Cần nhập nội dung ít nhất {minimum} ký tự", field=field)
-    return text
 
 
 def _documented_intake(data: JSONBody[StaffFeedbackCreate]) -> None:
@@ -96,20 +89,13 @@ class CaseworkController(Controller):
     @post("/{code:str}/accept", status_code=200)
     async def accept(self, user: User, code: Code, data: JSONBody[AcceptIn], settings: Config) -> ItemOut:
         """Tiếp nhận xử lý: classify the item (and correct its field or severity)."""
-        await services.accept(
-            user,
-            code,
-            settings,
-            classification=data.classification,
-            category=data.category,
-            severity=data.severity,
-        )
+        await perform(user, code, "accept", data, settings)
         return await item_out(user, code)
 
     @post("/{code:str}/refuse", status_code=200)
     async def refuse(self, user: User, code: Code, data: JSONBody[RefuseIn], settings: Config) -> ItemOut:
         """Không tiếp nhận, with the reason the citizen is told."""
-        await services.refuse(user, code, settings, reason=_said(data.reason, "reason"))
+        await perform(user, code, "refuse", data, settings)
         return await item_out(user, code)
 
     @post("/{code:str}/transfer", status_code=200)
@@ -118,9 +104,7 @@ class CaseworkController(Controller):
     ) -> Transferred:
         """Chuyển đơn vị, with a reason; the new unit's deadline counts from now. (The item usually
         leaves the caller's inbox, so the answer is where it went, not the full item.)"""
-        item = await services.transfer(
-            user, code, settings, unit=data.unit, reason=_said(data.reason, "reason")
-        )
+        item = await perform(user, code, "transfer", data, settings)
         await item.fetch_related("unit")
         return Transferred(
             item.code, item.status, Ref(item.unit.code, item.unit.name), item.transfer_count, item.due_at
@@ -129,21 +113,19 @@ class CaseworkController(Controller):
     @post("/{code:str}/extend", status_code=200)
     async def extend(self, user: User, code: Code, data: JSONBody[ExtendIn], settings: Config) -> ItemOut:
         """Gia hạn, once, at least one working day before the deadline."""
-        await services.extend(
-            user, code, settings, reason=_said(data.reason, "reason"), due_date=data.due_date
-        )
+        await perform(user, code, "extend", data, settings)
         return await item_out(user, code)
 
     @post("/{code:str}/assign", status_code=200)
     async def assign(self, user: User, code: Code, data: JSONBody[AssignIn], settings: Config) -> ItemOut:
         """Phân công: a head puts an officer of the unit in charge."""
-        await services.assign(user, code, settings, officer=data.officer)
+        await perform(user, code, "assign", data, settings)
         return await item_out(user, code)
 
     @post("/{code:str}/note", status_code=200)
     async def note(self, user: User, code: Code, data: JSONBody[NoteIn], settings: Config) -> ItemOut:
         """An internal note, never shown to the citizen."""
-        await services.note(user, code, settings, text=_said(data.text, "text", 1))
+        await perform(user, code, "note", data, settings)
         return await item_out(user, code)
 
     @post(
@@ -158,26 +140,24 @@ class CaseworkController(Controller):
         JSON, or multipart with that JSON in a part `data` and up to 5 parts `files`."""
         if not uploads.is_multipart(request):
             data = await uploads.read_json(request, AnswerIn, MAX_JSON_BODY)
-            await services.answer(user, code, settings, text=_said(data.answer, "answer", 10))
+            await perform(user, code, "answer", data, settings)
             return await item_out(user, code)
         form = await uploads.read_form(request, settings)
         with form.discard_on_error():
             data = form.decode("data", AnswerIn, request)
-            text = _said(data.answer, "answer", 10)
-            await services.answer(user, code, settings, text=text, uploads=form.uploads)
+            await perform(user, code, "answer", data, settings, uploads=form.uploads)
         return await item_out(user, code)
 
     @post("/{code:str}/approve", status_code=200)
     async def approve(self, user: User, code: Code, data: JSONBody[ApproveIn], settings: Config) -> ItemOut:
         """The head approves the officer's draft answer (as it is, or edited) and it goes out."""
-        text = _said(data.answer, "answer", 10) if data.answer is not None else None
-        await services.approve(user, code, settings, text=text)
+        await perform(user, code, "approve", data, settings)
         return await item_out(user, code)
 
     @post("/{code:str}/reopen", status_code=200)
     async def reopen(self, user: User, code: Code, data: JSONBody[ReopenIn], settings: Config) -> ItemOut:
         """A coordinator reopens an answered or closed item, with a new deadline."""
-        await services.reopen(user, code, settings, reason=_said(data.reason, "reason"))
+        await perform(user, code, "reopen", data, settings)
         return await item_out(user, code)
 
     @post("/{code:str}/cooperate", status_code=200)
@@ -185,14 +165,7 @@ class CaseworkController(Controller):
         self, user: User, code: Code, data: JSONBody[CooperateIn], settings: Config
     ) -> ItemOut:
         """Liên thông: ask another unit for its part by a sub-deadline."""
-        await services.cooperate(
-            user,
-            code,
-            settings,
-            unit=data.unit,
-            request=_said(data.request, "request"),
-            due_date=data.due_date,
-        )
+        await perform(user, code, "cooperate", data, settings)
         return await item_out(user, code)
 
     @post("/{code:str}/duplicate", status_code=200)
@@ -200,7 +173,7 @@ class CaseworkController(Controller):
         self, user: User, code: Code, data: JSONBody[DuplicateIn], settings: Config
     ) -> ItemOut:
         """Mark the item as a duplicate of another; the other's answer will answer this one."""
-        await services.duplicate(user, code, settings, of=data.of.strip())
+        await perform(user, code, "duplicate", data, settings)
         return await item_out(user, code)
 
 

@@ -88,13 +88,18 @@ async def session_token(request: Request, settings: Settings) -> str:
             "Cần đăng nhập: gửi tiêu đề Authorization: Bearer <token> hoặc đăng nhập trên trang web"
         )
     if request.method not in SAFE_METHODS:
-        sent = request.headers.get(CSRF_HEADER) or await _form_field(request)
-        if not sent or not hmac.compare_digest(sent, csrf_token(settings.secret_key, token)):
-            raise Forbidden(
-                "Yêu cầu bị từ chối vì thiếu hoặc sai mã chống giả mạo (CSRF): gửi tiêu đề X-CSRF-Token "
-                "bằng giá trị cookie pakn_csrf, hoặc tải lại trang rồi thử lại"
-            )
+        require_csrf(settings, token, request.headers.get(CSRF_HEADER) or await _form_field(request))
     return token
+
+
+def require_csrf(settings: Settings, session: str, sent: str) -> None:
+    """The CSRF token sent with a cookie-borne change must be the session's. Pages whose forms carry
+    files read the body themselves and pass the `csrf_token` field they found."""
+    if not sent or not hmac.compare_digest(sent, csrf_token(settings.secret_key, session)):
+        raise Forbidden(
+            "Yêu cầu bị từ chối vì thiếu hoặc sai mã chống giả mạo (CSRF): gửi tiêu đề X-CSRF-Token "
+            "bằng giá trị cookie pakn_csrf, hoặc tải lại trang rồi thử lại"
+        )
 
 
 async def _form_field(request: Request) -> str:

@@ -11,7 +11,6 @@ import re
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-import msgspec
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
@@ -30,6 +29,7 @@ from feedback.security.throttle import rate_limited
 from feedback.settings import Settings
 from feedback.text import fold, suggest_category
 from feedback.web.auth import optional_user
+from feedback.web.forms import form_struct
 from feedback.web.rendering import SEVERITY_NAMES, page
 
 # The filing form's text fields, as the browser sends them (`q` is the commune search box: ignored).
@@ -71,7 +71,6 @@ _LIMIT_MESSAGES = {
     "longitude": "Vị trí không hợp lệ",
     "severity": "Mức độ không hợp lệ",
 }
-_AT = re.compile(r" - at `\$\.?(.*)`$")
 ACCEPT_FILES = ".jpg,.jpeg,.png,.pdf,.docx,.xlsx,image/jpeg,image/png,application/pdf"
 PUBLIC_PAGE_SIZE = 20
 
@@ -147,14 +146,6 @@ def _form_data(fields: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _validation_error(exc: msgspec.ValidationError) -> tuple[str, str]:
-    message, key = str(exc), "title"
-    if match := _AT.search(message):
-        message, key = message[: match.start()], match.group(1)
-    field = _FIELD_OF.get(key, key)
-    return field, _LIMIT_MESSAGES.get(field, message)
-
-
 @post(
     "/feedback/new",
     include_in_schema=False,
@@ -173,11 +164,10 @@ async def feedback_submit(request: Request, settings: NamedDependency[Settings])
     values = {name: form.fields.get(name, "") for name in FORM_FIELDS}
     try:
         with form.discard_on_error():
-            data = msgspec.convert(_form_data(form.fields), FeedbackCreate, strict=False)
+            data = form_struct(
+                _form_data(form.fields), FeedbackCreate, messages=_LIMIT_MESSAGES, fields=_FIELD_OF
+            )
             submitted = await intake.submit(data, settings, uploads=form.uploads)
-    except msgspec.ValidationError as exc:
-        field, message = _validation_error(exc)
-        return await _form_page(request, settings, values, {field: message}, 422)
     except DomainError as exc:
         field = _FIELD_OF.get(exc.field or "", exc.field or "form")
         return await _form_page(request, settings, values, {field: exc.message}, 422)

@@ -6,11 +6,9 @@ with the service's message (and, for an import, every bad row with its number).
 
 from __future__ import annotations
 
-import hmac
 from datetime import datetime
 from typing import Any
 
-import msgspec
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -23,12 +21,13 @@ from feedback.conferences import services
 from feedback.conferences.models import Conference, Question
 from feedback.conferences.schemas import AssignIn, ConferenceIn, ConferencePatch, QuestionAnswerIn, QuestionIn
 from feedback.directory.reference import reference
-from feedback.errors import DomainError, Forbidden, NotFound
+from feedback.errors import DomainError, Forbidden, NotFound, Unauthorized
 from feedback.publication.redact import initials, mask_text
 from feedback.security import sessions
 from feedback.security.throttle import rate_limited
 from feedback.settings import Settings
 from feedback.web.auth import optional_user, staff_page_user
+from feedback.web.forms import form_struct
 from feedback.web.rendering import page
 
 Config = NamedDependency[Settings]
@@ -51,16 +50,6 @@ def _organiser(user: StaffUser) -> StaffUser:
     if user.role not in ORGANISERS:
         raise Forbidden("Chỉ người tổ chức hội nghị hoặc điều phối viên được quản lý hội nghị")
     return user
-
-
-def _convert(form: dict[str, Any], kind: type) -> Any:
-    """A form's text fields as the API's body: the same validation, the same messages."""
-    values = {k: v for k, v in form.items() if v != "" and k != "csrf_token"}
-    try:
-        return msgspec.convert(values, kind, strict=False)
-    except msgspec.ValidationError as exc:
-        field = str(exc).rsplit("$.", 1)[-1].rstrip("`").strip() if "$." in str(exc) else None
-        raise DomainError(f"Dữ liệu không hợp lệ: {exc}", field=field) from None
 
 
 def _text_fields(form: Any) -> dict[str, Any]:
@@ -108,7 +97,7 @@ async def manage_create(request: Request, settings: Config) -> Response:
         "categories": form_data.getall("categories") if "categories" in form_data else [],
     }
     try:
-        data = _convert(_conference_body(form_data, settings), ConferenceIn)
+        data = form_struct(_conference_body(form_data, settings), ConferenceIn)
         conference = await services.create_conference(user, data, settings)
     except DomainError as exc:
         return await _list_page(request, user, settings, values=values, error=exc.message, field=exc.field)
@@ -120,7 +109,7 @@ async def manage_edit(request: Request, conference_id: FromPath[int], settings: 
     form_data = await request.form()
 
     async def run(user: StaffUser) -> None:
-        data = _convert(_conference_body(form_data, settings), ConferencePatch)
+        data = form_struct(_conference_body(form_data, settings), ConferencePatch)
         await services.update_conference(user, conference_id, data, settings)
 
     return await _act(request, conference_id, settings, "edit", run)
@@ -195,7 +184,7 @@ async def manage_add_question(request: Request, conference_id: FromPath[int], se
 
     async def add(user: StaffUser) -> None:
         await services.add_question(
-            conference_id, _convert(form, QuestionIn), settings, channel="floor", actor=user
+            conference_id, form_struct(form, QuestionIn), settings, channel="floor", actor=user
         )
 
     return await _act(request, conference_id, settings, "question", add)
@@ -208,15 +197,10 @@ async def manage_import(request: Request, conference_id: FromPath[int], settings
     # A multipart form carries its CSRF token as a field, which the API's cookie check does not read.
     token = request.cookies.get(sessions.SESSION_COOKIE, "")
     user = await accounts.user_for_token(token) if token else None
+    if user is None:
+        raise Unauthorized("Cần đăng nhập lại")
     sent = request.headers.get(sessions.CSRF_HEADER) or str(form.get(sessions.CSRF_FIELD) or "")
-    if (
-        user is None
-        or not sent
-        or not hmac.compare_digest(sent, sessions.csrf_token(settings.secret_key, token))
-    ):
-        raise Forbidden(
-            "Yêu cầu bị từ chối vì thiếu hoặc sai mã chống giả mạo (CSRF): tải lại trang rồi thử lại"
-        )
+    sessions.require_csrf(settings, token, sent)
 
     async def run(user: StaffUser) -> None:
         if upload is None or isinstance(upload, str):
@@ -235,7 +219,7 @@ async def manage_assign(
     form = _text_fields(await request.form())
 
     async def run(user: StaffUser) -> None:
-        data = _convert(form, AssignIn)
+        data = form_struct(form, AssignIn)
         await services.assign(user, conference_id, number, settings, unit=data.unit, due_date=data.due_date)
 
     return await _act(request, conference_id, settings, f"assign-{number}", run)
@@ -251,7 +235,7 @@ async def manage_answer(
     if user.role not in ORGANISERS:
         try:  # the service decides whether this unit may answer this question
             await services.answer_question(
-                user, conference_id, number, _convert(form, QuestionAnswerIn), settings
+                user, conference_id, number, form_struct(form, QuestionAnswerIn), settings
             )
         except DomainError as exc:
             return await _unit_page(request, user, error=exc.message, failed=f"{conference_id}-{number}")
@@ -259,7 +243,7 @@ async def manage_answer(
 
     async def run(user: StaffUser) -> None:
         await services.answer_question(
-            user, conference_id, number, _convert(form, QuestionAnswerIn), settings
+            user, conference_id, number, form_struct(form, QuestionAnswerIn), settings
         )
 
     return await _act(request, conference_id, settings, f"answer-{number}", run, user=user)
@@ -354,7 +338,7 @@ async def public_ask(request: Request, conference_id: FromPath[int], settings: C
     try:
         await _public(conference_id)
         question = await services.add_question(
-            conference_id, _convert(form, QuestionIn), settings, channel="online"
+            conference_id, form_struct(form, QuestionIn), settings, channel="online"
         )
     except DomainError as exc:
         conference = await Conference.get_or_none(id=conference_id).select_related("host_unit")

@@ -7,8 +7,7 @@ page again with the service's message next to the field it names.
 
 from __future__ import annotations
 
-import hmac
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,8 +23,10 @@ from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
 from feedback.attachments import uploads
 from feedback.casework import services
-from feedback.casework.api import _said, item_out
+from feedback.casework.actions import BODIES, perform
+from feedback.casework.api import item_out
 from feedback.casework.inbox import read_filters, search
+from feedback.casework.schemas import AnswerIn
 from feedback.directory.reference import reference
 from feedback.errors import DomainError, Forbidden, NotFound, TooManyRequests, Unauthorized
 from feedback.intake.models import OPEN_STATUSES
@@ -33,6 +34,7 @@ from feedback.security import sessions, throttle
 from feedback.security.client import client_address
 from feedback.settings import Settings
 from feedback.web.auth import optional_user, staff_page_user
+from feedback.web.forms import form_struct
 from feedback.web.rendering import SEVERITY_NAMES, STATUS_NAMES, page
 
 Config = NamedDependency[Settings]
@@ -81,26 +83,6 @@ def _local_next(value: str | None) -> str:
 def _text(form: Any, name: str) -> str:
     value = form.get(name)
     return value if isinstance(value, str) else ""
-
-
-def _limited(text: str, field: str, maximum: int) -> str:
-    if len(text) > maximum:
-        raise DomainError(f"Nội dung dài quá {maximum} ký tự", field=field)
-    return text
-
-
-def _day(raw: str, field: str) -> date:
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        raise DomainError("Chọn ngày theo dạng năm-tháng-ngày", field=field) from None
-
-
-def _required(raw: str, field: str, what: str) -> str:
-    value = raw.strip()
-    if not value:
-        raise DomainError(f"Cần chọn {what}", field=field)
-    return value
 
 
 def _denied(request: Request, user: StaffUser | None, message: str, status: int = 403) -> Response[str]:
@@ -281,54 +263,8 @@ def _to_login(code: str) -> Redirect:
 
 
 async def _run(user: StaffUser, code: str, action: str, form: Any, settings: Settings) -> None:
-    """Check the form of `action` and call its service; raises DomainError with the field at fault."""
-    field = _text
-    if action == "accept":
-        classification = field(form, "classification") or "authority"
-        if classification not in services.CLASSIFICATIONS:
-            raise DomainError("Chọn cách phân loại", field="classification")
-        severity = field(form, "severity").strip() or None
-        if severity is not None and severity not in SEVERITY_NAMES:
-            raise DomainError("Mức độ không hợp lệ", field="severity")
-        category = field(form, "category").strip() or None
-        await services.accept(
-            user, code, settings, classification=classification, category=category, severity=severity
-        )
-    elif action == "refuse":
-        reason = _limited(_said(field(form, "reason"), "reason"), "reason", 2000)
-        await services.refuse(user, code, settings, reason=reason)
-    elif action == "transfer":
-        unit = _required(field(form, "unit"), "unit", "đơn vị nhận")
-        reason = _limited(_said(field(form, "reason"), "reason"), "reason", 2000)
-        await services.transfer(user, code, settings, unit=unit, reason=reason)
-    elif action == "extend":
-        due_date = _day(field(form, "due_date"), "due_date")
-        reason = _limited(_said(field(form, "reason"), "reason"), "reason", 2000)
-        await services.extend(user, code, settings, reason=reason, due_date=due_date)
-    elif action == "assign":
-        officer = _required(field(form, "officer"), "officer", "cán bộ")
-        await services.assign(user, code, settings, officer=officer)
-    elif action == "note":
-        text = _limited(_said(field(form, "text"), "text", 1), "text", 10_000)
-        await services.note(user, code, settings, text=text)
-    elif action == "answer":
-        text = _limited(_said(field(form, "answer"), "answer", 10), "answer", 20_000)
-        await services.answer(user, code, settings, text=text)
-    elif action == "approve":
-        raw = field(form, "answer")
-        text = _limited(_said(raw, "answer", 10), "answer", 20_000) if raw.strip() else None
-        await services.approve(user, code, settings, text=text)
-    elif action == "reopen":
-        reason = _limited(_said(field(form, "reason"), "reason"), "reason", 2000)
-        await services.reopen(user, code, settings, reason=reason)
-    elif action == "cooperate":
-        unit = _required(field(form, "unit"), "unit", "đơn vị phối hợp")
-        request = _limited(_said(field(form, "request"), "request"), "request", 5000)
-        due_date = _day(field(form, "due_date"), "due_date")
-        await services.cooperate(user, code, settings, unit=unit, request=request, due_date=due_date)
-    elif action == "duplicate":
-        of = _required(field(form, "of"), "of", "mã phản ánh gốc").upper()
-        await services.duplicate(user, code, settings, of=of)
+    """The form of `action` as the API's body, then the same path as the API (`actions.perform`)."""
+    await perform(user, code, action, form_struct(form, BODIES[action]), settings)
 
 
 async def _after(user: StaffUser, code: str, action: str) -> Redirect:
@@ -380,26 +316,25 @@ async def answer_files(request: Request, code: FromPath[str], settings: Config) 
         user = None
     if user is None:
         return _to_login(code)
-    values: dict[str, str] = {}
     try:
         form = await uploads.read_form(request, settings, text_fields=("answer", sessions.CSRF_FIELD))
-        sent = request.headers.get(sessions.CSRF_HEADER) or form.fields.get(sessions.CSRF_FIELD, "")
-        if not sent or not hmac.compare_digest(sent, sessions.csrf_token(settings.secret_key, token)):
-            uploads.discard(form.uploads)
-            raise Forbidden(
-                "Yêu cầu bị từ chối vì thiếu hoặc sai mã chống giả mạo (CSRF): tải lại trang rồi thử lại"
-            )
-        values = {"answer": form.fields.get("answer", "")}
-        with form.discard_on_error():
-            text = _limited(_said(values["answer"], "answer", 10), "answer", 20_000)
-            await services.answer(user, code, settings, text=text, uploads=form.uploads)
-    except Forbidden as exc:
-        if "CSRF" in exc.message:
-            raise
-        return await _item_page(request, user, code, settings, failed="answer", error=exc, values=values)
-    except DomainError as exc:
+    except DomainError as exc:  # a refused file stops the reading: its field is the files input
         if exc.field is None and exc.status_code in (400, 413):
             exc.field = "files"
+        return await _item_page(request, user, code, settings, failed="answer", error=exc, values={})
+    with form.discard_on_error():  # a forged request leaves no file behind either
+        sessions.require_csrf(
+            settings,
+            token,
+            request.headers.get(sessions.CSRF_HEADER) or form.fields.get(sessions.CSRF_FIELD, ""),
+        )
+    values = {"answer": form.fields.get("answer", "")}
+    try:
+        with form.discard_on_error():
+            await perform(
+                user, code, "answer", form_struct(form.fields, AnswerIn), settings, uploads=form.uploads
+            )
+    except DomainError as exc:
         return await _item_page(request, user, code, settings, failed="answer", error=exc, values=values)
     return await _after(user, code, "answer")
 
