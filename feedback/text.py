@@ -11,6 +11,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 _PHONE_NOISE = re.compile(r"[\s.\-()/]")
 _MOBILE = re.compile(r"0[35789]\d{8}")
 _LANDLINE = re.compile(r"02\d{8,9}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def fold(text: str) -> str:
@@ -57,3 +58,9 @@ def normalize_phone(raw: str | None) -> str | None:
     if _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits):
         return digits
     return None
+
+
+def is_email(text: str) -> bool:
+    """A plausible e-mail address (something@domain.tld, at most 254 characters): the mail server has
+    the last word; this only catches typing mistakes."""
+    return len(text) <= 254 and _EMAIL.fullmatch(text) is not None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from datetime import timedelta
 
@@ -14,10 +13,10 @@ from feedback import clock
 from feedback.accounts.models import ROLES, StaffSession, StaffUser
 from feedback.directory.models import Unit
 from feedback.errors import Conflict, DomainError, Unauthorized
+from feedback.text import is_email
 
 SESSION_LIFETIME = timedelta(hours=12)
 _hasher = PasswordHasher()  # argon2id: memory-hard, so a stolen table is slow to crack
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Verifying against a dummy hash when the account does not exist keeps login time the same,
 # so timing does not tell which e-mail addresses have accounts.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
@@ -31,7 +30,7 @@ async def create_user(
     *, email: str, role: str, unit_code: str | None, password: str, name: str = ""
 ) -> StaffUser:
     email = email.strip().lower()
-    if not _EMAIL.match(email):
+    if not is_email(email):
         raise DomainError(f"Địa chỉ thư điện tử không hợp lệ: {email!r}", field="email")
     if role not in ROLES:
         raise DomainError(f"Vai trò phải là một trong {', '.join(ROLES)}", field="role")

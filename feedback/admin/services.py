@@ -26,12 +26,11 @@ from feedback.deadlines.services import set_calendar_exception
 from feedback.directory import reference
 from feedback.directory.models import SEVERITIES, UNIT_KINDS, Category, Commune, RoutingRule, Unit
 from feedback.errors import Conflict, DomainError, NotFound
-from feedback.text import fold
+from feedback.text import fold, is_email
 
 T = TypeVar("T")
 CATEGORY_SCOPES = ("local", "sectoral", "other")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_DAYS = 365
 MAX_HOURS = 24 * 30
 
@@ -68,7 +67,7 @@ def _email(value: str | None, field: str, *, required: bool = False) -> str:
     value = (value or "").strip().lower()
     if not value and not required:
         return ""
-    if not _EMAIL.match(value) or len(value) > 254:
+    if not is_email(value):
         raise DomainError(f"Địa chỉ thư điện tử không hợp lệ: {value!r}", field=field)
     return value
 

@@ -30,10 +30,9 @@ from feedback.directory.models import Category, Commune, Unit
 from feedback.errors import DomainError
 from feedback.intake.models import OPEN_STATUSES, FeedbackItem
 from feedback.intake.schemas import AwareDatetime
-from feedback.text import fold, normalize_phone
+from feedback.text import fold, is_email, normalize_phone
 
 TRACKING_CODE = re.compile(r"PAKN\.\d{8}\.\d{4,}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # pg_trgm indexes runs of 3 characters: a shorter query cannot use the index and reads every item.
 MIN_TEXT = 3
 # Counting every match is the slow part of a big inbox (bench/README.md: 0.1 s for a coordinator's
@@ -96,7 +95,7 @@ def phone_number(raw: str) -> str:
 def email_address(raw: str) -> str:
     # Intake stores e-mails in lower case, so an exact comparison (through the index) ignores case.
     email = raw.strip().lower()
-    if not _EMAIL.fullmatch(email):
+    if not is_email(email):
         raise DomainError(f"Địa chỉ thư điện tử {raw!r} không hợp lệ", field="email")
     return email
 
@@ -108,7 +107,7 @@ def search_box(raw: str) -> dict[str, str]:
         return {}
     if typed.upper().startswith("PAKN."):
         return {"code": tracking_code(typed)}
-    if _EMAIL.fullmatch(typed):
+    if is_email(typed):
         return {"email": email_address(typed)}
     if phone := normalize_phone(typed):
         return {"phone": phone}

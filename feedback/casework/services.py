@@ -8,7 +8,6 @@ e-mails that event causes. Mail keys carry the event's id, so each event mails e
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from feedback.directory.reference import Reference, UnitRef, reference
 from feedback.errors import Conflict, DomainError, Forbidden, NotFound
 from feedback.intake import mail, timeline
 from feedback.intake.models import OPEN_STATUSES, Cooperation, Event, FeedbackItem
-from feedback.intake.services import hash_token
+from feedback.intake.services import track
 from feedback.settings import Settings
 from notifications.outbox import NewMessage, queue
 
@@ -436,9 +435,7 @@ async def rate(
     """The citizen rates the answer; a rating of 1 or 2 may reopen the item, once."""
     ref = await reference(settings)
     async with in_transaction():
-        item = await FeedbackItem.filter(code=code).select_for_update().first()
-        if item is None or not token or not hmac.compare_digest(item.token_hash, hash_token(token)):
-            raise NotFound("Không tìm thấy phản ánh với mã và khóa tra cứu này")
+        item = await track(code, token, lock=True)
         if item.status != "answered":
             raise Conflict("Chỉ đánh giá được khi phản ánh đã có kết quả trả lời")
         if reopen and rating > CITIZEN_REOPEN_MAX_RATING:

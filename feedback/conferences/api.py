@@ -64,7 +64,9 @@ async def conference_out(conference: Conference, ref: Reference) -> ConferenceOu
         title=conference.title,
         starts_at=conference.starts_at,
         place=conference.place,
-        categories=[RefOut(c, ref.categories[c].name if c in ref.categories else c) for c in conference.categories],
+        categories=[
+            RefOut(c, ref.categories[c].name if c in ref.categories else c) for c in conference.categories
+        ],
         description=conference.description,
         status=conference.status,
         publish_due_at=conference.publish_due_at,
@@ -155,7 +157,9 @@ class ConferenceController(Controller):
         return await conference_out(conference, await reference(settings))
 
     @get("/{conference_id:int}/questions")
-    async def questions(self, conference_id: FromPath[int], settings: Config, user: User) -> list[QuestionOut]:
+    async def questions(
+        self, conference_id: FromPath[int], settings: Config, user: User
+    ) -> list[QuestionOut]:
         _, questions = await services.questions_for(user, conference_id)
         ref = await reference(settings)
         return [
@@ -182,13 +186,20 @@ class ConferenceController(Controller):
         """A CSV (UTF-8) or XLSX file in the multipart field `file`; all rows are saved or none (422 with
         `errors`: row, field, message; the header is row 1)."""
         content = await data.read()
-        questions = await services.import_questions(user, conference_id, data.filename or "", content, settings)
+        questions = await services.import_questions(
+            user, conference_id, data.filename or "", content, settings
+        )
         ref = await reference(settings)
         return [question_out(q, ref) for q in questions]
 
     @post("/{conference_id:int}/questions/{number:int}/assign", status_code=200)
     async def assign(
-        self, conference_id: FromPath[int], number: FromPath[int], data: JSONBody[AssignIn], settings: Config, user: User
+        self,
+        conference_id: FromPath[int],
+        number: FromPath[int],
+        data: JSONBody[AssignIn],
+        settings: Config,
+        user: User,
     ) -> QuestionOut:
         question = await services.assign(
             user, conference_id, number, settings, unit=data.unit, due_date=data.due_date
@@ -213,12 +224,16 @@ class ConferenceController(Controller):
     tags=["public"],
     guards=[rate_limited("question")],
 )
-async def public_question(conference_id: FromPath[int], data: JSONBody[QuestionIn], settings: Config) -> PublicQuestionCreated:
+async def public_question(
+    conference_id: FromPath[int], data: JSONBody[QuestionIn], settings: Config
+) -> PublicQuestionCreated:
     """A citizen's question before the conference (while it collects questions); no login."""
     question = await services.add_question(conference_id, data, settings, channel="online")
     ref = await reference(settings)
     unit = _unit(ref, question.unit_id)  # type: ignore[attr-defined]
-    return PublicQuestionCreated(conference=conference_id, number=question.number, unit=unit.name if unit else None)
+    return PublicQuestionCreated(
+        conference=conference_id, number=question.number, unit=unit.name if unit else None
+    )
 
 
 @get("/api/v1/public/conferences/{conference_id:int}", tags=["public"])

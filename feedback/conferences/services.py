@@ -34,8 +34,9 @@ from feedback.conferences.schemas import ConferenceIn, ConferencePatch, Question
 from feedback.deadlines.calendar import WorkCalendar
 from feedback.directory.reference import Reference, reference
 from feedback.errors import Conflict, DomainError, Forbidden, NotFound
+from feedback.intake.services import checked_contact
 from feedback.settings import Settings
-from feedback.text import fold, normalize_phone, suggest_category
+from feedback.text import fold, suggest_category
 from notifications.outbox import NewMessage, new_message, queue
 
 ORGANISER_ROLES = ("organiser", "coordinator")
@@ -50,7 +51,6 @@ PUBLISH_WITHIN_DAYS = 10  # calendar days after the conference
 PUBLISH_ESCALATE_AFTER = 2  # working days late
 FLOOR_DUE_WORKING_DAYS = 3
 MAX_IMPORT_ROWS = 10_000
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -224,11 +224,15 @@ async def move(user: StaffUser, conference_id: int, status: str, settings: Setti
             conference.publish_due_at = publish_deadline(conference.starts_at, ref.calendar)
             await ConferenceStep.bulk_create(_publish_steps(conference, ref))
         elif status == "published":
-            open_numbers = await Question.filter(conference_id=conference.id, status="open").order_by(
-                "number"
-            ).values_list("number", flat=True)
+            open_numbers = (
+                await Question.filter(conference_id=conference.id, status="open")
+                .order_by("number")
+                .values_list("number", flat=True)
+            )
             if open_numbers:
-                listed = ", ".join(str(n) for n in open_numbers[:50]) + ("…" if len(open_numbers) > 50 else "")
+                listed = ", ".join(str(n) for n in open_numbers[:50]) + (
+                    "…" if len(open_numbers) > 50 else ""
+                )
                 raise DomainError(
                     f"Chưa công bố được: còn {len(open_numbers)} câu hỏi chưa trả lời (số {listed})",
                     field="status",
@@ -254,19 +258,12 @@ def _check_question(data: QuestionIn, ref: Reference, *, need_contact: bool) -> 
     text = data.text.strip()
     if len(text) < 10:
         raise DomainError("Nội dung câu hỏi cần ít nhất 10 ký tự", field="text")
-    phone = ""
-    if data.asker_phone.strip():
-        normalized = normalize_phone(data.asker_phone)
-        if normalized is None:
-            raise DomainError(
-                "Số điện thoại không hợp lệ: nhập 10 chữ số, ví dụ 0912 345 678", field="asker_phone"
-            )
-        phone = normalized
-    email = data.asker_email.strip().lower()
-    if email and not _EMAIL.match(email):
-        raise DomainError("Địa chỉ thư điện tử không hợp lệ", field="asker_email")
-    if need_contact and not phone and not email:
-        raise DomainError("Cần số điện thoại hoặc thư điện tử của người hỏi", field="asker_phone")
+    phone, email = checked_contact(
+        data.asker_phone,
+        data.asker_email,
+        fields=("asker_phone", "asker_email"),
+        missing="Cần số điện thoại hoặc thư điện tử của người hỏi" if need_contact else None,
+    )
     category = None
     if data.category:
         category = ref.categories.get(data.category)
@@ -300,7 +297,9 @@ def default_due(conference: Conference, ref: Reference, now: datetime) -> dateti
     calendar = ref.calendar
     due = calendar.end_of_day(calendar.shift_working_days(calendar.local_date(conference.starts_at), -1))
     if due <= now:
-        due = calendar.end_of_day(calendar.shift_working_days(calendar.local_date(now), FLOOR_DUE_WORKING_DAYS))
+        due = calendar.end_of_day(
+            calendar.shift_working_days(calendar.local_date(now), FLOOR_DUE_WORKING_DAYS)
+        )
     return due
 
 
@@ -348,8 +347,11 @@ def _conference_context(conference: Conference, ref: Reference, settings: Settin
 
 
 async def _next_number(conference_id: int) -> int:
-    rows = await Question.filter(conference_id=conference_id).order_by("-number").limit(1).values_list(
-        "number", flat=True
+    rows = (
+        await Question.filter(conference_id=conference_id)
+        .order_by("-number")
+        .limit(1)
+        .values_list("number", flat=True)
     )
     return (rows[0] if rows else 0) + 1
 
@@ -504,8 +506,16 @@ async def import_questions(
         first = await _next_number(conference.id)
         await Question.bulk_create(
             [
-                Question(conference_id=conference.id, number=first + n, channel="import", due_at=due_at,
-                         status="open", created_at=now, updated_at=now, **row)  # fmt: skip
+                Question(
+                    conference_id=conference.id,
+                    number=first + n,
+                    channel="import",
+                    due_at=due_at,
+                    status="open",
+                    created_at=now,
+                    updated_at=now,
+                    **row,
+                )  # fmt: skip
                 for n, row in enumerate(checked)
             ],
             batch_size=500,
@@ -520,12 +530,21 @@ async def import_questions(
         by_unit: dict[int, list[Question]] = {}
         for q in questions:
             by_unit.setdefault(q.unit_id, []).append(q)  # type: ignore[attr-defined]
-        await queue([
-            message
-            for unit_id, group in by_unit.items()
-            for message in _assigned_mail(conference, unit_id, group, ref, settings,
-                                          f"qimport:{conference.id}:{unit_id}:{first}", now)  # fmt: skip
-        ])
+        await queue(
+            [
+                message
+                for unit_id, group in by_unit.items()
+                for message in _assigned_mail(
+                    conference,
+                    unit_id,
+                    group,
+                    ref,
+                    settings,
+                    f"qimport:{conference.id}:{unit_id}:{first}",
+                    now,
+                )  # fmt: skip
+            ]
+        )
         return list(questions)
 
 
@@ -565,7 +584,9 @@ async def assign(
         await ConferenceStep.filter(question_id=question.id, status="pending").update(
             status="cancelled", done_at=now
         )
-        await ConferenceStep.bulk_create(_question_steps(question.id, conference.id, target.id, due_at, ref, now))
+        await ConferenceStep.bulk_create(
+            _question_steps(question.id, conference.id, target.id, due_at, ref, now)
+        )
         await queue(_assigned_mail(conference, target.id, [question], ref, settings,
                                    f"qassign:{question.id}:{target.id}:{due_date.isoformat()}", now))  # fmt: skip
         return question
@@ -610,8 +631,12 @@ async def answer_question(
                 StaffFeedbackCreate(
                     title=f"Câu hỏi hội nghị đối thoại: {title}"[:200],
                     content=question.text,
-                    citizen=CitizenIn(name=question.asker_name, phone=question.asker_phone,
-                                      email=question.asker_email, address=question.asker_place),  # fmt: skip
+                    citizen=CitizenIn(
+                        name=question.asker_name,
+                        phone=question.asker_phone,
+                        email=question.asker_email,
+                        address=question.asker_place,
+                    ),  # fmt: skip
                     category=category.code if category else None,
                     commune=commune.code if commune else None,
                     channel="conference",

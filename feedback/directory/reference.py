@@ -119,7 +119,15 @@ async def reference(settings: Settings) -> Reference:
 async def _load(settings: Settings) -> Reference:
     units = {
         u.id: UnitRef(
-            u.id, u.code, u.name, u.kind, u.parent_id, u.email, u.head_email, u.head_name, u.requires_approval  # type: ignore[attr-defined]
+            u.id,
+            u.code,
+            u.name,
+            u.kind,
+            u.parent_id,
+            u.email,
+            u.head_email,
+            u.head_name,
+            u.requires_approval,  # type: ignore[attr-defined]
         )
         for u in await Unit.filter(active=True)
     }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,10 +20,9 @@ from feedback.intake import mail, store, timeline
 from feedback.intake.models import FeedbackItem
 from feedback.intake.schemas import FeedbackCreate, StaffFeedbackCreate
 from feedback.settings import Settings
-from feedback.text import fold, normalize_phone, suggest_category
+from feedback.text import fold, is_email, normalize_phone, suggest_category
 
 Found = TypeVar("Found")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Staff may enter old paper submissions, but not ones dated in the future or absurdly old.
 _MAX_BACKDATE = timedelta(days=366)
 
@@ -157,20 +155,33 @@ def _require_text(data: FeedbackCreate) -> None:
 
 
 def _citizen_contact(data: FeedbackCreate) -> tuple[str, str]:
-    phone = ""
-    if data.citizen.phone.strip():
-        normalized = normalize_phone(data.citizen.phone)
-        if normalized is None:
+    return checked_contact(
+        data.citizen.phone,
+        data.citizen.email,
+        fields=("citizen.phone", "citizen.email"),
+        missing="Cần số điện thoại hoặc thư điện tử để cơ quan trả lời bạn",
+    )
+
+
+def checked_contact(
+    phone: str, email: str, *, fields: tuple[str, str], missing: str | None
+) -> tuple[str, str]:
+    """A citizen's phone (normalised to 10 digits) and e-mail (lower case: compared exactly, through
+    the inbox's index); `missing` is the message when neither is given, or None if none is needed."""
+    phone_field, email_field = fields
+    normalized = ""
+    if phone.strip():
+        normalized = normalize_phone(phone) or ""
+        if not normalized:
             raise DomainError(
-                "Số điện thoại không hợp lệ: nhập 10 chữ số, ví dụ 0912 345 678", field="citizen.phone"
+                "Số điện thoại không hợp lệ: nhập 10 chữ số, ví dụ 0912 345 678", field=phone_field
             )
-        phone = normalized
-    email = data.citizen.email.strip().lower()  # compared exactly (inbox search, through its index)
-    if email and not _EMAIL.match(email):
-        raise DomainError("Địa chỉ thư điện tử không hợp lệ", field="citizen.email")
-    if not phone and not email:
-        raise DomainError("Cần số điện thoại hoặc thư điện tử để cơ quan trả lời bạn", field="citizen.phone")
-    return phone, email
+    email = email.strip().lower()
+    if email and not is_email(email):
+        raise DomainError("Địa chỉ thư điện tử không hợp lệ", field=email_field)
+    if missing and not normalized and not email:
+        raise DomainError(missing, field=phone_field)
+    return normalized, email
 
 
 def _lookup(table: dict[str, Found], code: str | None, field: str, label: str) -> Found | None:
@@ -197,9 +208,11 @@ async def _next_number(day: str) -> int:
     return int(rows[0]["value"])
 
 
-async def track(code: str, token: str) -> FeedbackItem:
-    """The item behind a code, for the citizen who holds its token; anything else is 'not found'."""
-    item = await FeedbackItem.get_or_none(code=code)
+async def track(code: str, token: str, *, lock: bool = False) -> FeedbackItem:
+    """The item behind a code, for the citizen who holds its token; anything else is 'not found'.
+    With `lock` (inside a transaction), the row stays locked until it ends."""
+    query = FeedbackItem.filter(code=code)
+    item = await (query.select_for_update() if lock else query).first()
     if item is None or not token or not hmac.compare_digest(item.token_hash, hash_token(token)):
         raise NotFound("Không tìm thấy phản ánh với mã và khóa tra cứu này")
     return item

@@ -94,7 +94,12 @@ async def insert_new_item(
         )
         await queue(messages, connection=connection)
         await save_attachments(
-            item_id, attachments, kind="submission", actor_id=event.actor_id, at=event.at, connection=connection
+            item_id,
+            attachments,
+            kind="submission",
+            actor_id=event.actor_id,
+            at=event.at,
+            connection=connection,
         )
         return item_id
 

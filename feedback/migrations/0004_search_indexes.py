@@ -48,8 +48,8 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.AddIndex(
-            model_name='FeedbackItem',
-            index=Index(fields=['due_at', 'id']),
+            model_name="FeedbackItem",
+            index=Index(fields=["due_at", "id"]),
         ),
         PostgresOnlySQL(
             [

@@ -32,11 +32,7 @@ def form_struct(
     `citizen.phone` to it) and a Vietnamese message (`messages` per field, else a general one).
     """
     known = getattr(kind, "__struct_fields__", None)
-    body = {
-        k: v
-        for k, v in values.items()
-        if (known is None or k in known) and v != ""
-    }
+    body = {k: v for k, v in values.items() if (known is None or k in known) and v != ""}
     try:
         return msgspec.convert(body, kind, strict=False)
     except msgspec.ValidationError as exc:
