@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from feedback import clock
+from feedback.conferences.sweep import sweep_conferences
+from feedback.deadlines.digest import DIGEST_AT, queue_digests
 from feedback.deadlines.sweep import sweep
 from feedback.settings import Settings
 from notifications.delivery import DeliveryConfigError, DeliveryReport, deliver_pending
@@ -36,14 +38,23 @@ async def sweep_job(settings: Settings) -> None:
             report.messages,
         )
     try:
-        from feedback.conferences.sweep import sweep_conferences
-
         fired = await sweep_conferences(settings, now=clock.now())
     except Exception:
         log.exception("conference sweep failed; the next tick will try again")
         return
     if fired:
         log.info("conference sweep: fired %d steps", fired)
+
+
+async def digest_job(settings: Settings) -> None:
+    """The daily digest of overdue items to unit heads; queue_digests makes repeats a no-op."""
+    try:
+        queued = await queue_digests(settings, now=clock.now())
+    except Exception:
+        log.exception("daily digest failed; it runs again at start-up or tomorrow")
+        return
+    if queued:
+        log.info("digest: queued %d daily digests of overdue items", queued)
 
 
 async def deliver_job(settings: Settings) -> None:
@@ -91,6 +102,20 @@ def build_scheduler(settings: Settings) -> AsyncIOScheduler:
         id="sweep",
         next_run_time=clock.now(),
         **options,
+    )
+    # Every working morning at DIGEST_AT local time, and at start-up in case the morning was missed.
+    scheduler.add_job(
+        digest_job,
+        "cron",
+        hour=DIGEST_AT.hour,
+        minute=DIGEST_AT.minute,
+        timezone=settings.tz,
+        args=[settings],
+        id="digest",
+        next_run_time=clock.now(),
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=3 * 3600,
     )
     scheduler.add_job(
         deliver_job, "interval", seconds=DELIVER_EVERY_SECONDS, args=[settings], id="deliver", **options

@@ -6,7 +6,7 @@ import dataclasses
 from datetime import timedelta
 
 from feedback import clock
-from scheduler.jobs import build_scheduler, deliver_job, start_background, sweep_job
+from scheduler.jobs import build_scheduler, deliver_job, digest_job, start_background, sweep_job
 from tests.helpers import citizen_body, staff_headers
 
 
@@ -29,8 +29,20 @@ async def test_delivery_job_survives_a_mail_server_that_is_down(client, settings
 
 async def test_scheduler_ticks_sweep_and_delivery(settings) -> None:
     scheduler = build_scheduler(settings)
-    assert {job.id for job in scheduler.get_jobs()} == {"sweep", "deliver"}
+    assert {job.id for job in scheduler.get_jobs()} == {"sweep", "deliver", "digest"}
     runner = await start_background(settings)
     assert runner is not None and runner.scheduler.running
     await runner.stop()
     assert await start_background(dataclasses.replace(settings, scheduler=False)) is None
+
+
+async def test_the_digest_job_queues_the_daily_digest_once(client, frozen_clock, settings) -> None:
+    from datetime import UTC, datetime
+
+    from notifications.models import OutboxMessage
+
+    await client.post("/api/v1/feedback", json=citizen_body())
+    frozen_clock.set(datetime(2026, 12, 10, 1, 0, tzinfo=UTC))  # Thursday 08:00 in Hanoi, the item late
+    await digest_job(settings)
+    await digest_job(settings)  # at start-up and at 07:30, say: still one
+    assert await OutboxMessage.filter(kind="digest").count() == 1
