@@ -17,30 +17,18 @@ from litestar.datastructures import Cookie
 from litestar.enums import MediaType
 
 from feedback.accounts.models import StaffUser
+from feedback.casework.rules import STATUS_NAMES as CASEWORK_STATUS_NAMES
 from feedback.security.client import app_settings
 from feedback.security.sessions import SESSION_COOKIE, csrf_token
 from feedback.web.i18n import LANG_COOKIE, language, translator
+from notifications.render import CHANNEL_LABELS, SEVERITY_LABELS
 
 TEMPLATES = Path(__file__).parent / "templates"
 HTMX = "/static/vendor/htmx-2.0.11.min.js"
-STATUS_NAMES = {
-    "received": "Mới tiếp nhận",
-    "assigned": "Đã phân công",
-    "in_progress": "Đang xử lý",
-    "answered": "Đã trả lời",
-    "closed": "Đã đóng",
-    "refused": "Không tiếp nhận",
-}
-SEVERITY_NAMES = {"urgent": "Khẩn", "normal": "Thông thường", "complex": "Phức tạp"}
-CHANNEL_NAMES = {
-    "online": "Trực tuyến",
-    "desk": "Bộ phận Một cửa",
-    "postal": "Bưu chính",
-    "phone": "Điện thoại",
-    "email": "Thư điện tử",
-    "conference": "Hội nghị đối thoại",
-    "open311": "Open311",
-}
+# The names the e-mails and the casework rules already use, so a page never says it differently.
+STATUS_NAMES = {status: name.capitalize() for status, name in CASEWORK_STATUS_NAMES.items()}
+SEVERITY_NAMES = SEVERITY_LABELS
+CHANNEL_NAMES = CHANNEL_LABELS
 # The timeline's `changes` name fields as the code does; people read these.
 FIELD_NAMES = {
     "status": "Trạng thái",
