@@ -14,7 +14,7 @@ from notifications import sql
 MODEL_MODULES = [
     "feedback.directory.models",
     "feedback.deadlines.models",
-    "feedback.intake.models",
+    "feedback.items.models",
     "feedback.accounts.models",
     "feedback.security.models",
     "feedback.conferences.models",

@@ -10,7 +10,7 @@ from feedback import clock, db
 from feedback.accounts.services import create_user
 from feedback.deadlines.models import DeadlineStep
 from feedback.directory.models import Unit
-from feedback.intake.models import Event, FeedbackItem
+from feedback.items.models import Event, FeedbackItem
 from notifications.delivery import deliver_pending
 from notifications.models import OutboxMessage
 

@@ -9,7 +9,7 @@ import httpx
 from feedback import clock
 from feedback.app import create_app
 from feedback.demo.seed import DEMO_PASSWORD, seed_demo
-from feedback.intake.models import FeedbackItem
+from feedback.items.models import FeedbackItem
 from notifications.catcher import start_catcher
 from notifications.delivery import deliver_pending
 from tests.helpers import citizen_body

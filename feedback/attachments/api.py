@@ -16,9 +16,9 @@ from litestar.response import File
 from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
 from feedback.attachments import services, storage
-from feedback.casework.services import get_for
 from feedback.intake import services as intake
-from feedback.intake.models import FeedbackItem
+from feedback.items.access import get_for
+from feedback.items.models import FeedbackItem
 from feedback.settings import Settings
 
 

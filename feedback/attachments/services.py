@@ -21,7 +21,7 @@ from feedback.attachments import storage
 from feedback.attachments.schemas import AttachmentOut
 from feedback.attachments.uploads import Upload
 from feedback.errors import NotFound
-from feedback.intake.models import Attachment, FeedbackItem
+from feedback.items.models import Attachment, FeedbackItem
 
 log = logging.getLogger("pakn")
 

@@ -16,7 +16,7 @@ from feedback.accounts.models import StaffUser
 from feedback.attachments import uploads
 from feedback.attachments.openapi import WithFiles
 from feedback.attachments.services import attachments_of
-from feedback.casework import rules, services
+from feedback.casework import rules
 from feedback.casework.actions import perform
 from feedback.casework.schemas import (
     AcceptIn,
@@ -40,8 +40,10 @@ from feedback.casework.schemas import (
 from feedback.errors import Forbidden
 from feedback.intake import services as intake
 from feedback.intake.api import MAX_JSON_BODY, created_out
-from feedback.intake.models import OPEN_STATUSES, Cooperation, FeedbackItem
 from feedback.intake.schemas import FeedbackCreated, Ref, StaffFeedbackCreate
+from feedback.items.access import get_for, relation_of
+from feedback.items.models import Cooperation, FeedbackItem
+from feedback.items.vocabulary import is_overdue
 from feedback.settings import Settings
 
 Code = FromPath[str]
@@ -178,14 +180,14 @@ class CaseworkController(Controller):
 
 
 async def item_out(user: StaffUser, code: str) -> ItemOut:
-    item = await services.get_for(user, code)
+    item = await get_for(user, code)
     await item.fetch_related("unit", "category", "suggested_category", "commune", "officer", "duplicate_of")
     events = await item.events.all().order_by("at", "id").select_related("actor")
     cooperations = await Cooperation.filter(item_id=item.id).order_by("id").select_related("unit")
     duplicates = (
         await FeedbackItem.filter(duplicate_of_id=item.id).order_by("id").values_list("code", flat=True)
     )
-    relation = services.relation_of(user, item)
+    relation = relation_of(user, item)
     return ItemOut(
         code=item.code,
         title=item.title,
@@ -206,7 +208,7 @@ async def item_out(user: StaffUser, code: str) -> ItemOut:
         unit_received_at=item.unit_received_at,
         accept_due_at=item.accept_due_at,
         due_at=item.due_at,
-        overdue=item.status in OPEN_STATUSES and item.due_at < clock.now(),
+        overdue=is_overdue(item.status, item.due_at, clock.now()),
         transfer_count=item.transfer_count,
         extension_count=item.extension_count,
         reopen_count=item.reopen_count,

@@ -2,7 +2,7 @@
 
 The search box (`q`) takes what an officer has at hand: a tracking code, the citizen's phone number or
 e-mail, or words of the title or content with or without diacritics. Every filter narrows
-`services.visible_items(user)`, so a phone number or a code never finds another unit's item.
+`items.access.visible_items(user)`, so a phone number or a code never finds another unit's item.
 Speed on a million items: bench/search.py and bench/README.md.
 """
 
@@ -25,11 +25,12 @@ from tortoise.transactions import in_transaction
 from feedback import clock, db
 from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
-from feedback.casework import services
 from feedback.directory.models import Category, Commune, Unit
 from feedback.errors import DomainError
-from feedback.intake.models import OPEN_STATUSES, FeedbackItem
 from feedback.intake.schemas import AwareDatetime
+from feedback.items.access import visible_items
+from feedback.items.models import FeedbackItem
+from feedback.items.vocabulary import is_overdue, overdue_filter
 from feedback.text import fold, is_email, normalize_phone
 
 TRACKING_CODE = re.compile(r"PAKN\.\d{8}\.\d{4,}")
@@ -152,7 +153,7 @@ async def _id_of(model: type[Model], code: str, label: str, field: str) -> int:
 
 async def items_query(user: StaffUser, f: Filters, now: datetime) -> QuerySet[FeedbackItem]:
     """The items `user` may see that match every filter (unsorted, unpaged)."""
-    query = await services.visible_items(user)
+    query = await visible_items(user)
     # Codes become ids first: the filters then hit feedback_item's own indexes, and a mistyped code
     # is an error rather than an empty inbox.
     if f.category:
@@ -165,7 +166,7 @@ async def items_query(user: StaffUser, f: Filters, now: datetime) -> QuerySet[Fe
         query = query.filter(status=f.status)
     if f.overdue is not None:
         # One Q: Tortoise's exclude(a=…, b=…) would negate each condition apart (NOT a AND NOT b).
-        late = Q(status__in=OPEN_STATUSES, due_at__lt=now)
+        late = Q(**overdue_filter(now))
         query = query.filter(late if f.overdue else ~late)
     if f.due_before:
         query = query.filter(due_at__lt=f.due_before)
@@ -216,7 +217,7 @@ async def search(user: StaffUser, f: Filters, *, limit: int = 50, offset: int = 
                 unit=i.unit.code,
                 received_at=i.received_at,
                 due_at=i.due_at,
-                overdue=i.status in OPEN_STATUSES and i.due_at < now,
+                overdue=is_overdue(i.status, i.due_at, now),
             )
             for i in rows
         ],

@@ -11,26 +11,23 @@ from typing import Literal
 
 from feedback.deadlines.calendar import WorkCalendar
 from feedback.errors import Conflict, DomainError, Forbidden
-from feedback.intake.models import OPEN_STATUSES, STATUSES
+from feedback.items.access import HANDLERS, HEADS, Relation
+from feedback.items.vocabulary import OPEN_STATUSES, STATUS_NAMES, STATUSES
 
 Action = Literal[
     "accept", "refuse", "transfer", "extend", "assign", "note", "answer", "approve", "reopen",
     "cooperate", "duplicate",
 ]  # fmt: skip
-# How the acting user's unit stands to the item: it leads it (the item's unit), it cooperates on it
-# (liên thông), or the user is a coordinator, who may act on every item.
-Relation = Literal["lead", "cooperating", "coordinator"]
 
-HANDLERS = frozenset({"officer", "head", "coordinator"})
 ROLES: dict[Action, frozenset[str]] = {
     "accept": HANDLERS,
     "refuse": HANDLERS,
     "transfer": HANDLERS,
     "extend": HANDLERS,
-    "assign": frozenset({"head", "coordinator"}),
+    "assign": HEADS,
     "note": HANDLERS | {"desk"},
     "answer": HANDLERS,
-    "approve": frozenset({"head", "coordinator"}),
+    "approve": HEADS,
     "reopen": frozenset({"coordinator"}),
     "cooperate": HANDLERS,
     "duplicate": HANDLERS,
@@ -50,14 +47,6 @@ FROM_STATUSES: dict[Action, frozenset[str]] = {
     "reopen": frozenset({"answered", "closed"}),
     "cooperate": _OPEN,
     "duplicate": _OPEN,
-}
-STATUS_NAMES = {
-    "received": "mới tiếp nhận",
-    "assigned": "đã phân công",
-    "in_progress": "đang xử lý",
-    "answered": "đã trả lời",
-    "closed": "đã đóng",
-    "refused": "không tiếp nhận",
 }
 ACTION_NAMES: dict[Action, str] = {
     "accept": "tiếp nhận xử lý",

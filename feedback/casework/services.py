@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from tortoise.expressions import Q, Subquery
-from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from feedback import clock
@@ -23,59 +21,21 @@ from feedback.accounts.models import StaffUser
 from feedback.attachments.services import save
 from feedback.attachments.uploads import Upload
 from feedback.casework import rules
-from feedback.casework.rules import Action, Relation
+from feedback.casework.rules import Action
 from feedback.deadlines.ladder import plan_cooperation_steps, plan_steps
 from feedback.deadlines.services import COOPERATION_DEADLINE, cancel_pending_steps, plan
 from feedback.directory.reference import Reference, UnitRef, reference
-from feedback.errors import Conflict, DomainError, Forbidden, NotFound
-from feedback.intake import mail, timeline
-from feedback.intake.models import OPEN_STATUSES, Cooperation, Event, FeedbackItem
+from feedback.errors import Conflict, DomainError, NotFound
+from feedback.intake import mail
 from feedback.intake.services import track
+from feedback.items import timeline
+from feedback.items.access import Relation, get_for, relation_of
+from feedback.items.models import Cooperation, Event, FeedbackItem
+from feedback.items.vocabulary import OPEN_STATUSES
 from feedback.settings import Settings
 from notifications.outbox import NewMessage, queue
 
-# Conference organisers run conferences; they do not handle feedback items.
-ROLES_THAT_SEE_ITEMS = ("desk", "officer", "head", "coordinator")
 CITIZEN_REOPEN_MAX_RATING = 2  # a rating of 1 or 2 may reopen the item, once
-
-
-# Up to this many cooperating items are sent as a list of ids (see visible_items).
-COOPERATION_IDS_INLINE = 2_000
-
-
-async def visible_items(user: StaffUser) -> QuerySet[FeedbackItem]:
-    """The items a user may see: a coordinator sees all; others their unit's and those it cooperates on.
-
-    The cooperating items' ids go into the query as a list: PostgreSQL combines "own unit OR id in
-    (list)" from two index scans, whereas for "OR id IN (subquery)" it reads the whole table (0.2–0.7 s
-    at a million items, bench/search.py). A unit cooperating on very many items gets the subquery.
-    """
-    if user.role not in ROLES_THAT_SEE_ITEMS:
-        raise Forbidden("Vai trò của bạn không xử lý phản ánh, kiến nghị")
-    query = FeedbackItem.all()
-    if user.role == "coordinator":
-        return query
-    unit_id = user.unit_id  # type: ignore[attr-defined]
-    cooperating = Cooperation.filter(unit_id=unit_id)
-    ids = await cooperating.limit(COOPERATION_IDS_INLINE + 1).values_list("item_id", flat=True)
-    if len(ids) > COOPERATION_IDS_INLINE:
-        return query.filter(Q(unit_id=unit_id) | Q(id__in=Subquery(cooperating.values("item_id"))))
-    return query.filter(Q(unit_id=unit_id) | Q(id__in=ids)) if ids else query.filter(unit_id=unit_id)
-
-
-async def get_for(user: StaffUser, code: str, *, lock: bool = False) -> FeedbackItem:
-    """An item the user may see; otherwise 'not found', so nothing leaks about other units' items."""
-    query = (await visible_items(user)).filter(code=code)
-    item = await (query.select_for_update() if lock else query).first()
-    if item is None:
-        raise NotFound(f"Không tìm thấy phản ánh {code}")
-    return item
-
-
-def relation_of(user: StaffUser, item: FeedbackItem) -> Relation:
-    if user.role == "coordinator":
-        return "coordinator"
-    return "lead" if item.unit_id == user.unit_id else "cooperating"  # type: ignore[attr-defined]
 
 
 @dataclass

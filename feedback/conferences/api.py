@@ -30,6 +30,7 @@ from feedback.conferences.schemas import (
 )
 from feedback.directory.reference import Reference, reference
 from feedback.errors import NotFound
+from feedback.items.access import ORGANISER_ROLES
 from feedback.publication.redact import initials, mask_text
 from feedback.security.throttle import rate_limited
 from feedback.settings import Settings
@@ -127,7 +128,7 @@ class ConferenceController(Controller):
     async def index(self, settings: Config, user: User) -> list[ConferenceOut]:
         """Conferences the user may see, newest first."""
         query = Conference.all()
-        if user.role not in services.ORGANISER_ROLES:
+        if user.role not in ORGANISER_ROLES:
             query = query.filter(host_unit_id=user.unit_id)  # type: ignore[attr-defined]
         ref = await reference(settings)
         return [await conference_out(c, ref) for c in await query.order_by("-starts_at", "-id").limit(500)]

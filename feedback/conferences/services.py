@@ -35,11 +35,11 @@ from feedback.deadlines.calendar import WorkCalendar
 from feedback.directory.reference import Reference, reference
 from feedback.errors import Conflict, DomainError, Forbidden, NotFound
 from feedback.intake.services import checked_contact
+from feedback.items.access import ORGANISER_ROLES
 from feedback.settings import Settings
 from feedback.text import fold, suggest_category
 from notifications.outbox import NewMessage, new_message, queue
 
-ORGANISER_ROLES = ("organiser", "coordinator")
 STATUS_ORDER = ("planning", "collecting", "held", "published")
 STATUS_LABELS = {
     "planning": "đang chuẩn bị",

@@ -14,18 +14,17 @@ from typing import Any
 
 from feedback import db
 from feedback.directory.reference import reference
-from feedback.intake.models import OPEN_STATUSES
+from feedback.items.vocabulary import overdue_sql
 from feedback.settings import Settings
 from notifications.outbox import NewMessage, new_message, queue
 from notifications.render import parse_when
 
 DIGEST_AT = time(7, 30)  # local time: before the office opens
-_OPEN = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
 _OVERDUE = (
     "SELECT i.code AS code, i.title AS title, i.due_at AS due_at, u.code AS unit_code, u.name AS unit_name,"
     " u.head_email AS head_email, u.head_name AS head_name"
     " FROM feedback_item i JOIN unit u ON u.id = i.unit_id"
-    f" WHERE i.status IN ({_OPEN}) AND i.due_at < $1 AND u.head_email <> ''"
+    f" WHERE {overdue_sql('$1')} AND u.head_email <> ''"
     " ORDER BY u.code, i.due_at, i.id"
 )
 

@@ -28,13 +28,12 @@ from feedback import db
 from feedback.deadlines.ladder import Ladder, expected_answer_date
 from feedback.deadlines.services import COOPERATION_DEADLINE
 from feedback.directory.reference import reference
-from feedback.intake.models import OPEN_STATUSES
+from feedback.items.vocabulary import open_sql
 from feedback.settings import Settings
 from notifications.outbox import OUTBOX_COLUMNS
 
 # The date promised in the apology: this many working days after the sweep that finds the item late.
 APOLOGY_PROMISE_DAYS = 5
-_OPEN = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -145,7 +144,7 @@ async def sweep(settings: Settings, *, now: datetime, dry_run: bool = False) -> 
 # $1 now, $2 sweep token, $3 base URL, $4 promised answer date, $5/$6 the ladder's thresholds.
 _OUTCOME = (
     "CASE WHEN s.expires_at <= $1 THEN 'skipped'"
-    f" WHEN i.status IN ({_OPEN}) AND (i.deadline_no = s.deadline_no OR (s.deadline_no = {COOPERATION_DEADLINE}"
+    f" WHEN {open_sql('i')} AND (i.deadline_no = s.deadline_no OR (s.deadline_no = {COOPERATION_DEADLINE}"
     " AND EXISTS (SELECT 1 FROM cooperation co WHERE co.item_id = s.item_id AND co.unit_id = s.unit_id"
     " AND co.status = 'pending'))) THEN 'done'"
     " ELSE 'cancelled' END"

@@ -9,9 +9,9 @@ from feedback import clock
 from feedback.accounts.models import StaffUser
 from feedback.accounts.services import create_user
 from feedback.directory.seed import seed
-from feedback.intake.models import FeedbackItem
 from feedback.intake.schemas import CitizenIn, StaffFeedbackCreate
 from feedback.intake.services import submit
+from feedback.items.models import FeedbackItem
 from feedback.settings import Settings
 
 DEMO_PASSWORD = "pakn-demo-2026"

@@ -4,7 +4,6 @@ from tortoise import fields
 from tortoise.models import Model
 
 UNIT_KINDS = ("city", "department", "coordinator", "commune", "office")
-SEVERITIES = ("urgent", "normal", "complex")
 
 
 class Unit(Model):

@@ -14,8 +14,7 @@ from feedback.attachments.openapi import WithFiles
 from feedback.attachments.services import attachments_of
 from feedback.directory.models import Category
 from feedback.directory.reference import CategoryRef, reference
-from feedback.intake import mail, services, timeline
-from feedback.intake.models import FeedbackItem
+from feedback.intake import mail, services
 from feedback.intake.schemas import (
     FeedbackCreate,
     FeedbackCreated,
@@ -23,6 +22,8 @@ from feedback.intake.schemas import (
     PublicEvent,
     Ref,
 )
+from feedback.items import timeline
+from feedback.items.models import FeedbackItem
 from feedback.security.throttle import rate_limited
 from feedback.settings import Settings
 from feedback.text import fold

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from feedback.directory.reference import Reference
-from feedback.intake.models import FeedbackItem
+from feedback.items.models import FeedbackItem
 from feedback.settings import Settings
 from notifications.outbox import NewMessage, new_message
 

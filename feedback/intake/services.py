@@ -16,9 +16,10 @@ from feedback.attachments.uploads import Upload
 from feedback.deadlines.ladder import plan_steps
 from feedback.directory.reference import CategoryRef, reference
 from feedback.errors import DomainError, NotFound
-from feedback.intake import mail, store, timeline
-from feedback.intake.models import FeedbackItem
+from feedback.intake import mail, store
 from feedback.intake.schemas import FeedbackCreate, StaffFeedbackCreate
+from feedback.items import timeline
+from feedback.items.models import FeedbackItem
 from feedback.settings import Settings
 from feedback.text import fold, is_email, normalize_phone, suggest_category
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from tortoise.queryset import QuerySet
 
+from feedback.items.vocabulary import answered_on_time
 from feedback.errors import NotFound
-from feedback.intake.models import FeedbackItem
 from feedback.intake.schemas import Ref
+from feedback.items.models import FeedbackItem
 from feedback.publication.redact import initials, mask_text
 from feedback.publication.schemas import PublicFeedback
 from feedback.text import fold
@@ -58,7 +59,7 @@ def public_view(item: FeedbackItem) -> PublicFeedback:
         status=item.status,
         received_at=item.received_at,
         answered_at=item.answered_at,
-        on_time=item.answered_at <= item.due_at,
+        on_time=answered_on_time(item.answered_at, item.due_at),
     )
 
 

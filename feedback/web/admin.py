@@ -21,8 +21,9 @@ from litestar.response import Redirect
 from feedback.accounts.api import current_user
 from feedback.accounts.models import ROLES, StaffUser
 from feedback.admin import services
-from feedback.directory.models import SEVERITIES, UNIT_KINDS
+from feedback.directory.models import UNIT_KINDS
 from feedback.errors import DomainError, Forbidden, NotFound
+from feedback.items.vocabulary import SEVERITIES
 from feedback.web.auth import staff_page_user
 from feedback.web.rendering import SEVERITY_NAMES, page
 

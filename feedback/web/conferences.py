@@ -22,6 +22,7 @@ from feedback.conferences.models import Conference, Question
 from feedback.conferences.schemas import AssignIn, ConferenceIn, ConferencePatch, QuestionAnswerIn, QuestionIn
 from feedback.directory.reference import reference
 from feedback.errors import DomainError, Forbidden, NotFound, Unauthorized
+from feedback.items.access import ORGANISER_ROLES
 from feedback.publication.redact import initials, mask_text
 from feedback.security import sessions
 from feedback.security.throttle import rate_limited
@@ -31,7 +32,6 @@ from feedback.web.forms import form_struct
 from feedback.web.rendering import page
 
 Config = NamedDependency[Settings]
-ORGANISERS = ("organiser", "coordinator")
 CONFERENCE_STATUS_NAMES = {
     "planning": "Đang chuẩn bị",
     "collecting": "Đang nhận câu hỏi",
@@ -47,7 +47,7 @@ NEXT_STATUS = {"planning": "collecting", "collecting": "held", "held": "publishe
 
 
 def _organiser(user: StaffUser) -> StaffUser:
-    if user.role not in ORGANISERS:
+    if user.role not in ORGANISER_ROLES:
         raise Forbidden("Chỉ người tổ chức hội nghị hoặc điều phối viên được quản lý hội nghị")
     return user
 
@@ -232,7 +232,7 @@ async def manage_answer(
     """Organisers record answers here; so do the units a question is assigned to (from /staff/questions)."""
     form = _text_fields(await request.form())
     user = await current_user(request)
-    if user.role not in ORGANISERS:
+    if user.role not in ORGANISER_ROLES:
         try:  # the service decides whether this unit may answer this question
             await services.answer_question(
                 user, conference_id, number, form_struct(form, QuestionAnswerIn), settings

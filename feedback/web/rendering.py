@@ -17,18 +17,16 @@ from litestar.datastructures import Cookie
 from litestar.enums import MediaType
 
 from feedback.accounts.models import StaffUser
-from feedback.casework.rules import STATUS_NAMES as CASEWORK_STATUS_NAMES
+from feedback.items.vocabulary import CHANNEL_NAMES, SEVERITY_NAMES
+from feedback.items.vocabulary import STATUS_NAMES as STATUS_WORDS
 from feedback.security.client import app_settings
 from feedback.security.sessions import SESSION_COOKIE, csrf_token
 from feedback.web.i18n import LANG_COOKIE, language, translator
-from notifications.render import CHANNEL_LABELS, SEVERITY_LABELS
 
 TEMPLATES = Path(__file__).parent / "templates"
 HTMX = "/static/vendor/htmx-2.0.11.min.js"
 # The names the e-mails and the casework rules already use, so a page never says it differently.
-STATUS_NAMES = {status: name.capitalize() for status, name in CASEWORK_STATUS_NAMES.items()}
-SEVERITY_NAMES = SEVERITY_LABELS
-CHANNEL_NAMES = CHANNEL_LABELS
+STATUS_NAMES = {status: name.capitalize() for status, name in STATUS_WORDS.items()}
 # The timeline's `changes` name fields as the code does; people read these.
 FIELD_NAMES = {
     "status": "Trạng thái",

@@ -17,19 +17,20 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from feedback import clock, db
+from feedback import clock
 from feedback.accounts import services as accounts
 from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
 from feedback.attachments import uploads
-from feedback.casework import services
 from feedback.casework.actions import BODIES, perform
 from feedback.casework.api import item_out
 from feedback.casework.inbox import read_filters, search
 from feedback.casework.schemas import AnswerIn
 from feedback.directory.reference import reference
 from feedback.errors import DomainError, Forbidden, NotFound, TooManyRequests, Unauthorized
-from feedback.intake.models import OPEN_STATUSES
+from feedback.items.access import ROLES_THAT_SEE_ITEMS, get_for
+from feedback.items.vocabulary import is_open
+from feedback.reports.dashboard import dashboard as reports_dashboard
 from feedback.security import sessions, throttle
 from feedback.security.client import client_address
 from feedback.settings import Settings
@@ -140,7 +141,7 @@ async def logout(request: Request, settings: Config) -> Redirect:
 @get("/staff", include_in_schema=False)
 async def inbox_page(request: Request, settings: Config) -> Response[str]:
     user = await staff_page_user(request)
-    if user.role not in services.ROLES_THAT_SEE_ITEMS:
+    if user.role not in ROLES_THAT_SEE_ITEMS:
         return _denied(request, user, "Vai trò của bạn không xử lý phản ánh, kiến nghị.")
     params = request.query_params
     asked = {
@@ -175,7 +176,7 @@ async def inbox_page(request: Request, settings: Config) -> Response[str]:
     now = clock.now()
     rows = []
     for row in result.items if result else []:
-        soon = not row.overdue and row.status in OPEN_STATUSES and row.due_at - now <= DUE_SOON
+        soon = not row.overdue and is_open(row.status) and row.due_at - now <= DUE_SOON
         rows.append({"row": row, "due_soon": soon})
     total = result.total if result else 0
     kept = {k: v for k, v in asked.items() if v}
@@ -270,7 +271,7 @@ async def _run(user: StaffUser, code: str, action: str, form: Any, settings: Set
 async def _after(user: StaffUser, code: str, action: str) -> Redirect:
     if action == "transfer":
         try:
-            await services.get_for(user, code)
+            await get_for(user, code)
         except NotFound:
             return Redirect(f"/staff?{urlencode({'moved': code})}", status_code=303)
     return Redirect(f"/staff/feedback/{code}?done={action}", status_code=303)
@@ -341,30 +342,18 @@ async def answer_files(request: Request, code: FromPath[str], settings: Config) 
 
 # --- the coordinators' dashboard --------------------------------------------------------------
 
-_BY_STATUS = "SELECT status, COUNT(*) AS n FROM feedback_item GROUP BY status"
-_OVERDUE_BY_UNIT = (
-    "SELECT u.code AS code, u.name AS name, COUNT(*) AS n"
-    " FROM feedback_item i JOIN unit u ON u.id = i.unit_id"
-    " WHERE i.status IN ('received', 'assigned', 'in_progress') AND i.due_at < $1"
-    " GROUP BY u.code, u.name ORDER BY n DESC, u.code"
-)
-
 
 @get("/staff/dashboard", include_in_schema=False)
 async def dashboard(request: Request) -> Response[str]:
     user = await staff_page_user(request)
     if user.role != "coordinator":
         return _denied(request, user, "Trang tổng quan chỉ dành cho Văn phòng UBND (điều phối).")
-    counts = {row["status"]: int(row["n"]) for row in await db.fetch(_BY_STATUS)}
-    overdue = [
-        {"code": r["code"], "name": r["name"], "n": int(r["n"])}
-        for r in await db.fetch(_OVERDUE_BY_UNIT, clock.now())
-    ]
+    figures = await reports_dashboard(clock.now())
     context = {
-        "by_status": [(s, name, counts.get(s, 0)) for s, name in STATUS_NAMES.items()],
-        "total": sum(counts.values()),
-        "overdue": overdue,
-        "overdue_total": sum(r["n"] for r in overdue),
+        "by_status": [(s, name, figures.by_status[s]) for s, name in STATUS_NAMES.items()],
+        "total": figures.total,
+        "overdue": [{"code": u.code, "name": u.name, "n": u.n} for u in figures.overdue_by_unit],
+        "overdue_total": figures.overdue_total,
     }
     return page(request, "staff_dashboard.html", context, user=user)
 

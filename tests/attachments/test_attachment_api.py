@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from feedback.attachments import uploads
-from feedback.intake.models import Attachment
+from feedback.items.models import Attachment
 from tests.attachments import files
 from tests.helpers import citizen_body, counts, staff_headers
 
@@ -257,7 +257,7 @@ async def test_answer_files_reach_the_citizen_once_the_answer_is_sent(client, se
     from feedback.attachments.sniff import PDF
     from feedback.attachments.storage import StagedFile
     from feedback.attachments.uploads import Upload
-    from feedback.intake.models import FeedbackItem
+    from feedback.items.models import FeedbackItem
 
     created = (await file_with(client, [(PNG_NAME, files.png())])).json()
     item = await FeedbackItem.get(code=created["code"])

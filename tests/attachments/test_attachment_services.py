@@ -14,7 +14,7 @@ from feedback.attachments.services import attachments_of, remove_orphans, save
 from feedback.attachments.sniff import PDF
 from feedback.attachments.storage import StagedFile
 from feedback.attachments.uploads import Upload
-from feedback.intake.models import Attachment, FeedbackItem
+from feedback.items.models import Attachment, FeedbackItem
 from tests.attachments import files
 from tests.helpers import citizen_body
 

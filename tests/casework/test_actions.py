@@ -10,7 +10,7 @@ import pytest
 from feedback.deadlines.models import DeadlineStep
 from feedback.directory import reference
 from feedback.directory.models import Unit
-from feedback.intake.models import FeedbackItem
+from feedback.items.models import FeedbackItem
 from notifications.models import OutboxMessage
 from tests.helpers import body_text, citizen_body, deliver_all, login, staff_headers, unit_addresses
 

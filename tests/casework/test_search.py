@@ -9,7 +9,7 @@ import pytest
 
 from feedback.casework import inbox
 from feedback.directory.models import Unit
-from feedback.intake.models import Cooperation, FeedbackItem
+from feedback.items.models import Cooperation, FeedbackItem
 from tests.helpers import citizen_body, login, staff_headers
 
 HADONG = "P-09556-KT"  # handles moi-truong and giao-thong items of commune 09556

@@ -10,7 +10,7 @@ import pytest
 
 from feedback.conferences.models import Conference, ConferenceStep, Question
 from feedback.conferences.sweep import sweep_conferences
-from feedback.intake.models import FeedbackItem
+from feedback.items.models import FeedbackItem
 from notifications.models import OutboxMessage
 from tests.helpers import body_text, deliver_all, login, staff_headers, unit_addresses
 

@@ -16,7 +16,7 @@ from feedback import clock
 from feedback.conferences import exports
 from feedback.conferences.models import Conference, Question
 from feedback.directory.models import Category, Commune, Unit
-from feedback.intake.models import FeedbackItem
+from feedback.items.models import FeedbackItem
 from tests.helpers import citizen_body, staff_headers
 
 pytestmark = pytest.mark.asyncio

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from feedback.intake.models import FeedbackItem
+from feedback.items.models import FeedbackItem
 from notifications.models import OutboxMessage
 from tests.helpers import citizen_body, counts, staff_headers
 

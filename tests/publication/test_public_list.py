@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from feedback import clock
-from feedback.intake.models import FeedbackItem
+from feedback.items.models import FeedbackItem
 from feedback.publication.redact import PHONE_MASK
 from tests.publication.support import answer, file, head_of
 

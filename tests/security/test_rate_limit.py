@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from feedback.app import create_app
-from feedback.intake.models import FeedbackItem
+from feedback.items.models import FeedbackItem
 from feedback.settings import RateLimit
 from tests.helpers import citizen_body
 

@@ -6,7 +6,7 @@ import httpx
 
 from feedback.accounts.models import StaffSession
 from feedback.accounts.services import create_user
-from feedback.intake.models import FeedbackItem
+from feedback.items.models import FeedbackItem
 from feedback.security.sessions import csrf_token
 from tests.helpers import PASSWORD, citizen_body
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from feedback.intake.models import FeedbackItem
+from feedback.items.models import FeedbackItem
 from tests.attachments.files import png
 from tests.helpers import citizen_body, staff_headers
 

@@ -11,7 +11,7 @@ import httpx
 import pytest_asyncio
 
 from feedback.accounts.services import create_user
-from feedback.intake.models import Attachment, Event, FeedbackItem
+from feedback.items.models import Attachment, Event, FeedbackItem
 from tests.helpers import PASSWORD, citizen_body
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -3,10 +3,6 @@
 from tortoise import fields
 from tortoise.models import Model
 
-STATUSES = ("received", "assigned", "in_progress", "answered", "closed", "refused")
-OPEN_STATUSES = ("received", "assigned", "in_progress")
-CHANNELS = ("online", "desk", "postal", "phone", "email", "conference", "open311")
-
 
 class FeedbackItem(Model):
     id = fields.BigIntField(primary_key=True)

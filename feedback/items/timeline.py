@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from feedback.accounts.models import StaffUser
-from feedback.intake.models import Event, FeedbackItem
+from feedback.items.models import Event, FeedbackItem
 
 CITIZEN = "Người dân"
 

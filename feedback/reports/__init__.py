@@ -1,0 +1,1 @@
+"""Reports and transparency (SPEC §7): the figures by unit, field and period, and their publication."""
