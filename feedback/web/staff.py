@@ -8,7 +8,7 @@ page again with the service's message next to the field it names.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
@@ -25,6 +25,7 @@ from feedback.attachments import uploads
 from feedback.casework.actions import BODIES, perform
 from feedback.casework.api import item_out
 from feedback.casework.inbox import read_filters, search
+from feedback.casework.rules import Action
 from feedback.casework.schemas import AnswerIn
 from feedback.directory.reference import reference
 from feedback.errors import DomainError, Forbidden, NotFound, TooManyRequests, Unauthorized
@@ -41,23 +42,12 @@ from feedback.web.rendering import SEVERITY_NAMES, STATUS_NAMES, page
 Config = NamedDependency[Settings]
 PAGE_SIZE = 50
 DUE_SOON = timedelta(hours=24)
-ACTIONS = (
-    "accept", "refuse", "transfer", "extend", "assign", "note", "answer", "approve", "reopen",
-    "cooperate", "duplicate",
-)  # fmt: skip
-# The fields of each action's form: an error naming another field (or none) is shown above the form.
+ACTIONS: tuple[str, ...] = get_args(Action)
+# The fields of each action's form (its body's fields, and the files of an answer): an error naming
+# another field (or none) is shown above the form.
 FORM_FIELDS = {
-    "accept": ("classification", "category", "severity"),
-    "refuse": ("reason",),
-    "transfer": ("unit", "reason"),
-    "extend": ("due_date", "reason"),
-    "assign": ("officer",),
-    "note": ("text",),
-    "answer": ("answer", "files"),
-    "approve": ("answer",),
-    "reopen": ("reason",),
-    "cooperate": ("unit", "request", "due_date"),
-    "duplicate": ("of",),
+    action: (*BODIES[action].__struct_fields__, *(("files",) if action == "answer" else ()))
+    for action in ACTIONS
 }
 DONE = {
     "accept": "Đã tiếp nhận xử lý phản ánh.",
