@@ -111,8 +111,8 @@ async def _post_coordinator(request: Request) -> tuple[StaffUser, dict[str, str]
 
 def _errors(exc: DomainError, kind: Kind) -> tuple[dict[str, str], str]:
     """The message by field when the form has that field, else as the form's general message."""
-    if exc.field in {f.name for f in kind.fields}:
-        return {exc.field: exc.message}, ""  # type: ignore[dict-item]
+    if exc.field and exc.field in {f.name for f in kind.fields}:
+        return {exc.field: exc.message}, ""
     return {}, exc.message
 
 
