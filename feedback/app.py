@@ -27,8 +27,9 @@ from feedback.casework.inbox import inbox
 from feedback.conferences.api import ConferenceController, public_conference, public_question
 from feedback.conferences.export_api import EXPORT_ROUTES
 from feedback.demo.api import DemoMailController
+from feedback.directory.api import ReferenceController
 from feedback.errors import DomainError, TooManyRequests
-from feedback.intake.api import FeedbackController, ReferenceController
+from feedback.intake.api import FeedbackController
 from feedback.publication.api import PublicFeedbackController
 from feedback.security import http
 from feedback.security.store import store_factory

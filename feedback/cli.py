@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from feedback import clock, db
+from feedback.accounts.models import ROLES
 from feedback.errors import DomainError
 from feedback.settings import Settings, SettingsError
 
@@ -74,9 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     users = sub.add_parser("users", help="staff accounts").add_subparsers(metavar="action")
     create = users.add_parser("create", help="create a staff account")
     create.add_argument("--email", required=True)
-    create.add_argument(
-        "--role", required=True, choices=["desk", "officer", "head", "coordinator", "organiser"]
-    )
+    create.add_argument("--role", required=True, choices=ROLES)
     create.add_argument("--unit", help="unit code (optional for coordinators)")
     create.add_argument("--name", default="")
     create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")

@@ -12,6 +12,7 @@ _PHONE_NOISE = re.compile(r"[\s.\-()/]")
 _MOBILE = re.compile(r"0[35789]\d{8}")
 _LANDLINE = re.compile(r"02\d{8,9}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+EMAIL_PATTERN = _EMAIL.pattern  # the same rule for schemas, where msgspec checks a pattern
 
 
 def fold(text: str) -> str:

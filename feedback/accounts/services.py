@@ -22,6 +22,10 @@ _hasher = PasswordHasher()  # argon2id: memory-hard, so a stolen table is slow t
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -51,7 +55,7 @@ async def create_user(
         name=name,
         role=role,
         unit=unit,
-        password_hash=_hasher.hash(password),
+        password_hash=hash_password(password),
         created_at=clock.now(),
     )
 

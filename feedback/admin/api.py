@@ -1,29 +1,42 @@
 """The administration API for coordinators: `/api/v1/admin/...`.
 
 Lists take `limit`/`offset` (and `q` where a list is long); POST creates, PATCH changes the fields it
-sends (codes never change). Every change goes through `feedback.admin.services`.
+sends (codes never change). The bodies are `admin.schemas`' Structs, which the pages use too; every
+change goes through the service of its kind (`admin.units`, `admin.categories`, ...).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
+from litestar.exceptions import ValidationException
 from litestar.params import FromPath, JSONBody, QueryParameter
-from msgspec import UNSET, Meta, Struct, UnsetType
+from msgspec import Struct
 
 from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
-from feedback.admin import services
+from feedback.admin import calendar, categories, policies, rules, schemas, units, users
+from feedback.admin.common import require_coordinator
+from feedback.admin.schemas import (
+    CategoryIn,
+    CategoryPatch,
+    ExceptionIn,
+    ExceptionPatch,
+    PolicyIn,
+    PolicyPatch,
+    RuleIn,
+    RulePatch,
+    UnitIn,
+    UnitPatch,
+    UserIn,
+    UserPatch,
+)
 from feedback.deadlines.models import CalendarException, DeadlinePolicy
 from feedback.directory.models import Category, RoutingRule, Unit
-from feedback.errors import Forbidden
 
-Code = Annotated[str, Meta(min_length=1, max_length=40)]
-Name = Annotated[str, Meta(max_length=200)]
-Email = Annotated[str, Meta(max_length=254)]
 Query = Annotated[str | None, QueryParameter(max_length=100)]
 Limit = Annotated[int, QueryParameter(ge=1, le=500)]
 Offset = Annotated[int, QueryParameter(ge=0)]
@@ -31,40 +44,23 @@ Offset = Annotated[int, QueryParameter(ge=0)]
 
 async def coordinator(request: Request) -> StaffUser:
     """The caller, who must be a coordinator."""
-    user = await current_user(request)
-    if user.role != "coordinator":
-        raise Forbidden("Chỉ điều phối viên (Văn phòng UBND) được quản trị danh mục và tài khoản")
-    return user
+    return require_coordinator(await current_user(request))
 
 
-def _changes(data: JSONBody[Struct]) -> dict[str, Any]:
-    return {f: v for f in data.__struct_fields__ if (v := getattr(data, f)) is not UNSET}
+def _refused(request: Request, exc: ValidationException) -> Response:
+    """A value outside its field's limits is a 422 naming the field, in the words the pages use; a body
+    of the wrong shape stays Litestar's 400."""
+    errors = exc.extra if isinstance(exc.extra, list) else []
+    for error in errors:
+        if isinstance(error, dict) and error.get("source") == "body":
+            refusal = schemas.refusal(str(error.get("key", "")), str(error.get("message", "")))
+            if refusal is not None:
+                body = {"status_code": 422, "detail": refusal.message, "field": refusal.field}
+                return Response(body, status_code=422)
+    return Response({"status_code": 400, "detail": exc.detail, "extra": exc.extra}, status_code=400)
 
 
-# --- bodies and answers -------------------------------------------------------------------------------
-
-
-class UnitIn(Struct, forbid_unknown_fields=True):
-    code: Code
-    name: Name
-    kind: str
-    parent: Code | None = None
-    email: Email = ""
-    head_email: Email = ""
-    head_name: Name = ""
-    requires_approval: bool = False
-    active: bool = True
-
-
-class UnitPatch(Struct, forbid_unknown_fields=True):
-    name: Name | UnsetType = UNSET
-    kind: str | UnsetType = UNSET
-    parent: Code | None | UnsetType = UNSET
-    email: Email | UnsetType = UNSET
-    head_email: Email | UnsetType = UNSET
-    head_name: Name | UnsetType = UNSET
-    requires_approval: bool | UnsetType = UNSET
-    active: bool | UnsetType = UNSET
+# --- answers -----------------------------------------------------------------------------------------
 
 
 class UnitOut(Struct):
@@ -86,21 +82,6 @@ class UnitOut(Struct):
         )
 
 
-class CategoryIn(Struct, forbid_unknown_fields=True):
-    code: Code
-    name: Annotated[str, Meta(max_length=160)]
-    keywords: list[Annotated[str, Meta(max_length=200)]] = []
-    scope: str = "other"
-    active: bool = True
-
-
-class CategoryPatch(Struct, forbid_unknown_fields=True):
-    name: Annotated[str, Meta(max_length=160)] | UnsetType = UNSET
-    keywords: list[Annotated[str, Meta(max_length=200)]] | UnsetType = UNSET
-    scope: str | UnsetType = UNSET
-    active: bool | UnsetType = UNSET
-
-
 class CategoryOut(Struct):
     code: str
     name: str
@@ -110,25 +91,7 @@ class CategoryOut(Struct):
 
     @classmethod
     def of(cls, c: Category) -> CategoryOut:
-        return cls(c.code, c.name, services.keyword_list(c), c.scope, c.active)
-
-
-class RuleIn(Struct, forbid_unknown_fields=True):
-    category: Code
-    unit: Code
-    commune: Code | None = None
-    severity: str | None = None
-    priority: int = 0
-    active: bool = True
-
-
-class RulePatch(Struct, forbid_unknown_fields=True):
-    category: Code | UnsetType = UNSET
-    unit: Code | UnsetType = UNSET
-    commune: Code | None | UnsetType = UNSET
-    severity: str | None | UnsetType = UNSET
-    priority: int | UnsetType = UNSET
-    active: bool | UnsetType = UNSET
+        return cls(c.code, c.name, categories.keyword_list(c), c.scope, c.active)
 
 
 class RuleOut(Struct):
@@ -153,20 +116,6 @@ class RuleOut(Struct):
         )
 
 
-class PolicyIn(Struct, forbid_unknown_fields=True):
-    severity: str
-    accept_hours: int
-    answer_days: int
-    category: Code | None = None
-    progress_days: int | None = None
-
-
-class PolicyPatch(Struct, forbid_unknown_fields=True):
-    accept_hours: int | UnsetType = UNSET
-    answer_days: int | UnsetType = UNSET
-    progress_days: int | None | UnsetType = UNSET
-
-
 class PolicyOut(Struct):
     id: int
     category: str | None
@@ -181,17 +130,6 @@ class PolicyOut(Struct):
         return cls(p.id, category, p.severity, p.accept_hours, p.answer_days, p.progress_days)
 
 
-class ExceptionIn(Struct, forbid_unknown_fields=True):
-    day: date
-    working: bool
-    note: Annotated[str, Meta(max_length=200)] = ""
-
-
-class ExceptionPatch(Struct, forbid_unknown_fields=True):
-    working: bool | UnsetType = UNSET
-    note: Annotated[str, Meta(max_length=200)] | UnsetType = UNSET
-
-
 class ExceptionOut(Struct):
     day: date
     working: bool
@@ -200,24 +138,6 @@ class ExceptionOut(Struct):
     @classmethod
     def of(cls, e: CalendarException) -> ExceptionOut:
         return cls(e.day, e.working, e.note)
-
-
-class UserIn(Struct, forbid_unknown_fields=True):
-    email: Email
-    role: str
-    password: Annotated[str, Meta(max_length=200)]
-    unit: Code | None = None
-    name: Name = ""
-    active: bool = True
-
-
-class UserPatch(Struct, forbid_unknown_fields=True):
-    name: Name | UnsetType = UNSET
-    role: str | UnsetType = UNSET
-    unit: Code | UnsetType = UNSET
-    active: bool | UnsetType = UNSET
-    # A new password (reset); the account's sessions end.
-    password: Annotated[str, Meta(max_length=200)] | UnsetType = UNSET
 
 
 class UserOut(Struct):
@@ -269,6 +189,7 @@ class AdminController(Controller):
     path = "/api/v1/admin"
     tags = ["admin"]
     dependencies = {"user": Provide(coordinator)}
+    exception_handlers = {ValidationException: _refused}
 
     # units
     @get("/units")
@@ -282,46 +203,46 @@ class AdminController(Controller):
         offset: Offset = 0,
     ) -> UnitPage:
         """Units whose code or name contains `q` (with or without diacritics); `kind`, `parent` filter."""
-        page = await services.list_units(q or "", kind=kind, parent=parent, limit=limit, offset=offset)
+        page = await units.list_units(q or "", kind=kind, parent=parent, limit=limit, offset=offset)
         return UnitPage(page.total, limit, offset, [UnitOut.of(u) for u in page.items])
 
     @get("/units/{code:str}")
     async def unit(self, user: NamedDependency[StaffUser], code: FromPath[str]) -> UnitOut:
-        return UnitOut.of(await services.get_unit(code))
+        return UnitOut.of(await units.get_unit(code))
 
     @post("/units")
     async def create_unit(self, user: NamedDependency[StaffUser], data: JSONBody[UnitIn]) -> UnitOut:
-        return UnitOut.of(await services.create_unit(**_changes(data)))
+        return UnitOut.of(await units.create_unit(data))
 
     @patch("/units/{code:str}")
     async def update_unit(
         self, user: NamedDependency[StaffUser], code: FromPath[str], data: JSONBody[UnitPatch]
     ) -> UnitOut:
-        return UnitOut.of(await services.update_unit(code, **_changes(data)))
+        return UnitOut.of(await units.update_unit(code, data))
 
     # categories
     @get("/categories")
     async def categories(
         self, user: NamedDependency[StaffUser], q: Query = None, limit: Limit = 100, offset: Offset = 0
     ) -> CategoryPage:
-        page = await services.list_categories(q or "", limit=limit, offset=offset)
+        page = await categories.list_categories(q or "", limit=limit, offset=offset)
         return CategoryPage(page.total, limit, offset, [CategoryOut.of(c) for c in page.items])
 
     @get("/categories/{code:str}")
     async def category(self, user: NamedDependency[StaffUser], code: FromPath[str]) -> CategoryOut:
-        return CategoryOut.of(await services.get_category(code))
+        return CategoryOut.of(await categories.get_category(code))
 
     @post("/categories")
     async def create_category(
         self, user: NamedDependency[StaffUser], data: JSONBody[CategoryIn]
     ) -> CategoryOut:
-        return CategoryOut.of(await services.create_category(**_changes(data)))
+        return CategoryOut.of(await categories.create_category(data))
 
     @patch("/categories/{code:str}")
     async def update_category(
         self, user: NamedDependency[StaffUser], code: FromPath[str], data: JSONBody[CategoryPatch]
     ) -> CategoryOut:
-        return CategoryOut.of(await services.update_category(code, **_changes(data)))
+        return CategoryOut.of(await categories.update_category(code, data))
 
     # routing rules
     @get("/rules")
@@ -335,48 +256,48 @@ class AdminController(Controller):
         offset: Offset = 0,
     ) -> RulePage:
         """Rules, filtered by category, commune and unit codes."""
-        page = await services.list_rules(
+        page = await rules.list_rules(
             category=category, commune=commune, unit=unit, limit=limit, offset=offset
         )
         return RulePage(page.total, limit, offset, [RuleOut.of(r) for r in page.items])
 
     @get("/rules/{rule_id:int}")
     async def rule(self, user: NamedDependency[StaffUser], rule_id: FromPath[int]) -> RuleOut:
-        return RuleOut.of(await services.get_rule(rule_id))
+        return RuleOut.of(await rules.get_rule(rule_id))
 
     @post("/rules")
     async def create_rule(self, user: NamedDependency[StaffUser], data: JSONBody[RuleIn]) -> RuleOut:
-        return RuleOut.of(await services.create_rule(**_changes(data)))
+        return RuleOut.of(await rules.create_rule(data))
 
     @patch("/rules/{rule_id:int}")
     async def update_rule(
         self, user: NamedDependency[StaffUser], rule_id: FromPath[int], data: JSONBody[RulePatch]
     ) -> RuleOut:
-        return RuleOut.of(await services.update_rule(rule_id, **_changes(data)))
+        return RuleOut.of(await rules.update_rule(rule_id, data))
 
     @delete("/rules/{rule_id:int}", status_code=204)
     async def delete_rule(self, user: NamedDependency[StaffUser], rule_id: FromPath[int]) -> None:
-        await services.delete_rule(rule_id)
+        await rules.delete_rule(rule_id)
 
     # deadline policies
     @get("/policies")
     async def policies(self, user: NamedDependency[StaffUser]) -> list[PolicyOut]:
-        return [PolicyOut.of(p) for p in await services.list_policies()]
+        return [PolicyOut.of(p) for p in await policies.list_policies()]
 
     @post("/policies")
     async def create_policy(self, user: NamedDependency[StaffUser], data: JSONBody[PolicyIn]) -> PolicyOut:
-        return PolicyOut.of(await services.create_policy(**_changes(data)))
+        return PolicyOut.of(await policies.create_policy(data))
 
     @patch("/policies/{policy_id:int}")
     async def update_policy(
         self, user: NamedDependency[StaffUser], policy_id: FromPath[int], data: JSONBody[PolicyPatch]
     ) -> PolicyOut:
-        return PolicyOut.of(await services.update_policy(policy_id, **_changes(data)))
+        return PolicyOut.of(await policies.update_policy(policy_id, data))
 
     @delete("/policies/{policy_id:int}", status_code=204)
     async def delete_policy(self, user: NamedDependency[StaffUser], policy_id: FromPath[int]) -> None:
         """Only a category's own policy; the default per severity can be changed, not deleted."""
-        await services.delete_policy(policy_id)
+        await policies.delete_policy(policy_id)
 
     # calendar exceptions
     @get("/calendar")
@@ -385,7 +306,7 @@ class AdminController(Controller):
         user: NamedDependency[StaffUser],
         year: Annotated[int | None, QueryParameter(ge=1900, le=2200)] = None,
     ) -> list[ExceptionOut]:
-        return [ExceptionOut.of(e) for e in await services.list_exceptions(year)]
+        return [ExceptionOut.of(e) for e in await calendar.list_exceptions(year)]
 
     @post("/calendar")
     async def set_exception(
@@ -393,17 +314,17 @@ class AdminController(Controller):
     ) -> ExceptionOut:
         """Declare a day an extra day off (`working: false`) or an extra working day; replaces any
         exception already set for that day. Deadlines set from now on count it."""
-        return ExceptionOut.of(await services.set_exception(**_changes(data)))
+        return ExceptionOut.of(await calendar.set_exception(data))
 
     @patch("/calendar/{day:date}")
     async def update_exception(
         self, user: NamedDependency[StaffUser], day: FromPath[date], data: JSONBody[ExceptionPatch]
     ) -> ExceptionOut:
-        return ExceptionOut.of(await services.update_exception(day, **_changes(data)))
+        return ExceptionOut.of(await calendar.update_exception(day, data))
 
     @delete("/calendar/{day:date}", status_code=204)
     async def delete_exception(self, user: NamedDependency[StaffUser], day: FromPath[date]) -> None:
-        await services.delete_exception(day)
+        await calendar.delete_exception(day)
 
     # staff accounts
     @get("/users")
@@ -416,19 +337,19 @@ class AdminController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> UserPage:
-        page = await services.list_users(q or "", role=role, unit=unit, limit=limit, offset=offset)
+        page = await users.list_users(q or "", role=role, unit=unit, limit=limit, offset=offset)
         return UserPage(page.total, limit, offset, [UserOut.of(u) for u in page.items])
 
     @get("/users/{user_id:int}")
     async def user_detail(self, user: NamedDependency[StaffUser], user_id: FromPath[int]) -> UserOut:
-        return UserOut.of(await services.get_user(user_id))
+        return UserOut.of(await users.get_user(user_id))
 
     @post("/users")
     async def create_user(self, user: NamedDependency[StaffUser], data: JSONBody[UserIn]) -> UserOut:
-        return UserOut.of(await services.create_user(**_changes(data)))
+        return UserOut.of(await users.create_user(data))
 
     @patch("/users/{user_id:int}")
     async def update_user(
         self, user: NamedDependency[StaffUser], user_id: FromPath[int], data: JSONBody[UserPatch]
     ) -> UserOut:
-        return UserOut.of(await services.update_user(user_id, actor=user, **_changes(data)))
+        return UserOut.of(await users.update_user(user_id, data, actor=user))

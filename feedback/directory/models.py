@@ -1,9 +1,36 @@
-"""Units, communes, categories (fields) and routing rules: who handles what, where."""
+"""Units, communes, categories (fields) and routing rules: who handles what, where; and the kinds of
+unit and scopes of category, with their names."""
+
+from enum import StrEnum
 
 from tortoise import fields
 from tortoise.models import Model
 
-UNIT_KINDS = ("city", "department", "coordinator", "commune", "office")
+
+class UnitKind(StrEnum):
+    CITY = "city"
+    DEPARTMENT = "department"
+    COORDINATOR = "coordinator"
+    COMMUNE = "commune"
+    OFFICE = "office"
+
+
+class Scope(StrEnum):
+    LOCAL = "local"
+    SECTORAL = "sectoral"
+    OTHER = "other"
+
+
+UNIT_KINDS: tuple[str, ...] = tuple(UnitKind)
+UNIT_KIND_NAMES: dict[str, str] = {
+    UnitKind.CITY: "Thành phố",
+    UnitKind.DEPARTMENT: "Sở, ngành",
+    UnitKind.COORDINATOR: "Văn phòng điều phối",
+    UnitKind.COMMUNE: "Xã, phường",
+    UnitKind.OFFICE: "Phòng thuộc xã, phường",
+}
+CATEGORY_SCOPES: tuple[str, ...] = tuple(Scope)
+SCOPE_NAMES: dict[str, str] = {Scope.LOCAL: "Địa phương", Scope.SECTORAL: "Chuyên ngành", Scope.OTHER: "Khác"}
 
 
 class Unit(Model):
@@ -44,7 +71,7 @@ class Category(Model):
     code = fields.CharField(max_length=40, unique=True)
     name = fields.CharField(max_length=160)
     keywords = fields.TextField(default="")
-    scope = fields.CharField(max_length=12, default="other")  # local | sectoral | other
+    scope = fields.CharField(max_length=12, default="other")  # one of CATEGORY_SCOPES
     active = fields.BooleanField(default=True)
 
     class Meta:

@@ -7,7 +7,6 @@ from typing import Annotated
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
-from msgspec import Struct
 
 from feedback.attachments import uploads
 from feedback.attachments.openapi import WithFiles
@@ -26,61 +25,8 @@ from feedback.items import timeline
 from feedback.items.models import FeedbackItem
 from feedback.security.throttle import rate_limited
 from feedback.settings import Settings
-from feedback.text import fold
 
 MAX_JSON_BODY = 256 * 1024
-
-
-class CategoryOut(Struct):
-    code: str
-    name: str
-
-
-class CommuneOut(Struct):
-    code: str
-    name: str
-    unit: str | None
-
-
-class UnitOut(Struct):
-    code: str
-    name: str
-    kind: str
-    parent: str | None
-
-
-class ReferenceController(Controller):
-    path = "/api/v1"
-    tags = ["public"]
-
-    @get("/categories")
-    async def categories(self, settings: NamedDependency[Settings]) -> list[CategoryOut]:
-        ref = await reference(settings)
-        return [CategoryOut(c.code, c.name) for c in sorted(ref.categories.values(), key=lambda c: c.name)]
-
-    @get("/communes")
-    async def communes(
-        self,
-        settings: NamedDependency[Settings],
-        q: Annotated[str | None, QueryParameter(max_length=100)] = None,
-    ) -> list[CommuneOut]:
-        ref = await reference(settings)
-        needle = fold(q or "")
-        units = ref.units
-        return [
-            CommuneOut(c.code, c.name, units[c.unit_id].code if c.unit_id in units else None)
-            for c in sorted(ref.communes.values(), key=lambda c: c.name)
-            if needle in fold(c.name)
-        ]
-
-    @get("/units")
-    async def units(self, settings: NamedDependency[Settings]) -> list[UnitOut]:
-        ref = await reference(settings)
-        units = ref.units
-        return [
-            UnitOut(u.code, u.name, u.kind, units[u.parent_id].code if u.parent_id in units else None)
-            for u in sorted(units.values(), key=lambda u: u.code)
-        ]
 
 
 def _documented_body(data: JSONBody[FeedbackCreate]) -> None:

@@ -18,7 +18,8 @@ from litestar.response import Redirect
 
 from feedback.attachments import uploads
 from feedback.casework import services as casework
-from feedback.directory.reference import Reference, reference
+from feedback.directory import lists
+from feedback.directory.reference import reference
 from feedback.errors import DomainError, NotFound
 from feedback.intake import mail
 from feedback.intake import services as intake
@@ -27,7 +28,7 @@ from feedback.intake.schemas import FeedbackCreate
 from feedback.publication import published
 from feedback.security.throttle import rate_limited
 from feedback.settings import Settings
-from feedback.text import fold, suggest_category
+from feedback.text import suggest_category
 from feedback.web.auth import optional_user
 from feedback.web.forms import form_struct
 from feedback.web.rendering import SEVERITY_NAMES, page
@@ -83,15 +84,6 @@ async def home(request: Request) -> Response[str]:
 # --- filing ------------------------------------------------------------------------------------------
 
 
-def _categories(ref: Reference) -> list[Any]:
-    return sorted(ref.categories.values(), key=lambda c: c.name)
-
-
-def _communes(ref: Reference, q: str = "") -> list[Any]:
-    needle = fold(q)
-    return [c for c in sorted(ref.communes.values(), key=lambda c: c.name) if needle in fold(c.name)]
-
-
 async def _form_page(
     request: Request,
     settings: Settings,
@@ -103,8 +95,8 @@ async def _form_page(
     context = {
         "values": values,
         "errors": errors or {},
-        "categories": _categories(ref),
-        "communes": _communes(ref),
+        "categories": lists.categories(ref),
+        "communes": lists.communes(ref),
         "severities": SEVERITY_NAMES,
         "accept": ACCEPT_FILES,
         "max_files": uploads.MAX_FILES,
@@ -205,7 +197,7 @@ async def communes(
 ) -> Response[str]:
     """An HTML fragment: the commune `<select>` narrowed to the names matching `q` (diacritics optional)."""
     ref = await reference(settings)
-    found = _communes(ref, q)
+    found = lists.communes(ref, q)
     selected = commune
     if q.strip() and found and commune not in {c.code for c in found}:
         selected = found[0].code
@@ -346,8 +338,8 @@ async def public_list(
         "q": q,
         "category": category,
         "commune": commune,
-        "categories": _categories(ref),
-        "communes": _communes(ref),
+        "categories": lists.categories(ref),
+        "communes": lists.communes(ref),
         "page_no": page_no,
         "pages": pages,
         "prev_url": page_url(page_no - 1) if page_no > 1 else "",

@@ -4,7 +4,7 @@ refusal names the field so the page can show the message next to it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import msgspec
@@ -24,29 +24,41 @@ def form_struct(
     *,
     messages: Mapping[str, str] | None = None,
     fields: Mapping[str, str] | None = None,
+    explain: Callable[[str, str], str] | None = None,
+    keep_empty: bool = False,
 ) -> T:
     """Convert a form's values into `kind`. An empty input counts as not given (the Struct's default);
     one of spaces is kept, so the length limits refuse it as they refuse it in a JSON body.
 
     A refusal raises DomainError with the form's field name (`fields` maps a body path such as
-    `citizen.phone` to it) and a Vietnamese message (`messages` per field, else a general one).
+    `citizen.phone` to it) and a Vietnamese message (`messages` per field, else `explain(field, what
+    msgspec said)` when given, else a general one). With `keep_empty`, the caller has decided what an
+    empty input means (the administration's edit forms clear a field with it).
     """
     known = getattr(kind, "__struct_fields__", None)
-    body = {k: v for k, v in values.items() if (known is None or k in known) and v != ""}
+    body = {k: v for k, v in values.items() if (known is None or k in known) and (keep_empty or v != "")}
     try:
         return msgspec.convert(body, kind, strict=False)
     except msgspec.ValidationError as exc:
-        raise _refusal(str(exc), messages or {}, fields or {}) from None
+        raise _refusal(str(exc), messages or {}, fields or {}, explain) from None
 
 
-def _refusal(text: str, messages: Mapping[str, str], fields: Mapping[str, str]) -> DomainError:
+def _refusal(
+    text: str,
+    messages: Mapping[str, str],
+    fields: Mapping[str, str],
+    explain: Callable[[str, str], str] | None,
+) -> DomainError:
     if missing := _MISSING.search(text):
-        key, detail = missing.group(1), "Cần nhập mục này"
+        key, said, detail = missing.group(1), text, "Cần nhập mục này"
     elif at := _AT.search(text):
-        key, detail = at.group(1), _in_vietnamese(text[: at.start()])
+        said = text[: at.start()]
+        key, detail = at.group(1).split("[", 1)[0], _in_vietnamese(said)
     else:
-        key, detail = "", _in_vietnamese(text)
+        key, said, detail = "", text, _in_vietnamese(text)
     field = fields.get(key, key) or None
+    if explain is not None and field:
+        detail = explain(field, said)
     return DomainError(messages.get(field or "", detail), field=field)
 
 
