@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from tortoise.queryset import QuerySet
 
-from feedback.items.vocabulary import answered_on_time
 from feedback.errors import NotFound
 from feedback.intake.schemas import Ref
 from feedback.items.models import FeedbackItem
+from feedback.items.vocabulary import answered_on_time
 from feedback.publication.redact import initials, mask_text
 from feedback.publication.schemas import PublicFeedback
 from feedback.text import fold
