@@ -17,8 +17,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
 from feedback.admin import services
-from feedback.deadlines.models import CalendarException, DeadlinePolicy
-from feedback.directory.models import Category, RoutingRule, Unit
+from feedback.directory.models import CalendarException, Category, DeadlinePolicy, RoutingRule, Unit
 from feedback.errors import Forbidden
 
 Code = Annotated[str, Meta(min_length=1, max_length=40)]

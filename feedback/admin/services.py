@@ -21,10 +21,17 @@ from tortoise.models import Model
 
 from feedback.accounts import services as accounts
 from feedback.accounts.models import ROLES, StaffSession, StaffUser
-from feedback.deadlines.models import CalendarException, DeadlinePolicy
 from feedback.deadlines.services import set_calendar_exception
 from feedback.directory import reference
-from feedback.directory.models import UNIT_KINDS, Category, Commune, RoutingRule, Unit
+from feedback.directory.models import (
+    UNIT_KINDS,
+    CalendarException,
+    Category,
+    Commune,
+    DeadlinePolicy,
+    RoutingRule,
+    Unit,
+)
 from feedback.errors import Conflict, DomainError, NotFound
 from feedback.items.vocabulary import SEVERITIES
 from feedback.text import fold, is_email
