@@ -185,6 +185,7 @@ def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from feedback.app import create_app
+    from scheduler.jobs import start_background
 
     if args.demo:
         settings = Settings.from_env(demo=True)
@@ -205,7 +206,8 @@ def _serve(args: argparse.Namespace) -> None:
             " with PAKN_SCHEDULER=off"
         )
     # No access log: tracking links carry the citizen's secret token in the query string.
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", access_log=False)
+    app = create_app(settings, on_startup=[start_background])  # the scheduler, unless PAKN_SCHEDULER=off
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
 
 
 async def _prepare_demo(settings: Settings) -> None:
