@@ -12,11 +12,14 @@ import signal
 import socket
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from feedback import clock, db
 from feedback.errors import DomainError
 from feedback.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from feedback.app import Starter
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -159,6 +162,14 @@ async def _create_user(settings: Settings, args: argparse.Namespace) -> None:
     print(f"created {user.role} {user.email}")
 
 
+def background() -> list[Starter]:
+    """What a web process starts beside itself: the scheduler, unless PAKN_SCHEDULER=off. The one
+    place in `feedback` that imports `scheduler` (docs/architecture.md); feedback.asgi asks here too."""
+    from scheduler.jobs import start_background
+
+    return [start_background]
+
+
 async def _scheduler_forever(settings: Settings) -> None:
     from scheduler.jobs import start_background
 
@@ -185,7 +196,6 @@ def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from feedback.app import create_app
-    from scheduler.jobs import start_background
 
     if args.demo:
         settings = Settings.from_env(demo=True)
@@ -206,7 +216,7 @@ def _serve(args: argparse.Namespace) -> None:
             " with PAKN_SCHEDULER=off"
         )
     # No access log: tracking links carry the citizen's secret token in the query string.
-    app = create_app(settings, on_startup=[start_background])  # the scheduler, unless PAKN_SCHEDULER=off
+    app = create_app(settings, on_startup=background())
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
 
 
