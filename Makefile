@@ -26,8 +26,9 @@ test: install  ## run the tests (SQLite; set PAKN_TEST_DATABASE_URL for PostgreS
 test-pg: install  ## run the tests on the local PostgreSQL
 	PAKN_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
 
-lint: install  ## ruff
+lint: install  ## ruff, and the shape of the code (layers, no cycles, module sizes)
 	$(BIN)/ruff check feedback notifications scheduler tests bench
+	$(BIN)/pytest -q -p no:cacheprovider tests/test_architecture.py
 
 bench: install  ## the benchmarks of bench/README.md (PostgreSQL)
 	$(BIN)/python bench/run_all.py

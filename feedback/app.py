@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 from litestar import Litestar, Request, Response, get
 from litestar.datastructures import State
@@ -81,10 +82,28 @@ async def health() -> Response:
     return Response({"status": "ok", "database": "ok"})
 
 
+class Running(Protocol):
+    """Background work started with the app (the scheduler's ticker), stopped when it shuts down."""
+
+    async def stop(self) -> None: ...
+
+
+# Starts background work, or returns None when the settings say not to (PAKN_SCHEDULER=off).
+Starter = Callable[[Settings], Awaitable[Running | None]]
+
+
 def create_app(
-    settings: Settings | None = None, *, init_db: bool = True, background: bool = True
+    settings: Settings | None = None,
+    *,
+    init_db: bool = True,
+    background: bool = True,
+    on_startup: Sequence[Starter] = (),
 ) -> Litestar:
-    """Build the app. Tests pass their own settings and `init_db=False` (they own the database)."""
+    """Build the app. Tests pass their own settings and `init_db=False` (they own the database).
+
+    `on_startup` starts background work with the app, unless `background=False`: `pakn serve` passes
+    the scheduler's (the service itself never imports `scheduler`, docs/architecture.md).
+    """
     settings = settings or Settings.from_env()
 
     @asynccontextmanager
@@ -96,16 +115,13 @@ def create_app(
             from notifications.catcher import start_catcher
 
             catcher = await start_catcher(settings.demo_maildir, port=settings.smtp.port)
-        runner = None
-        if background:
-            from scheduler.jobs import start_background
-
-            runner = await start_background(settings)
+        runners = [await start(settings) for start in on_startup] if background else []
         try:
             yield
         finally:
-            if runner is not None:
-                await runner.stop()
+            for runner in reversed(runners):
+                if runner is not None:
+                    await runner.stop()
             if catcher is not None:
                 await catcher.close()
             if init_db:

@@ -2,7 +2,8 @@
 
     PAKN_SCHEDULER=off uvicorn --factory feedback.asgi:create --workers 4 --no-access-log
 
-(then run one `pakn scheduler` beside them). Settings come from the environment as for `pakn serve`.
+(then run one `pakn scheduler` beside them). Settings come from the environment as for `pakn serve`;
+like it, a process runs the scheduler unless PAKN_SCHEDULER=off (the CLI module says how to start it).
 Keep uvicorn's access log off: it prints query strings, and tracking links carry the citizen's secret
 token there; pakn logs each request itself without it (logger `pakn.request`).
 """
@@ -10,8 +11,9 @@ token there; pakn logs each request itself without it (logger `pakn.request`).
 from litestar import Litestar
 
 from feedback.app import create_app
+from feedback.cli import background
 from feedback.settings import Settings
 
 
 def create() -> Litestar:
-    return create_app(Settings.from_env(require=("PAKN_SECRET_KEY",)))
+    return create_app(Settings.from_env(require=("PAKN_SECRET_KEY",)), on_startup=background())

@@ -12,12 +12,15 @@ import signal
 import socket
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from feedback import clock, db
 from feedback.accounts.models import ROLES
 from feedback.errors import DomainError
 from feedback.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from feedback.app import Starter
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -158,6 +161,14 @@ async def _create_user(settings: Settings, args: argparse.Namespace) -> None:
     print(f"created {user.role} {user.email}")
 
 
+def background() -> list[Starter]:
+    """What a web process starts beside itself: the scheduler, unless PAKN_SCHEDULER=off. The one
+    place in `feedback` that imports `scheduler` (docs/architecture.md); feedback.asgi asks here too."""
+    from scheduler.jobs import start_background
+
+    return [start_background]
+
+
 async def _scheduler_forever(settings: Settings) -> None:
     from scheduler.jobs import start_background
 
@@ -204,7 +215,8 @@ def _serve(args: argparse.Namespace) -> None:
             " with PAKN_SCHEDULER=off"
         )
     # No access log: tracking links carry the citizen's secret token in the query string.
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", access_log=False)
+    app = create_app(settings, on_startup=background())
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
 
 
 async def _prepare_demo(settings: Settings) -> None:

@@ -34,8 +34,7 @@ from feedback.admin.schemas import (
     UserIn,
     UserPatch,
 )
-from feedback.deadlines.models import CalendarException, DeadlinePolicy
-from feedback.directory.models import Category, RoutingRule, Unit
+from feedback.directory.models import CalendarException, Category, DeadlinePolicy, RoutingRule, Unit
 
 Query = Annotated[str | None, QueryParameter(max_length=100)]
 Limit = Annotated[int, QueryParameter(ge=1, le=500)]

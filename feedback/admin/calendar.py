@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from feedback.admin.schemas import ExceptionIn, ExceptionPatch, changes
-from feedback.deadlines.models import CalendarException
 from feedback.deadlines.services import set_calendar_exception
 from feedback.directory import reference
+from feedback.directory.models import CalendarException
 from feedback.errors import NotFound
 
 

@@ -12,8 +12,7 @@ from typing import Any, Generic, TypeVar
 from tortoise.models import Model
 
 from feedback.accounts.models import Role, StaffUser
-from feedback.deadlines.models import CalendarException, DeadlinePolicy
-from feedback.directory.models import Category, Commune, RoutingRule, Unit
+from feedback.directory.models import CalendarException, Category, Commune, DeadlinePolicy, RoutingRule, Unit
 from feedback.errors import DomainError, Forbidden
 
 T = TypeVar("T")

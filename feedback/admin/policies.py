@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from feedback.admin.common import category_by_code
 from feedback.admin.schemas import PolicyIn, PolicyPatch, changes
-from feedback.deadlines.models import DeadlinePolicy
 from feedback.directory import reference
+from feedback.directory.models import DeadlinePolicy
 from feedback.errors import Conflict, DomainError, NotFound
 from feedback.items.vocabulary import SEVERITIES
 

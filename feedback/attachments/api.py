@@ -16,8 +16,7 @@ from litestar.response import File
 from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
 from feedback.attachments import services, storage
-from feedback.intake import services as intake
-from feedback.items.access import get_for
+from feedback.items.access import get_by_token, get_for
 from feedback.items.models import FeedbackItem
 from feedback.settings import Settings
 
@@ -31,7 +30,7 @@ async def citizen_download(
     token: Annotated[str | None, QueryParameter(required=False)] = None,
 ) -> File:
     """A file of the item, with its secret token (`X-Access-Token` header or `?token=`)."""
-    item = await intake.track(code, request.headers.get("x-access-token") or token or "")
+    item = await get_by_token(code, request.headers.get("x-access-token") or token or "")
     return await _download(item, attachment_id, settings, staff=False)
 
 

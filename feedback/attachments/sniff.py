@@ -29,7 +29,6 @@ PDF = Kind("PDF", "application/pdf", ".pdf")
 DOCX = Kind("DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
 XLSX = Kind("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")
 KINDS = (JPEG, PNG, PDF, DOCX, XLSX)
-BY_CONTENT_TYPE = {k.content_type: k for k in KINDS}
 
 # How many leading bytes `detect` needs to tell the types apart.
 HEAD_SIZE = 8

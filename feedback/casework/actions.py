@@ -1,7 +1,7 @@
 """One way from an action's body to its service, shared by the API and the item page's forms.
 
 `BODIES` says which msgspec Struct each action takes (the schema checks types and sizes); `perform`
-checks what a schema cannot (text of spaces alone says nothing) and calls the action's service.
+checks what a schema cannot (text of spaces alone says nothing) and calls the action's service (routing, answers, cooperation, rating).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from msgspec import Struct
 
 from feedback.accounts.models import StaffUser
 from feedback.attachments.uploads import Upload
-from feedback.casework import services
+from feedback.casework import answers, cooperation, rating, routing
 from feedback.casework.rules import Action
 from feedback.casework.schemas import (
     AcceptIn,
@@ -65,7 +65,7 @@ async def perform(
 ) -> Any:
     """Run one action with its body (an instance of BODIES[action]); returns what its service returns."""
     if action == "accept":
-        return await services.accept(
+        return await routing.accept(
             user,
             code,
             settings,
@@ -74,30 +74,30 @@ async def perform(
             severity=data.severity,
         )
     if action == "refuse":
-        return await services.refuse(user, code, settings, reason=said(data.reason, "reason"))
+        return await routing.refuse(user, code, settings, reason=said(data.reason, "reason"))
     if action == "transfer":
-        return await services.transfer(
+        return await routing.transfer(
             user, code, settings, unit=data.unit.strip(), reason=said(data.reason, "reason")
         )
     if action == "extend":
-        return await services.extend(
+        return await routing.extend(
             user, code, settings, reason=said(data.reason, "reason"), due_date=data.due_date
         )
     if action == "assign":
-        return await services.assign(user, code, settings, officer=data.officer)
+        return await routing.assign(user, code, settings, officer=data.officer)
     if action == "note":
-        return await services.note(user, code, settings, text=said(data.text, "text", 1))
+        return await routing.note(user, code, settings, text=said(data.text, "text", 1))
     if action == "answer":
-        return await services.answer(
+        return await answers.answer(
             user, code, settings, text=said(data.answer, "answer", 10), uploads=uploads
         )
     if action == "approve":
         text = said(data.answer, "answer", 10) if data.answer is not None else None
-        return await services.approve(user, code, settings, text=text)
+        return await answers.approve(user, code, settings, text=text)
     if action == "reopen":
-        return await services.reopen(user, code, settings, reason=said(data.reason, "reason"))
+        return await rating.reopen(user, code, settings, reason=said(data.reason, "reason"))
     if action == "cooperate":
-        return await services.cooperate(
+        return await cooperation.cooperate(
             user,
             code,
             settings,
@@ -106,5 +106,5 @@ async def perform(
             due_date=data.due_date,
         )
     if action == "duplicate":
-        return await services.duplicate(user, code, settings, of=data.of.strip().upper())
+        return await answers.duplicate(user, code, settings, of=data.of.strip().upper())
     raise DomainError(f"Không có thao tác '{action}'", field="action")

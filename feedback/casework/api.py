@@ -236,4 +236,4 @@ async def item_out(user: StaffUser, code: str) -> ItemOut:
 
 
 def _ref(row: object) -> Ref | None:
-    return Ref(row.code, row.name) if row is not None else None  # type: ignore[attr-defined]
+    return Ref(row.code, row.name) if row is not None else None

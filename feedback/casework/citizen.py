@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Meta, Struct
 
-from feedback.casework import services
+from feedback.casework import rating
 from feedback.intake.api import tracked
 from feedback.intake.schemas import FeedbackTracked
 from feedback.security.throttle import rate_limited
@@ -32,7 +32,7 @@ async def rate(
     token: Annotated[str | None, QueryParameter(required=False)] = None,
 ) -> FeedbackTracked:
     """Rate the answer with the secret token (`X-Access-Token` header or `?token=`)."""
-    item = await services.rate(
+    item = await rating.rate(
         code,
         request.headers.get("x-access-token") or token or "",
         settings,

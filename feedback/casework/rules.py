@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from feedback.deadlines.calendar import WorkCalendar
+from feedback.directory.calendar import WorkCalendar
 from feedback.errors import Conflict, DomainError, Forbidden
 from feedback.items.access import HANDLERS, HEADS, Relation
 from feedback.items.vocabulary import OPEN_STATUSES, STATUS_NAMES, STATUSES

@@ -31,7 +31,7 @@ from feedback import clock
 from feedback.accounts.models import StaffUser
 from feedback.conferences.models import Conference, ConferenceStep, Question
 from feedback.conferences.schemas import ConferenceIn, ConferencePatch, QuestionAnswerIn, QuestionIn
-from feedback.deadlines.calendar import WorkCalendar
+from feedback.directory.calendar import WorkCalendar
 from feedback.directory.reference import Reference, reference
 from feedback.errors import Conflict, DomainError, Forbidden, NotFound
 from feedback.intake.services import checked_contact

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from feedback.deadlines.calendar import WorkCalendar
+from feedback.directory.calendar import WorkCalendar
 
 StepKind = Literal[
     "reminder", "overdue", "escalate_parent", "escalate_coordinator", "coop_reminder", "coop_overdue"

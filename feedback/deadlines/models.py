@@ -1,4 +1,4 @@
-"""Deadline policies, the calendar's exceptions and the escalation steps of each deadline."""
+"""The escalation steps of each deadline (its policies and the calendar are reference data: directory)."""
 
 from tortoise import fields
 from tortoise.models import Model
@@ -6,34 +6,6 @@ from tortoise.models import Model
 STEP_KINDS = ("reminder", "overdue", "escalate_parent", "escalate_coordinator")
 # The sub-deadline of a cooperating unit (liên thông) has a reminder and an overdue notice of its own.
 COOPERATION_STEP_KINDS = ("coop_reminder", "coop_overdue")
-
-
-class DeadlinePolicy(Model):
-    """How long a unit has: per severity, optionally per category (a category rule beats the default)."""
-
-    id = fields.IntField(primary_key=True)
-    category = fields.ForeignKeyField("models.Category", related_name="policies", null=True)
-    severity = fields.CharField(max_length=10)
-    accept_hours = fields.IntField()
-    answer_days = fields.IntField()
-    progress_days = fields.IntField(null=True)
-
-    class Meta:
-        table = "deadline_policy"
-        unique_together = (("category", "severity"),)
-
-
-class CalendarException(Model):
-    """A correction of the calendar by a coordinator: an extra day off or an extra working day."""
-
-    id = fields.IntField(primary_key=True)
-    day = fields.DateField(unique=True)
-    working = fields.BooleanField()
-    note = fields.CharField(max_length=200, default="")
-    created_at = fields.DatetimeField()
-
-    class Meta:
-        table = "calendar_exception"
 
 
 class DeadlineStep(Model):

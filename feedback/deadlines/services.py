@@ -6,8 +6,8 @@ from datetime import date
 
 from feedback import clock, db
 from feedback.deadlines.ladder import PlannedStep
-from feedback.deadlines.models import CalendarException
 from feedback.directory import reference
+from feedback.directory.models import CalendarException
 
 
 async def set_calendar_exception(day: date, *, working: bool, note: str = "") -> CalendarException:

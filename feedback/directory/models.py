@@ -1,5 +1,6 @@
-"""Units, communes, categories (fields) and routing rules: who handles what, where; and the kinds of
-unit and scopes of category, with their names."""
+"""Reference data: units, communes, categories (fields) and routing rules (who handles what, where),
+deadline policies and the calendar's exceptions (how long, and which days count); the kinds of unit
+and scopes of category, with their names."""
 
 from enum import StrEnum
 
@@ -92,3 +93,31 @@ class RoutingRule(Model):
     class Meta:
         table = "routing_rule"
         unique_together = (("category", "commune", "severity", "unit"),)
+
+
+class DeadlinePolicy(Model):
+    """How long a unit has: per severity, optionally per category (a category rule beats the default)."""
+
+    id = fields.IntField(primary_key=True)
+    category = fields.ForeignKeyField("models.Category", related_name="policies", null=True)
+    severity = fields.CharField(max_length=10)
+    accept_hours = fields.IntField()
+    answer_days = fields.IntField()
+    progress_days = fields.IntField(null=True)
+
+    class Meta:
+        table = "deadline_policy"
+        unique_together = (("category", "severity"),)
+
+
+class CalendarException(Model):
+    """A correction of the calendar by a coordinator: an extra day off or an extra working day."""
+
+    id = fields.IntField(primary_key=True)
+    day = fields.DateField(unique=True)
+    working = fields.BooleanField()
+    note = fields.CharField(max_length=200, default="")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "calendar_exception"

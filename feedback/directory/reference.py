@@ -15,9 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from feedback.deadlines.calendar import WorkCalendar
-from feedback.deadlines.models import CalendarException, DeadlinePolicy
-from feedback.directory.models import Category, Commune, RoutingRule, Unit
+from feedback.directory.calendar import WorkCalendar
+from feedback.directory.models import CalendarException, Category, Commune, DeadlinePolicy, RoutingRule, Unit
 from feedback.directory.routing import RULE_FIELDS, Rule, route
 from feedback.settings import Settings
 
@@ -127,7 +126,7 @@ async def _load(settings: Settings) -> Reference:
             u.email,
             u.head_email,
             u.head_name,
-            u.requires_approval,  # type: ignore[attr-defined]
+            u.requires_approval,
         )
         for u in await Unit.filter(active=True)
     }
@@ -137,17 +136,14 @@ async def _load(settings: Settings) -> Reference:
     categories = {
         c.code: CategoryRef(c.id, c.code, c.name, c.keywords) for c in await Category.filter(active=True)
     }
-    communes = {
-        c.code: CommuneRef(c.id, c.code, c.name, c.unit_id)  # type: ignore[attr-defined]
-        for c in await Commune.all()
-    }
+    communes = {c.code: CommuneRef(c.id, c.code, c.name, c.unit_id) for c in await Commune.all()}
     grouped: dict[int | None, list[Rule]] = defaultdict(list)
     for row in await RoutingRule.filter(active=True).values(*RULE_FIELDS):
         if row["unit_id"] in units:
             grouped[row["category_id"]].append(Rule(**row))
     rules = {category_id: tuple(group) for category_id, group in grouped.items()}
     policies = {
-        (p.category_id, p.severity): Policy(p.accept_hours, p.answer_days, p.progress_days)  # type: ignore[attr-defined]
+        (p.category_id, p.severity): Policy(p.accept_hours, p.answer_days, p.progress_days)
         for p in await DeadlinePolicy.all()
     }
     exceptions = {e.day: e.working for e in await CalendarException.all()}

@@ -17,8 +17,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from feedback.deadlines.models import DeadlinePolicy
-from feedback.directory.models import Category, Commune, RoutingRule, Unit
+from feedback.directory.models import Category, Commune, DeadlinePolicy, RoutingRule, Unit
 from feedback.text import fold
 
 DATA = Path(__file__).with_name("data")

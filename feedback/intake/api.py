@@ -22,6 +22,7 @@ from feedback.intake.schemas import (
     Ref,
 )
 from feedback.items import timeline
+from feedback.items.access import get_by_token
 from feedback.items.models import FeedbackItem
 from feedback.security.throttle import rate_limited
 from feedback.settings import Settings
@@ -63,7 +64,7 @@ class FeedbackController(Controller):
         request: Request,
         token: Annotated[str | None, QueryParameter(required=False)] = None,
     ) -> FeedbackTracked:
-        item = await services.track(code, request.headers.get("x-access-token") or token or "")
+        item = await get_by_token(code, request.headers.get("x-access-token") or token or "")
         return await tracked(item)
 
 
@@ -74,13 +75,13 @@ def _ref(obj: CategoryRef | Category | None) -> Ref | None:
 async def created_out(submitted: services.Submitted, settings: Settings) -> FeedbackCreated:
     item = submitted.item
     ref = await reference(settings)
-    unit = ref.units[item.unit_id]  # type: ignore[attr-defined]
+    unit = ref.units[item.unit_id]
     return FeedbackCreated(
         code=item.code,
         token=submitted.token,
         status=item.status,
         unit=Ref(unit.code, unit.name),
-        category=_ref(ref.category_by_id(item.category_id)),  # type: ignore[attr-defined]
+        category=_ref(ref.category_by_id(item.category_id)),
         suggested_category=_ref(submitted.suggested),
         received_at=item.received_at,
         due_at=item.due_at,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,10 +13,11 @@ from feedback.accounts.models import StaffUser
 from feedback.attachments.uploads import Upload
 from feedback.deadlines.ladder import plan_steps
 from feedback.directory.reference import CategoryRef, reference
-from feedback.errors import DomainError, NotFound
+from feedback.errors import DomainError
 from feedback.intake import mail, store
 from feedback.intake.schemas import FeedbackCreate, StaffFeedbackCreate
 from feedback.items import timeline
+from feedback.items.access import hash_token
 from feedback.items.models import FeedbackItem
 from feedback.settings import Settings
 from feedback.text import fold, is_email, normalize_phone, suggest_category
@@ -34,10 +33,6 @@ class Submitted:
     token: str
     suggested: CategoryRef | None
     attachments: int = 0  # how many files came with it
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 async def submit(
@@ -207,13 +202,3 @@ async def _next_number(day: str) -> int:
         day,
     )
     return int(rows[0]["value"])
-
-
-async def track(code: str, token: str, *, lock: bool = False) -> FeedbackItem:
-    """The item behind a code, for the citizen who holds its token; anything else is 'not found'.
-    With `lock` (inside a transaction), the row stays locked until it ends."""
-    query = FeedbackItem.filter(code=code)
-    item = await (query.select_for_update() if lock else query).first()
-    if item is None or not token or not hmac.compare_digest(item.token_hash, hash_token(token)):
-        raise NotFound("Không tìm thấy phản ánh với mã và khóa tra cứu này")
-    return item

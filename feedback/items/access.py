@@ -1,11 +1,14 @@
-"""Who may see which item (SPEC §8): the role sets and the one query every staff read goes through.
+"""Who may see which item (SPEC §8): the role sets, the one query every staff read goes through, and
+the citizen's check (the tracking code with its secret token).
 
-An item of another unit is "not found", never "forbidden", so nothing leaks about it; a role that may
-never see items is refused before any item is looked up.
+An item of another unit, or a code with a wrong token, is "not found", never "forbidden", so nothing
+leaks about it; a role that may never see items is refused before any item is looked up.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Literal
 
 from tortoise.expressions import Q, Subquery
@@ -44,7 +47,7 @@ async def visible_items(user: StaffUser) -> QuerySet[FeedbackItem]:
     query = FeedbackItem.all()
     if user.role == "coordinator":
         return query
-    unit_id = user.unit_id  # type: ignore[attr-defined]
+    unit_id = user.unit_id
     cooperating = Cooperation.filter(unit_id=unit_id)
     ids = await cooperating.limit(COOPERATION_IDS_INLINE + 1).values_list("item_id", flat=True)
     if len(ids) > COOPERATION_IDS_INLINE:
@@ -64,4 +67,19 @@ async def get_for(user: StaffUser, code: str, *, lock: bool = False) -> Feedback
 def relation_of(user: StaffUser, item: FeedbackItem) -> Relation:
     if user.role == "coordinator":
         return "coordinator"
-    return "lead" if item.unit_id == user.unit_id else "cooperating"  # type: ignore[attr-defined]
+    return "lead" if item.unit_id == user.unit_id else "cooperating"
+
+
+def hash_token(token: str) -> str:
+    """What the item stores of the citizen's token: its hash, never the token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def get_by_token(code: str, token: str, *, lock: bool = False) -> FeedbackItem:
+    """The item behind a code, for the citizen who holds its token; anything else is 'not found'.
+    With `lock` (inside a transaction), the row stays locked until it ends."""
+    query = FeedbackItem.filter(code=code)
+    item = await (query.select_for_update() if lock else query).first()
+    if item is None or not token or not hmac.compare_digest(item.token_hash, hash_token(token)):
+        raise NotFound("Không tìm thấy phản ánh với mã và khóa tra cứu này")
+    return item

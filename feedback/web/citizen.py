@@ -17,7 +17,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect
 
 from feedback.attachments import uploads
-from feedback.casework import services as casework
+from feedback.casework import rating as casework
 from feedback.directory import lists
 from feedback.directory.reference import reference
 from feedback.errors import DomainError, NotFound
@@ -25,6 +25,7 @@ from feedback.intake import mail
 from feedback.intake import services as intake
 from feedback.intake.api import created_out, tracked
 from feedback.intake.schemas import FeedbackCreate
+from feedback.items.access import get_by_token
 from feedback.publication import published
 from feedback.security.throttle import rate_limited
 from feedback.settings import Settings
@@ -248,7 +249,7 @@ async def _track_page(
 ) -> Response[str]:
     user = await optional_user(request)
     try:
-        item = await intake.track(code, token)
+        item = await get_by_token(code, token)
     except NotFound as exc:
         return page(request, "citizen_not_found.html", {"message": exc.message}, user=user, status_code=404)
     data = await tracked(item)

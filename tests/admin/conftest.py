@@ -12,9 +12,8 @@ import httpx
 import pytest_asyncio
 from tortoise.models import Model
 
-from feedback.deadlines.models import DeadlinePolicy
 from feedback.directory import reference
-from feedback.directory.models import Category, RoutingRule, Unit
+from feedback.directory.models import Category, DeadlinePolicy, RoutingRule, Unit
 from tests.helpers import clean_case_tables, staff_headers
 
 # Children before parents: rows are deleted in this order.

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 from feedback.accounts.services import create_user
-from feedback.deadlines.models import CalendarException
-from feedback.directory.models import Category, Unit
+from feedback.directory.models import CalendarException, Category, Unit
 from tests.helpers import PASSWORD
 
 

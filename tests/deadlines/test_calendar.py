@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from feedback.deadlines.calendar import WorkCalendar
+from feedback.directory.calendar import WorkCalendar
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CAL = WorkCalendar(TZ)

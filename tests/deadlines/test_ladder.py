@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedback.deadlines.calendar import WorkCalendar
 from feedback.deadlines.ladder import Ladder, PlannedStep, expected_answer_date, plan_steps
+from feedback.directory.calendar import WorkCalendar
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CAL = WorkCalendar(TZ)

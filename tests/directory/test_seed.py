@@ -1,8 +1,7 @@
 import pytest
 from tortoise.transactions import in_transaction
 
-from feedback.deadlines.models import DeadlinePolicy
-from feedback.directory.models import Category, Commune, RoutingRule, Unit
+from feedback.directory.models import Category, Commune, DeadlinePolicy, RoutingRule, Unit
 from feedback.directory.routing import RULE_FIELDS, Rule, route
 from feedback.directory.seed import SeedReport, seed
 from feedback.text import suggest_category

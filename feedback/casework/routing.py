@@ -1,0 +1,162 @@
+"""Taking an item on, or sending it on (SPEC §2–3): accept, refuse, transfer, extend, assign, and the
+internal note. Each runs in `open_case` (feedback/casework/case.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from feedback.accounts.models import StaffUser
+from feedback.casework import rules
+from feedback.casework.case import officer_label, open_case, send, who
+from feedback.deadlines.services import cancel_pending_steps
+from feedback.errors import Conflict, DomainError
+from feedback.intake import mail
+from feedback.items.models import Cooperation, FeedbackItem
+from feedback.settings import Settings
+
+CLASSIFICATIONS = {"authority": "thuộc thẩm quyền", "conduct": "hành vi hành chính của cán bộ, công chức"}
+
+
+async def accept(
+    user: StaffUser,
+    code: str,
+    settings: Settings,
+    *,
+    classification: str,
+    category: str | None = None,
+    severity: str | None = None,
+) -> FeedbackItem:
+    """The unit takes the item on (Nghị định 20/2008 classification), correcting field or severity."""
+    async with open_case(user, code, "accept", settings) as case:
+        item = case.item
+        if category:
+            found = case.ref.categories.get(category)
+            if found is None:
+                raise DomainError(f"Lĩnh vực có mã '{category}' không tồn tại", field="category")
+            before = case.ref.category_by_id(item.category_id)
+            case.update("category_id", found.id, shown=(before.code if before else None, found.code))
+        if severity and severity != item.severity:
+            case.update("severity", severity)
+            policy = case.ref.policy(item.category_id, severity)
+            await case.new_deadline(
+                case.ref.calendar.answer_deadline(item.unit_received_at, policy.answer_days)
+            )
+        case.update("classification", classification)
+        case.update("status", "in_progress")
+        if item.officer_id is None and user.role == "officer":
+            case.update("officer_id", user.id, shown=(None, who(user)))
+        await case.event(
+            "accepted",
+            f"{case.unit().name} tiếp nhận xử lý ({CLASSIFICATIONS[classification]}).",
+            public=True,
+        )
+    return item
+
+
+async def refuse(user: StaffUser, code: str, settings: Settings, *, reason: str) -> FeedbackItem:
+    """Không tiếp nhận (incomplete, anonymous, not a matter for feedback): the citizen is told why."""
+    async with open_case(user, code, "refuse", settings) as case:
+        case.update("status", "refused")
+        case.update("refuse_reason", reason)
+        await cancel_pending_steps(case.item.id)
+        event = await case.event("refused", "Không tiếp nhận xử lý phản ánh.", public=True, reason=reason)
+        await send(
+            mail.to_citizen(
+                "refused", case.item, case.context(reason=reason), case.now, f"refused:{event.id}"
+            )
+        )
+    return case.item
+
+
+async def transfer(user: StaffUser, code: str, settings: Settings, *, unit: str, reason: str) -> FeedbackItem:
+    """Send the item to the unit that should handle it; that unit's clock starts at its receipt."""
+    async with open_case(user, code, "transfer", settings) as case:
+        item = case.item
+        rules.check_transfer(item.transfer_count, user.role)
+        target = case.ref.unit_by_code(unit)
+        if target is None:
+            raise DomainError(f"Không có đơn vị mã '{unit}'", field="unit")
+        source = case.unit()
+        if target.id == source.id:
+            raise DomainError("Phản ánh đã ở đơn vị này", field="unit")
+        if await Cooperation.exists(item_id=item.id, unit_id=target.id):
+            raise DomainError(f"{target.name} đang là đơn vị phối hợp của phản ánh này", field="unit")
+        policy = case.ref.policy(item.category_id, item.severity)
+        calendar = case.ref.calendar
+        case.update("unit_id", target.id, shown=(source.code, target.code))
+        case.update("transfer_count", item.transfer_count + 1)
+        case.update("status", "received")
+        case.update("officer_id", None, shown=(officer_label(item), None))
+        case.update("classification", "")
+        case.clear_draft()
+        case.update("unit_received_at", case.now)
+        case.update("accept_due_at", calendar.add_working_hours(case.now, policy.accept_hours))
+        await case.new_deadline(calendar.answer_deadline(case.now, policy.answer_days))
+        event = await case.event(
+            "transferred", f"Chuyển từ {source.name} đến {target.name}.", public=True, reason=reason
+        )
+        key = f"transfer:{event.id}"
+        await send(
+            mail.to_unit(
+                "new_item", item, case.ref, case.context(from_unit_name=source.name, transfer_reason=reason),
+                case.now, f"{key}:unit",
+            ),
+            mail.to_citizen(
+                "transferred", item, case.context(from_unit_name=source.name, reason=reason), case.now,
+                f"{key}:citizen",
+            ),
+        )  # fmt: skip
+    return item
+
+
+async def extend(
+    user: StaffUser, code: str, settings: Settings, *, reason: str, due_date: date
+) -> FeedbackItem:
+    """The one extension: the citizen gets the apology and the new date (Mẫu 04, TT 01/2018/TT-VPCP)."""
+    async with open_case(user, code, "extend", settings) as case:
+        item = case.item
+        policy = case.ref.policy(item.category_id, item.severity)
+        new_due = rules.check_extension(
+            now=case.now, due_at=item.due_at, new_day=due_date, extensions=item.extension_count,
+            answer_days=policy.answer_days, calendar=case.ref.calendar,
+        )  # fmt: skip
+        original = item.due_at
+        case.update("extension_count", item.extension_count + 1)
+        await case.new_deadline(new_due)
+        event = await case.event(
+            "extended", f"Gia hạn trả lời đến ngày {case.local_date(new_due)}.", public=True, reason=reason
+        )
+        context = case.context(due_at=original.isoformat(), new_due_at=new_due.isoformat(), reason=reason)
+        await send(mail.to_citizen("extension", item, context, case.now, f"extension:{event.id}"))
+    return item
+
+
+async def assign(user: StaffUser, code: str, settings: Settings, *, officer: str) -> FeedbackItem:
+    """A head (or a coordinator) puts an officer of the item's unit in charge of it."""
+    async with open_case(user, code, "assign", settings) as case:
+        item = case.item
+        chosen = await StaffUser.get_or_none(email=officer.strip().lower(), active=True)
+        if chosen is None or chosen.unit_id != item.unit_id or chosen.role not in ("officer", "head"):
+            raise DomainError(
+                "Chỉ phân công được cán bộ, lãnh đạo của đơn vị xử lý phản ánh", field="officer"
+            )
+        if chosen.id == item.officer_id:
+            raise Conflict(f"Phản ánh đã được phân công cho {who(chosen)}")
+        case.update("officer_id", chosen.id, shown=(officer_label(item), who(chosen)))
+        if item.status == "received":
+            case.update("status", "assigned")
+        event = await case.event("assigned", f"Phân công {who(chosen)} xử lý.", public=False)
+        context = case.context(officer_name=who(chosen), assigned_by_name=who(user))
+        await send(
+            mail.to_address(
+                "assigned", f"assigned:{event.id}", chosen.email, who(chosen), item, context, case.now
+            )
+        )
+    return item
+
+
+async def note(user: StaffUser, code: str, settings: Settings, *, text: str) -> FeedbackItem:
+    """An internal note: staff see it in the timeline, the citizen never does."""
+    async with open_case(user, code, "note", settings) as case:
+        await case.event("note", text, public=False)
+    return case.item
