@@ -243,7 +243,8 @@ class _Run:
             self.down_error = self.down_error or self.connect_error
         else:
             results = await asyncio.gather(
-                self._work(first), *(self._work(None) for _ in range(max(0, concurrency - 1))),
+                self._work(first),
+                *(self._work(None) for _ in range(max(0, concurrency - 1))),
                 return_exceptions=True,
             )
             for result in results:
