@@ -3,8 +3,10 @@
 A counting aiosmtpd server runs in a separate process (it answers "250 OK" to every message and counts
 them). A fresh database gets N outbox messages (default 5,000; half 'ack' to citizens, half
 'overdue_unit' to units, with Vietnamese contexts like the ones intake and the sweep write), queued
-with `notifications.outbox.queue`. Then `deliver_pending` is called, as `pakn deliver` does, until
-nothing is pending; the time of that loop gives messages/s. The server must have received exactly N.
+with `notifications.outbox.queue`. First the ceiling: the same N messages, composed beforehand, sent
+by a raw aiosmtplib blast over as many connections (no database, no rendering). Then `deliver_pending`
+is called, as `pakn deliver` does, until nothing is pending; the time of that loop gives messages/s and
+its ratio to the blast. The server must have received exactly N each time.
 
     python bench/delivery.py [--messages 5000] [--concurrency 4 8] [--keep]
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import multiprocessing
 import sys
 import time
@@ -24,6 +27,7 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
+import aiosmtplib
 from common import (
     banner,
     drop_database,
@@ -41,6 +45,7 @@ from feedback import clock, db
 from feedback.directory.reference import reference
 from feedback.settings import Settings
 from notifications.delivery import DeliveryReport, deliver_pending
+from notifications.message import Composed, Outgoing, compose, split_mail_from
 from notifications.outbox import new_message, queue
 from notifications.render import render
 
@@ -182,10 +187,58 @@ async def drain(settings: Settings, concurrency: int) -> tuple[DeliveryReport, i
             return total, runs
 
 
+async def composed_outbox(url: str, settings: Settings) -> list[Composed]:
+    """The queued messages exactly as delivery would send them, built before the blast's clock starts."""
+    rows = await query(
+        url, "SELECT id, key, kind, to_addr, to_name, thread, context FROM outbox_message ORDER BY id"
+    )
+    now = clock.now()
+    return [
+        compose(
+            Outgoing(
+                id=r["id"],
+                key=r["key"],
+                kind=r["kind"],
+                to_addr=r["to_addr"],
+                to_name=r["to_name"],
+                thread=r["thread"],
+                context=json.loads(r["context"]) if isinstance(r["context"], str) else dict(r["context"]),
+            ),
+            settings.smtp.mail_from,
+            now=now,
+            tz=settings.tz,
+        )
+        for r in rows
+    ]
+
+
+async def raw_blast(settings: Settings, messages: list[Composed], concurrency: int) -> float:
+    """The ceiling: the same bytes over `concurrency` aiosmtplib connections, no database, no rendering."""
+    sender = split_mail_from(settings.smtp.mail_from)[1]
+    todo = iter(messages)
+
+    async def worker() -> None:
+        smtp = aiosmtplib.SMTP(hostname=settings.smtp.host, port=settings.smtp.port, start_tls=False)
+        await smtp.connect()
+        for message in todo:  # one shared iterator: the workers take turns
+            await smtp.sendmail(sender, [message.envelope_to], message.data)
+        await smtp.quit()
+
+    with timer() as t:
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return t.seconds
+
+
 async def round_(url: str, settings: Settings, smtp: SmtpServer, n: int, concurrency: int) -> dict:
     await db.execute("TRUNCATE outbox_message")
     with timer() as queued:
         await fill_outbox(settings, n, tag=f"c{concurrency}")
+    messages = await composed_outbox(url, settings)
+    wait_quiet()
+    before = smtp.received
+    blast_seconds = await raw_blast(settings, messages, concurrency)
+    blast_received = smtp.received - before
+    blast_rate = len(messages) / blast_seconds
     wait_quiet()
     before = smtp.received
     cpu0 = (time.process_time(), process_cpu([smtp.process.pid]))
@@ -199,18 +252,22 @@ async def round_(url: str, settings: Settings, smtp: SmtpServer, n: int, concurr
         "all_sent": report.sent == n and left == {"sent": n},
         "server_received_n": received == n,
         "no_retries_or_failures": report.retried == 0 and report.failed == 0,
+        "blast_received_n": blast_received == n,
     }
     print(
         f"concurrency {concurrency}: {report.sent} sent in {t.seconds:.2f} s = {rate:.0f} messages/s"
         f" ({runs} deliver_pending runs; server received {received}; queued in {queued.seconds:.2f} s;"
         f" CPU: sender {100 * cpu[0] / t.seconds:.0f} %, SMTP server {100 * cpu[1] / t.seconds:.0f} % of a core);"
-        f" checks {checks}"
+        f" raw aiosmtplib blast of the same messages: {blast_rate:.0f} messages/s, so delivery reaches"
+        f" {100 * rate / blast_rate:.0f} % of it; checks {checks}"
     )
     return {
         "concurrency": concurrency,
         "messages": n,
         "seconds": round(t.seconds, 2),
         "messages_per_s": round(rate, 1),
+        "raw_blast_messages_per_s": round(blast_rate, 1),
+        "percent_of_raw_blast": round(100 * rate / blast_rate, 1),
         "runs": runs,
         "received": received,
         "retried": report.retried,
@@ -275,7 +332,8 @@ async def main(argv: list[str] | None = None) -> dict:
     for r in rounds:
         print(
             f"  concurrency {r['concurrency']:>2}: {r['messages_per_s']:>6.0f} messages/s"
-            f" ({r['messages']} in {r['seconds']} s; server received {r['received']})"
+            f" ({r['messages']} in {r['seconds']} s; server received {r['received']});"
+            f" raw blast {r['raw_blast_messages_per_s']:>6.0f}/s: {r['percent_of_raw_blast']:.0f} %"
         )
     print(f"  sample subject: {sample['subject']}")
     print(f"  target {result['target']}: {result['verdict']} ({result['value']:.0f}/s)")

@@ -18,7 +18,7 @@ from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from litestar.stores.registry import StoreRegistry
 from tortoise.exceptions import DoesNotExist, IntegrityError
 
-from feedback import db
+from feedback import db, logs
 from feedback.accounts.api import AuthController
 from feedback.admin.api import AdminController
 from feedback.attachments.api import citizen_download, staff_download
@@ -158,13 +158,11 @@ def create_app(
         openapi_config=OpenAPIConfig(title="pakn", version="1", path="/schema", render_plugins=[SCHEMA_UI]),
         logging_config=LoggingConfig(
             log_exceptions="always",
-            # aiosmtpd logs every SMTP command, recipients included: keep personal data out of logs.
-            loggers={
-                "pakn": {"level": "INFO", "propagate": True},
-                "mail.log": {"level": "WARNING", "propagate": True},
-                "apscheduler": {"level": "WARNING", "propagate": True},
-            },
-            disable_stack_trace={404, 401, 403, 409, 413, 422, 400, HTTPException},
+            # One set-up for every process (feedback/logs.py): time, level, no personal data.
+            **{k: v for k, v in logs.logging_dict(settings.log_format).items() if k != "version"},
+            # Tracebacks only for server errors: a client's mistake (any 3xx/4xx, including 405 and the
+            # errors the handlers above turn into 404 and 409) is one line in the request log.
+            disable_stack_trace={*range(300, 500), HTTPException, DoesNotExist, IntegrityError},
         ),
         request_max_body_size=1024 * 1024,
         # Guards and current_user read the settings here; stores (rate limits…) live in the database

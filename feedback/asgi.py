@@ -1,11 +1,14 @@
 """Entry point for running several web processes under uvicorn:
 
-    PAKN_SCHEDULER=off uvicorn --factory feedback.asgi:create --workers 4 --no-access-log
+    PAKN_SCHEDULER=off uvicorn --factory feedback.asgi:create --workers 4 --no-access-log --no-proxy-headers
 
 (then run one `pakn scheduler` beside them). Settings come from the environment as for `pakn serve`;
 like it, a process runs the scheduler unless PAKN_SCHEDULER=off (the CLI module says how to start it).
 Keep uvicorn's access log off: it prints query strings, and tracking links carry the citizen's secret
-token there; pakn logs each request itself without it (logger `pakn.request`).
+token there; pakn logs each request itself without it (logger `pakn.request`). Keep uvicorn's proxy
+headers off: it trusts X-Forwarded-For from 127.0.0.1 by default, and pakn takes the client address
+only as PAKN_TRUSTED_PROXIES says (feedback/security/client.py). Log lines take their format from
+PAKN_LOG_FORMAT once the app is built (feedback/logs.py).
 """
 
 from litestar import Litestar

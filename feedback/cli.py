@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import dataclasses
 import getpass
+import logging
 import os
 import signal
 import socket
@@ -14,7 +15,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from feedback import clock, db
+from feedback import clock, db, logs
 from feedback.accounts.models import ROLES
 from feedback.errors import DomainError
 from feedback.settings import Settings, SettingsError
@@ -87,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(command: Callable[..., Awaitable[Any]], settings: Settings, *args: Any) -> None:
+    logs.configure(settings.log_format)
+
     async def with_db() -> None:
         await db.init(settings.database_url)
         try:
@@ -179,7 +182,9 @@ async def _scheduler_forever(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    print("pakn scheduler running: sweep every minute, mail every few seconds (Ctrl+C stops)")
+    logging.getLogger("pakn.scheduler").info(
+        "scheduler running: sweep every minute, mail every few seconds (Ctrl+C stops)"
+    )
     await stop.wait()
     if runner:
         await runner.stop()
@@ -211,12 +216,27 @@ def _serve(args: argparse.Namespace) -> None:
         settings = Settings.from_env(require=("PAKN_SECRET_KEY", "PAKN_SMTP_HOST"))
     if args.workers > 1:
         sys.exit(
-            "pakn: for several workers run `uvicorn --factory feedback.asgi:create --workers N --no-access-log`"
+            "pakn: for several workers run `uvicorn --factory feedback.asgi:create --workers N --no-access-log"
+            " --no-proxy-headers`"
             " with PAKN_SCHEDULER=off"
         )
-    # No access log: tracking links carry the citizen's secret token in the query string.
-    app = create_app(settings, on_startup=background())
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    uvicorn.run(create_app(settings, on_startup=background()), **uvicorn_options(settings, args.host, args.port))
+
+
+def uvicorn_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
+    """How `pakn serve` runs uvicorn (a function, so a test can check it)."""
+    return {
+        "host": host,
+        "port": port,
+        "log_config": logs.logging_dict(settings.log_format),
+        "log_level": "info",
+        # No access log: tracking links carry the citizen's secret token in the query string.
+        "access_log": False,
+        # uvicorn would believe X-Forwarded-For from 127.0.0.1 by default, and a local proxy passing
+        # the header through would let anyone pick the address the login limit counts. The client
+        # address is decided in one place, by PAKN_TRUSTED_PROXIES (feedback/security/client.py).
+        "proxy_headers": False,
+    }
 
 
 async def _prepare_demo(settings: Settings) -> None:

@@ -69,6 +69,8 @@ class Settings:
     # Reverse proxies (addresses or networks, e.g. "10.0.0.0/8") whose X-Forwarded-For is believed;
     # empty: the peer address is the client. Kept as text: Litestar re-validates Settings with msgspec.
     trusted_proxies: tuple[str, ...] = ()
+    # Log lines as text ("text") or one JSON object a line ("json"), for every process.
+    log_format: str = "text"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -156,7 +158,15 @@ def _parse(env: Mapping[str, str], *, demo: bool) -> Settings:
         upload_dir=Path(get("PAKN_UPLOAD_DIR", "pakn-data/uploads")),
         rate_limit=_rate_limit(get("PAKN_RATE_LIMIT")),
         trusted_proxies=_networks(get("PAKN_TRUSTED_PROXIES")),
+        log_format=_log_format(get("PAKN_LOG_FORMAT")),
     )
+
+
+def _log_format(raw: str | None) -> str:
+    value = (raw or "text").strip().lower()
+    if value not in ("text", "json"):
+        raise SettingsError(f"PAKN_LOG_FORMAT must be text or json, not {raw!r}")
+    return value
 
 
 def _port(raw: str | None, default: int) -> int:

@@ -1,8 +1,14 @@
 """SMTP delivery of the outbox.
 
-A run claims the due rows in one statement, sends them over a few reused SMTP connections and records
-each result as soon as the server has answered, so a crash can double at most the messages that were
-in flight. Rows that a crashed process left in 'sending' are claimed again once their lease has ended.
+A run claims due rows a small chunk at a time, sends them over a few reused SMTP connections and
+records each result the moment the server has answered: one small UPDATE per message, written on that
+SMTP connection's own database connection, so nothing queues between the server's 250 and the
+statement that records it. A crash can therefore double only a message whose 250 was in flight at the
+instant of the crash (measured: tests/notifications/test_mail_kill.py, README "Delivery guarantee").
+
+Claimed rows are 'sending' with a short lease that a heartbeat renews while the run is alive; a killed
+process stops renewing, so its rows go back to the queue LEASE_SECONDS later at most, and claiming in
+chunks keeps those rows few.
 """
 
 from __future__ import annotations
@@ -35,6 +41,10 @@ MAX_BACKOFF = timedelta(minutes=30)
 # Connection-level failures (timeouts, disconnects) in a row after which the server counts as down for
 # this run: a sick server is not fed the whole batch one 30-second timeout at a time.
 MAX_CONNECTION_FAILURES = 3
+# A dead sender's rows wait at most this long; the heartbeat renews the lease of a live run's rows.
+LEASE_SECONDS = 20
+HEARTBEAT_SECONDS = 5
+CLAIM_PER_CONNECTION = 25  # rows claimed per SMTP connection at a time: what a crash strands
 
 
 @dataclass(frozen=True)
@@ -71,17 +81,21 @@ async def deliver_pending(
     tz: ZoneInfo,
     limit: int = 2000,
     concurrency: int = 4,
-    lease_seconds: int = 300,
+    lease_seconds: int = LEASE_SECONDS,
 ) -> DeliveryReport:
-    """Send the due outbox messages; raises DeliveryConfigError (after releasing the rows) on bad settings."""
+    """Send up to `limit` due outbox messages; raises DeliveryConfigError (after releasing the rows) on
+    bad settings."""
     if config.security not in ("none", "starttls", "tls"):
         raise DeliveryConfigError(f"SMTP security must be none, starttls or tls, not {config.security!r}")
-    now = now.astimezone(UTC)
-    conn = connections.get("default")
-    rows = await _claim(conn, now=now, limit=limit, lease_until=now + timedelta(seconds=lease_seconds))
-    run = _Run(config, conn, now, tz, rows, lease_seconds)
-    if rows:
-        await run.deliver(concurrency)
+    run = _Run(config, connections.get("default"), now.astimezone(UTC), tz, limit, concurrency, lease_seconds)
+    if await run.claim_more():
+        heartbeat = asyncio.create_task(run.heartbeat())
+        try:
+            await run.deliver(concurrency)
+        finally:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
     return run.report
 
 
@@ -136,6 +150,12 @@ def _json(value: Any) -> dict[str, Any]:
     return dict(value or {})
 
 
+_SENT = (
+    "UPDATE outbox_message SET status = 'sent', attempts = attempts + 1, sent_at = $1, message_id = $2,"
+    " context = $3, lease_until = NULL, last_error = '' WHERE id = $4"
+)
+
+
 class _Outcome(Enum):
     TEMPORARY = "temporary"
     PERMANENT = "permanent"
@@ -151,11 +171,18 @@ class _Run:
         conn: BaseDBAsyncClient,
         now: datetime,
         tz: ZoneInfo,
-        rows: list[Outgoing],
+        limit: int,
+        concurrency: int,
         lease_seconds: int,
     ) -> None:
         self.config, self.conn, self.now, self.tz = config, conn, now, tz
-        self.todo = deque(rows)
+        self.limit, self.lease_seconds = limit, lease_seconds
+        self.chunk = max(1, min(limit, CLAIM_PER_CONNECTION * max(concurrency, 1)))
+        self.claimed = 0
+        self.exhausted = False  # the last claim found fewer rows than it asked for
+        self.claiming = asyncio.Lock()
+        self.todo: deque[Outgoing] = deque()
+        self.held: dict[int, Outgoing] = {}  # claimed and not yet recorded: the heartbeat renews these
         self.report = DeliveryReport()
         self.sender = split_mail_from(config.mail_from)[1]
         self.config_error = ""  # set: stop, release the rest, raise DeliveryConfigError
@@ -163,12 +190,51 @@ class _Run:
         self.connect_error = ""  # the last connection that could not be opened
         self.connection_failures = 0
         self.crashed = False  # a worker raised (the database, most likely): the others stop too
-        # Stop taking messages well before the lease ends, or another process would claim them again.
         self.loop = asyncio.get_running_loop()
-        self.deadline = self.loop.time() + lease_seconds * 0.8
+        self.started = self.loop.time()
+        # Stop taking messages well before the lease ends, or another process would claim them again;
+        # every renewal by the heartbeat moves this on.
+        self.deadline = self.started + lease_seconds * 0.8
+
+    def at(self) -> datetime:
+        """The run's clock: the caller's `now` plus the time the run has taken."""
+        return self.now + timedelta(seconds=self.loop.time() - self.started)
 
     def stopped(self) -> bool:
         return bool(self.config_error or self.down_error or self.crashed) or self.loop.time() > self.deadline
+
+    async def claim_more(self) -> bool:
+        """Top the queue up with another chunk of due rows; False when there is nothing left to take."""
+        async with self.claiming:
+            if self.todo:
+                return True
+            if self.exhausted or self.claimed >= self.limit or self.stopped():
+                return False
+            want = min(self.chunk, self.limit - self.claimed)
+            at = self.at()
+            rows = await _claim(
+                self.conn, now=at, limit=want, lease_until=at + timedelta(seconds=self.lease_seconds)
+            )
+            self.claimed += len(rows)
+            self.exhausted = len(rows) < want
+            self.todo.extend(rows)
+            self.held.update((row.id, row) for row in rows)
+            return bool(rows)
+
+    async def heartbeat(self) -> None:
+        """Renew the lease of the rows this run holds while it is alive."""
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            ids = list(self.held)
+            if ids:
+                renewed_at = self.loop.time()
+                at = self.at()
+                await self._execute(
+                    "UPDATE outbox_message SET lease_until = $1"
+                    f" WHERE status = 'sending' AND id IN ({marks(len(ids), first=2)})",
+                    [at + timedelta(seconds=self.lease_seconds), *ids],
+                )
+                self.deadline = renewed_at + self.lease_seconds * 0.8
 
     async def deliver(self, concurrency: int) -> None:
         # One connection first: if the server is unreachable, one failed connect settles the batch.
@@ -176,9 +242,10 @@ class _Run:
         if first is None:
             self.down_error = self.down_error or self.connect_error
         else:
-            extra = max(0, min(concurrency, len(self.todo)) - 1)
             results = await asyncio.gather(
-                self._work(first), *(self._work(None) for _ in range(extra)), return_exceptions=True
+                self._work(first),
+                *(self._work(None) for _ in range(max(0, concurrency - 1))),
+                return_exceptions=True,
             )
             for result in results:
                 # The database failed under us: rows not yet recorded stay 'sending' until their lease
@@ -198,14 +265,19 @@ class _Run:
             await self._release(leftover)
 
     async def _work(self, smtp: aiosmtplib.SMTP | None) -> None:
+        record: Any = None  # PostgreSQL: this worker's own connection, so a result never waits for another's
         try:
-            while self.todo and not self.stopped():
-                if smtp is None or not smtp.is_connected:
-                    smtp = await self._connect()
-                    if smtp is None:
-                        return  # the other workers carry on (a server may limit connections per client)
-                    continue  # while we connected, the others may have emptied the queue or stopped
-                await self._send(smtp, self.todo.popleft())
+            async with contextlib.AsyncExitStack() as stack:
+                if is_postgres(self.conn):
+                    record = await stack.enter_async_context(self.conn.acquire_connection())
+                while not self.stopped() and (self.todo or await self.claim_more()):
+                    if smtp is None or not smtp.is_connected:
+                        smtp = await self._connect()
+                        if smtp is None:
+                            return  # the other workers carry on (a server may limit connections per client)
+                        continue  # while we connected, the others may have emptied the queue or stopped
+                    if self.todo:
+                        await self._send(smtp, self.todo.popleft(), record)
         except BaseException:
             self.crashed = True
             raise
@@ -238,7 +310,7 @@ class _Run:
             return None
         return smtp
 
-    async def _send(self, smtp: aiosmtplib.SMTP, row: Outgoing) -> None:
+    async def _send(self, smtp: aiosmtplib.SMTP, row: Outgoing, record: Any) -> None:
         try:
             message = compose(row, self.config.mail_from, now=self.now, tz=self.tz)
         except Exception as exc:  # a template or address problem: trying again would not help
@@ -263,19 +335,19 @@ class _Run:
             else:
                 await self._retry([row], error)
             return
+        # The duplicate window: from the server's 250 to this statement reaching the database. asyncpg
+        # writes it before its first await, so a process killed after this line still has it committed.
+        values = [self.now, message.message_id, _without_secrets(row.context), row.id]
+        if record is not None:
+            await record.execute(_SENT, *values)
+        else:
+            await self._execute(_SENT, values)
+        self.held.pop(row.id, None)
         self.connection_failures = 0
-        await self._sent(row, message.message_id)
+        self.report.sent += 1
 
     async def _execute(self, sql: str, values: list[Any]) -> None:
         await self.conn.execute_query(dialect_sql(self.conn, sql), values)
-
-    async def _sent(self, row: Outgoing, mid: str) -> None:
-        await self._execute(
-            "UPDATE outbox_message SET status = 'sent', attempts = attempts + 1, sent_at = $1, message_id = $2,"
-            " context = $3, lease_until = NULL, last_error = '' WHERE id = $4",
-            [self.now, mid, _without_secrets(row.context), row.id],
-        )
-        self.report.sent += 1
 
     async def _fail(self, row: Outgoing, error: str, attempts: int | None = None) -> None:
         await self._execute(
@@ -288,6 +360,7 @@ class _Run:
                 row.id,
             ],
         )
+        self.held.pop(row.id, None)
         self.report.failed += 1
 
     async def _retry(self, rows: Sequence[Outgoing], error: str) -> None:
@@ -306,6 +379,8 @@ class _Run:
                 f" lease_until = NULL, last_error = $3 WHERE id IN ({marks(len(ids), first=4)})",
                 [attempts, self.now + backoff(attempts), error[:2000], *ids],
             )
+            for row_id in ids:
+                self.held.pop(row_id, None)
             self.report.retried += len(ids)
 
     async def _release(self, rows: Sequence[Outgoing]) -> None:
@@ -316,6 +391,8 @@ class _Run:
                 f"UPDATE outbox_message SET status = 'pending', lease_until = NULL WHERE id IN ({marks(len(ids))})",
                 ids,
             )
+            for row_id in ids:
+                self.held.pop(row_id, None)
 
 
 # --- what a failure means ---------------------------------------------------------------------------

@@ -183,5 +183,5 @@ def _fitting(word: str) -> int:
 
 def _base64_text(text: str) -> str:
     # Text is canonically CRLF inside the encoding (RFC 2045 6.8); base64 keeps lines at 76 columns.
-    canonical = re.sub(r"\r\n|\r|\n", "\r\n", text)
+    canonical = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
     return base64.encodebytes(canonical.encode("utf-8")).decode("ascii").rstrip("\n")

@@ -140,6 +140,9 @@ def _templates(tz_name: str) -> _Templates:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Templates ship with the code: without this, every render stats each file (and its base) to
+        # see whether it changed, which cost delivery more than the rendering itself.
+        auto_reload=False,
     )
     env.filters.update(
         date=date_filter,
