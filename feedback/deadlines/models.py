@@ -3,6 +3,7 @@
 from tortoise import fields
 from tortoise.models import Model
 
+
 class DeadlinePolicy(Model):
     """How long a unit has: per severity, optionally per category (a category rule beats the default)."""
 
