@@ -4,11 +4,13 @@ Store first, send later: the change and its messages commit together, so a messa
 mail server that is down and never sent for a change that was rolled back. Each message has a unique
 `key` naming its cause ("ack:PAKN.20261121.0001", "step:42:unit"), which makes queuing it twice a no-op.
 
-Set-based queuing (the deadline sweep) writes rows with SQL instead of `queue()`:
+Every INSERT into `outbox_message` is built by `insert_select_sql` below: `queue()` (VALUES rows),
+the step sweeps and the one-statement intake (`insert_rows_sql`, rows of a subquery or unnest aliased
+`m`). Set-based queuing (the step sweeps) writes rows with SQL instead of `queue()`:
 
-    sql = insert_select_sql("SELECT 'step:' || s.id, 'reminder', u.email, … FROM … WHERE …")
+    sql = insert_rows_sql("FROM (SELECT 'step:' || s.id AS key, 'reminder' AS kind, …) AS m WHERE …")
 
-The SELECT must yield OUTBOX_COLUMNS in that order, none of them NULL (the table has no database
+The rows must yield OUTBOX_COLUMNS in that order, none of them NULL (the table has no database
 defaults: Tortoise's defaults live in Python):
 
     key              unique cause, at most 160 characters
@@ -147,18 +149,38 @@ async def queue(messages: Sequence[NewMessage], *, connection: BaseDBAsyncClient
         chunk = batch[start : start + _ROWS_PER_STATEMENT]
         width = len(OUTBOX_COLUMNS)
         rows_sql = ", ".join(f"({marks(width, first=1 + n * width)})" for n in range(len(chunk)))
-        sql = f"INSERT INTO outbox_message ({', '.join(OUTBOX_COLUMNS)}) VALUES {rows_sql} ON CONFLICT (key) DO NOTHING"
+        sql = insert_select_sql(f"VALUES {rows_sql}")
         await conn.execute_query(dialect_sql(conn, sql), [value for m in chunk for value in m.values()])
 
 
 def insert_select_sql(select_sql: str) -> str:
-    """`INSERT INTO outbox_message (OUTBOX_COLUMNS) <select_sql> ON CONFLICT (key) DO NOTHING`.
+    """`INSERT INTO outbox_message (OUTBOX_COLUMNS) <select_sql> ON CONFLICT (key) DO NOTHING`: the one
+    INSERT into the outbox; `select_sql` is a SELECT or VALUES yielding OUTBOX_COLUMNS in order.
 
-    On SQLite the SELECT needs a WHERE clause (write `WHERE true` if it has none): without one,
+    On SQLite a SELECT needs a WHERE clause (write `WHERE true` if it has none): without one,
     SQLite's parser reads ON CONFLICT as the ON of a join.
     """
     return (
         f"INSERT INTO outbox_message ({', '.join(OUTBOX_COLUMNS)}) {select_sql} ON CONFLICT (key) DO NOTHING"
+    )
+
+
+# The columns a message row brings; the rest are those of a new message.
+MESSAGE_COLUMNS = ("key", "kind", "to_addr", "to_name", "thread", "context")
+
+
+def insert_rows_sql(source: str, *, now: str = "$1", context: str = "m.context") -> str:
+    """Queue the rows of `source` — `FROM <subquery, unnest or joins> AS m`, with no WHERE of its own,
+    whose rows `m` have MESSAGE_COLUMNS — as new pending messages due at `now` (an SQL expression).
+
+    `context` is the expression for the context column (`m.context::jsonb` when the rows carry JSON
+    text to PostgreSQL). Rows without an address are left out here, once for every caller (which
+    also gives SQLite the WHERE it needs before ON CONFLICT).
+    """
+    columns = ", ".join(f"m.{c}" for c in MESSAGE_COLUMNS[:-1])
+    return insert_select_sql(
+        f"SELECT {columns}, {context}, 'pending', 0, {now}, '', '', {now} {source}"
+        " WHERE m.to_addr IS NOT NULL AND m.to_addr <> ''"
     )
 
 

@@ -53,16 +53,9 @@ SUBJECTS = {
 }
 KINDS = frozenset(SUBJECTS)
 
-SEVERITY_LABELS = {"urgent": "Khẩn", "normal": "Thông thường", "complex": "Phức tạp"}
-CHANNEL_LABELS = {
-    "online": "Trực tuyến",
-    "desk": "Trực tiếp tại Bộ phận Một cửa",
-    "postal": "Bưu chính",
-    "phone": "Điện thoại",
-    "email": "Thư điện tử",
-    "conference": "Hội nghị đối thoại",
-    "open311": "Ứng dụng kết nối (Open311)",
-}
+# Names of codes (severity, channel) come in the context with the codes (`severity_name` beside
+# `severity`): notifications know no vocabulary of their own. A message queued before the names were
+# added shows the code (`{{ severity_name|default(severity) }}`).
 
 
 @dataclass(frozen=True)
@@ -148,8 +141,6 @@ def _templates(tz_name: str) -> _Templates:
         date=date_filter,
         datetime=datetime_filter,
         nl2br=_nl2br,
-        severity_label=lambda v: SEVERITY_LABELS.get(v, v or ""),
-        channel_label=lambda v: CHANNEL_LABELS.get(v, v or ""),
     )
     return _Templates(env, {kind: env.from_string(source) for kind, source in SUBJECTS.items()})
 

@@ -74,6 +74,8 @@ class ConferenceStep(Model):
     The deadline is an answer to a question before the conference, or the publication of the results after it.
     """
 
+    # Kinds: the rungs of feedback/deadlines/ladder.py's QUESTION and PUBLICATION ladders. Unique per
+    # (conference, question, unit, kind, due_at) among steps not cancelled: an expression index (0006).
     id = fields.BigIntField(primary_key=True)
     conference = fields.ForeignKeyField("models.Conference", related_name="steps")
     question = fields.ForeignKeyField("models.Question", related_name="steps", null=True)

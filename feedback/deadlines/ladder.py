@@ -1,16 +1,19 @@
-"""The escalation ladder of SPEC §4 as plain data. Pure: no database, no I/O, no "now".
+"""The escalation ladders of SPEC §4 and §6 as plain data, and the one planner. Pure: no database,
+no I/O, no "now" (a caller may pass one to leave out a reminder that would already be late).
 
-For an answer deadline `due_at` that ends at the end of local day D (see WorkCalendar.answer_deadline):
+Every deadline — an item's answer, a cooperating unit's sub-deadline, a conference question's answer,
+a conference's publication — ends at the end of its local day D and has a ladder: rungs, each a step
+kind, an offset in working days from the deadline, whom it mails and what the timeline says. The
+offset places the step (`step_at`, the one rule):
 
-1. reminder: "k working days before the deadline". The deadline ends at the END of D, so one working
-   day before it is the START of D: start_of_office(D) for k = 1, and in general the start of office
-   of the k-th working day counted back with D as the first (D, then k-1 working days before it).
-   It expires at due_at: a reminder found only after the deadline is stale and must be skipped.
-2. overdue: at due_at, never expires.
-3. escalate_parent: end of the `parent_after_days`-th working day after D ("two working days late").
-4. escalate_coordinator: end of the `coordinator_after_days`-th working day after D.
+- offset < 0, a reminder "k working days before the deadline" (k = -offset): the deadline ends at the
+  END of D, so one working day before it is the START of D — start of office hours of the k-th working
+  day counted back with D as the first (D, then k-1 working days before it). It is stale at the
+  deadline: a reminder found only after it is skipped.
+- offset 0: at the deadline (the overdue notice); never stale.
+- offset n > 0: at the end of the n-th working day after D ("two working days late").
 
-Each step kind identifies one step per item and deadline, which is what "at most once" keys on.
+Each step kind identifies one step per deadline, which is what "at most once" keys on.
 """
 
 from __future__ import annotations
@@ -22,19 +25,157 @@ from typing import Literal
 from feedback.directory.calendar import WorkCalendar
 
 StepKind = Literal[
-    "reminder", "overdue", "escalate_parent", "escalate_coordinator", "coop_reminder", "coop_overdue"
+    "reminder",
+    "overdue",
+    "escalate_parent",
+    "escalate_coordinator",
+    "coop_reminder",
+    "coop_overdue",
+    "question_reminder",
+    "question_overdue",
+    "publish_reminder",
+    "publish_overdue",
+    "publish_escalate",
 ]
+
+# The offsets of SPEC §4, in one place: a reminder one working day before the deadline, the first
+# escalation two working days late (to the parent unit's head; for a conference's publication, which
+# has no level between, straight to the coordinator office), the second five working days late.
+REMINDER_DAYS_BEFORE = 1
+FIRST_ESCALATION_AFTER = 2
+SECOND_ESCALATION_AFTER = 5
+# A conference's deadlines are reminded one working day before their due DAY (SPEC §6), which is
+# two working days before the deadline at the end of that day.
+CONFERENCE_REMINDER_DAYS_BEFORE = 2
+
+
+@dataclass(frozen=True)
+class Send:
+    """One message of a step: `role` names the recipient (and ends the outbox key, so each step mails
+    each role at most once); the sweep of the step's table maps it to an address."""
+
+    role: str
+    template: str
+    audience: str = "staff"  # "staff" or "citizen": which context the template gets
+
+
+@dataclass(frozen=True)
+class Rung:
+    kind: StepKind
+    offset: int  # working days from the deadline, see the module's docstring
+    sends: tuple[Send, ...] = ()
+    event: str = ""  # what the item's timeline records when the step fires ("" = nothing)
+    public: bool = False  # whether the citizen sees that event
+    about: Literal["unit", "coordinator"] = "unit"  # whose step: the deadline's unit or the coordinator
+
+    @property
+    def stale_at_deadline(self) -> bool:
+        """The stale rule: a step before the deadline makes no sense after it."""
+        return self.offset < 0
 
 
 @dataclass(frozen=True)
 class Ladder:
-    reminder_days_before: int = 1  # 0 = no reminder
-    parent_after_days: int = 2
-    coordinator_after_days: int = 5
+    """The item ladder's parameters (SPEC §4)."""
+
+    reminder_days_before: int = REMINDER_DAYS_BEFORE  # 0 = no reminder
+    parent_after_days: int = FIRST_ESCALATION_AFTER
+    coordinator_after_days: int = SECOND_ESCALATION_AFTER
 
     def __post_init__(self) -> None:
         if self.reminder_days_before < 0 or self.parent_after_days < 1 or self.coordinator_after_days < 1:
             raise ValueError("reminder_days_before must be >= 0 and the escalation delays >= 1")
+
+    def rungs(self) -> tuple[Rung, ...]:
+        reminder = (
+            (
+                Rung(
+                    "reminder",
+                    -self.reminder_days_before,
+                    (Send("unit", "reminder"), Send("officer", "reminder")),
+                    "Đã nhắc đơn vị: còn một ngày làm việc đến hạn trả lời.",
+                ),
+            )
+            if self.reminder_days_before
+            else ()
+        )
+        return (
+            *reminder,
+            Rung(
+                "overdue",
+                0,
+                (
+                    Send("unit", "overdue_unit"),
+                    Send("head", "overdue_unit"),
+                    Send("citizen", "overdue_citizen", "citizen"),
+                ),
+                "Quá hạn trả lời; cơ quan đã gửi thư xin lỗi và hẹn ngày trả lời.",
+                public=True,
+            ),
+            Rung(
+                "escalate_parent",
+                self.parent_after_days,
+                (Send("parent_head", "escalate_parent"),),
+                "Quá hạn: đã báo cáo lãnh đạo đơn vị cấp trên.",
+            ),
+            Rung(
+                "escalate_coordinator",
+                self.coordinator_after_days,
+                (
+                    Send("coordinator", "escalate_coordinator"),
+                    Send("coordinator_head", "escalate_coordinator"),
+                ),
+                "Quá hạn: đã báo cáo Văn phòng UBND Thành phố.",
+            ),
+        )
+
+    def cooperation_rungs(self) -> tuple[Rung, ...]:
+        """A cooperating unit's sub-deadline (liên thông): its own reminder and overdue notice; the
+        escalations of the item stay with the lead unit, which answers for the whole item."""
+        reminder = (
+            (
+                Rung(
+                    "coop_reminder",
+                    -self.reminder_days_before,
+                    (Send("unit", "coop_reminder"),),
+                    "Đã nhắc đơn vị phối hợp: còn một ngày làm việc đến hạn gửi ý kiến.",
+                ),
+            )
+            if self.reminder_days_before
+            else ()
+        )
+        return (
+            *reminder,
+            Rung(
+                "coop_overdue",
+                0,
+                (Send("unit", "coop_overdue"), Send("head", "coop_overdue")),
+                "Đơn vị phối hợp quá hạn gửi ý kiến: đã báo đơn vị và lãnh đạo đơn vị.",
+            ),
+        )
+
+
+# The ladders: an item's, a cooperating unit's sub-deadline, a conference question's answer, a
+# conference's publication of its results.
+ITEM = Ladder().rungs()
+COOPERATION = Ladder().cooperation_rungs()
+QUESTION = (
+    Rung("question_reminder", -CONFERENCE_REMINDER_DAYS_BEFORE, (Send("unit", "question_reminder"),)),
+    Rung("question_overdue", 0, (Send("unit", "question_overdue"), Send("head", "question_overdue"))),
+)
+PUBLICATION = (
+    Rung("publish_reminder", -CONFERENCE_REMINDER_DAYS_BEFORE, (Send("unit", "publish_reminder"),)),
+    Rung("publish_overdue", 0, (Send("unit", "publish_overdue"), Send("head", "publish_overdue"))),
+    Rung(
+        "publish_escalate",
+        FIRST_ESCALATION_AFTER,
+        # The step is the coordinator office's: its unit row is the coordinator.
+        (Send("coordinator", "publish_escalate"), Send("coordinator_head", "publish_escalate")),
+        about="coordinator",
+    ),
+)
+# The escalation offset of the publication ladder, for the conference code that names it.
+PUBLISH_ESCALATE_AFTER = FIRST_ESCALATION_AFTER
 
 
 @dataclass(frozen=True)
@@ -42,30 +183,41 @@ class PlannedStep:
     kind: StepKind
     due_at: datetime  # aware, UTC
     expires_at: datetime | None = None  # aware, UTC; None = never stale
+    about: Literal["unit", "coordinator"] = "unit"
+
+
+def step_at(due_at: datetime, calendar: WorkCalendar, offset: int) -> datetime:
+    """When a rung `offset` working days from the deadline `due_at` falls (the module's docstring)."""
+    last_day = calendar.local_date(due_at)  # rejects naive datetimes
+    if offset == 0:
+        return due_at.astimezone(UTC)
+    if offset > 0:
+        return calendar.end_of_day(calendar.shift_working_days(last_day, offset))
+    # D counts as the first day back only if it is a working day (it normally is; a deadline moved
+    # onto a day off later on falls back to the working day before it).
+    first_back = last_day if calendar.is_working_day(last_day) else calendar.shift_working_days(last_day, -1)
+    return calendar.start_of_office(calendar.shift_working_days(first_back, offset + 1))
+
+
+def plan(
+    due_at: datetime, calendar: WorkCalendar, rungs: tuple[Rung, ...], *, after: datetime | None = None
+) -> list[PlannedStep]:
+    """The steps of one deadline, in the order of `rungs`. With `after`, a step before the deadline
+    that would fall at or before it (a reminder already late when the deadline is set) is left out."""
+    due_utc = due_at.astimezone(UTC)
+    steps = []
+    for rung in rungs:
+        at = step_at(due_at, calendar, rung.offset)
+        if rung.stale_at_deadline and after is not None and at <= after:
+            continue
+        steps.append(PlannedStep(rung.kind, at, due_utc if rung.stale_at_deadline else None, rung.about))
+    return steps
 
 
 # Ladder is frozen, so the shared default instance is safe.
 def plan_steps(due_at: datetime, calendar: WorkCalendar, ladder: Ladder = Ladder()) -> list[PlannedStep]:  # noqa: B008
-    """The steps for one deadline, in the order they fall due."""
-    last_day = calendar.local_date(due_at)  # rejects naive datetimes
-    due_utc = due_at.astimezone(UTC)
-    steps: list[PlannedStep] = []
-    if ladder.reminder_days_before:
-        # D counts as the first day back only if it is a working day (it normally is; a deadline
-        # moved onto a day off later on falls back to the working day before it).
-        first_back = (
-            last_day if calendar.is_working_day(last_day) else calendar.shift_working_days(last_day, -1)
-        )
-        reminder_day = calendar.shift_working_days(first_back, -(ladder.reminder_days_before - 1))
-        steps.append(PlannedStep("reminder", calendar.start_of_office(reminder_day), expires_at=due_utc))
-
-    def late(days: int) -> datetime:
-        return calendar.end_of_day(calendar.shift_working_days(last_day, days))
-
-    steps.append(PlannedStep("overdue", due_utc))
-    steps.append(PlannedStep("escalate_parent", late(ladder.parent_after_days)))
-    steps.append(PlannedStep("escalate_coordinator", late(ladder.coordinator_after_days)))
-    return steps
+    """An item's steps for one deadline, in the order they fall due."""
+    return plan(due_at, calendar, ladder.rungs())
 
 
 def plan_cooperation_steps(
@@ -73,14 +225,24 @@ def plan_cooperation_steps(
     calendar: WorkCalendar,
     ladder: Ladder = Ladder(),  # noqa: B008
 ) -> list[PlannedStep]:
-    """A cooperating unit's sub-deadline: its own reminder and overdue notice; the escalations of the
-    item stay with the lead unit, which answers for the whole item."""
-    kinds: dict[str, StepKind] = {"reminder": "coop_reminder", "overdue": "coop_overdue"}
-    return [
-        PlannedStep(kinds[step.kind], step.due_at, step.expires_at)
-        for step in plan_steps(due_at, calendar, ladder)
-        if step.kind in kinds
-    ]
+    """A cooperating unit's sub-deadline: its own reminder and overdue notice."""
+    return plan(due_at, calendar, ladder.cooperation_rungs())
+
+
+def plan_question_steps(due_at: datetime, calendar: WorkCalendar, now: datetime) -> list[PlannedStep]:
+    """A conference question's answer: no reminder when it would already be late."""
+    return plan(due_at, calendar, QUESTION, after=now)
+
+
+def plan_publication_steps(due_at: datetime, calendar: WorkCalendar) -> list[PlannedStep]:
+    """A held conference's publication of its results; the escalation's step is the coordinator's."""
+    return plan(due_at, calendar, PUBLICATION)
+
+
+def days_late_sql(rungs: tuple[Rung, ...]) -> str:
+    """The `days_late` a step's message states: its offset after the deadline (0 before it)."""
+    late = " ".join(f"WHEN '{r.kind}' THEN {r.offset}" for r in rungs if r.offset > 0)
+    return f"CASE s.kind {late} ELSE 0 END" if late else "0"
 
 
 def expected_answer_date(now: datetime, calendar: WorkCalendar, days: int = 5) -> datetime:

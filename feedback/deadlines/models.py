@@ -3,10 +3,6 @@
 from tortoise import fields
 from tortoise.models import Model
 
-STEP_KINDS = ("reminder", "overdue", "escalate_parent", "escalate_coordinator")
-# The sub-deadline of a cooperating unit (liên thông) has a reminder and an overdue notice of its own.
-COOPERATION_STEP_KINDS = ("coop_reminder", "coop_overdue")
-
 
 class DeadlineStep(Model):
     """One rung of the escalation ladder for one deadline of one item.
@@ -20,7 +16,7 @@ class DeadlineStep(Model):
     # The unit the step is about: the item's unit, or a cooperating unit for its sub-deadline.
     unit = fields.ForeignKeyField("models.Unit", related_name="steps", null=True)
     deadline_no = fields.IntField()
-    kind = fields.CharField(max_length=24)
+    kind = fields.CharField(max_length=24)  # a rung of ladder.py's ITEM or COOPERATION ladder
     due_at = fields.DatetimeField()
     # After this moment the step is stale (a reminder for a deadline already passed) and is skipped.
     expires_at = fields.DatetimeField(null=True)

@@ -1,6 +1,7 @@
 """What each change of an item tells whom: the outbox messages, built from the item's data.
 
-Messages are rendered at delivery (notifications/), so here we only gather the context.
+Messages are rendered at delivery (notifications/), so here we only gather the context: the item's
+own (one definition, feedback/items/mail.py) plus what each change adds.
 """
 
 from __future__ import annotations
@@ -9,25 +10,22 @@ from datetime import datetime
 from typing import Any
 
 from feedback.directory.reference import Reference
+from feedback.items.mail import context_of
 from feedback.items.models import FeedbackItem
 from feedback.settings import Settings
 from notifications.outbox import NewMessage, new_message
 
 
 def item_context(item: FeedbackItem, ref: Reference, settings: Settings) -> dict[str, Any]:
+    """The item's one mail context (feedback/items/mail.py), which the step sweep builds in SQL."""
     unit = ref.units.get(item.unit_id)  # type: ignore[attr-defined]
     category = ref.category_by_id(item.category_id)  # type: ignore[attr-defined]
-    return {
-        "code": item.code,
-        "title": item.title,
-        "unit_name": unit.name if unit else "",
-        "category_name": category.name if category else "",
-        "received_at": item.received_at.isoformat(),
-        "due_at": item.due_at.isoformat(),
-        "severity": item.severity,
-        "channel": item.channel,
-        "staff_url": f"{settings.base_url}/staff/feedback/{item.code}",
-    }
+    return context_of(
+        item,
+        unit_name=unit.name if unit else "",
+        category_name=category.name if category else "",
+        base_url=settings.base_url,
+    )
 
 
 def track_url(settings: Settings, code: str, token: str) -> str:

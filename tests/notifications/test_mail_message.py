@@ -20,6 +20,7 @@ STAFF = {
     "received_at": "2026-11-23 02:00:00+00:00",
     "due_at": "2026-12-07T09:59:59+00:00",
     "severity": "urgent",
+    "severity_name": "Khẩn",
     "staff_url": "https://pakn.test/staff/feedback/PAKN.20261123.0001",
 }
 

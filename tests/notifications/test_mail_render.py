@@ -29,6 +29,7 @@ CASES = [
         {
             **CITIZEN,
             "channel": "desk",
+            "channel_name": "Trực tiếp tại Bộ phận Một cửa",
             "secret_track_url": "https://pakn.test/track/PAKN.20261121.0007?token=t0k3n",
         },
         "[PAKN.20261121.0007] Xác nhận đã tiếp nhận phản ánh, kiến nghị",
@@ -37,7 +38,7 @@ CASES = [
     ),
     (
         "new_item",
-        {**STAFF, "severity": "urgent"},
+        {**STAFF, "severity": "urgent", "severity_name": "Khẩn"},
         "[PAKN.20261121.0007] KHẨN: Phản ánh, kiến nghị mới giao đơn vị xử lý: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
         [
             "Mức độ: Khẩn",
@@ -236,3 +237,11 @@ def test_dates_are_shown_in_the_service_time_zone() -> None:
     text = render("reminder", context, HANOI).text
     assert "Thời điểm tiếp nhận: 00:30 22/11/2026" in text
     assert "Hạn trả lời: 04/12/2026" in text
+
+
+def test_a_message_queued_before_the_names_shows_the_codes() -> None:
+    """Names of codes come with the context now; a message queued before still renders."""
+    old = render("new_item", {**STAFF, "severity": "complex"}, HANOI)
+    assert "Mức độ: complex" in old.text
+    ack = render("ack", {**CITIZEN, "channel": "postal", "secret_track_url": "https://pakn.test/t"}, HANOI)
+    assert "hình thức tiếp nhận: postal" in ack.text

@@ -21,7 +21,9 @@ ITEM = {
     "received_at": "2026-11-21 05:00:00+00:00",  # 12:00 21/11/2026 in Hanoi
     "due_at": "2026-12-04T09:59:59+00:00",  # 16:59 04/12/2026 in Hanoi
     "severity": "normal",
+    "severity_name": "Thông thường",
     "channel": "online",
+    "channel_name": "Trực tuyến",
 }
 CITIZEN = {**ITEM, "citizen_name": "Trần Thị Bình"}
 STAFF = {**ITEM, "staff_url": f"https://pakn.test/staff/feedback/{CODE}"}
@@ -299,7 +301,7 @@ def test_coop_steps_need_no_parent_unit_nor_days_late() -> None:
         assert "Hạn gửi ý kiến phối hợp: 16:59 27/11/2026" in render(kind, context, HANOI).text
 
 
-NEW_ITEM = {**STAFF, "severity": "urgent"}
+NEW_ITEM = {**STAFF, "severity": "urgent", "severity_name": "Khẩn"}
 
 
 def test_new_item_without_transfer_is_unchanged() -> None:
