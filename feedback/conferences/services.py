@@ -1,16 +1,6 @@
 """Dialogue conferences (SPEC §6): the only code that changes conferences, questions and their steps.
 
-Each function is one transaction. Deadlines:
-
-- a question is due at the end of the working day before the conference (a question entered when
-  that day has passed — on the floor — is due 3 working days after it is entered); its steps are a
-  reminder at the start of office hours one working day before its due day and an overdue notice at
-  the deadline;
-- the results must be published within "10 ngày" of the conference: 10 *calendar* days, the day of
-  the conference not counted, ending at the end of the 10th day; if that day is not a working day
-  the deadline moves to the end of the next working day (Civil Code Art. 148). Steps: a reminder
-  one working day before, an overdue notice at the deadline (host unit and its head), an escalation
-  to the coordinator office 2 working days late.
+Each function is one transaction. The deadlines and their steps are planned in `steps.py`.
 """
 
 from __future__ import annotations
@@ -21,7 +11,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import msgspec
@@ -31,7 +21,7 @@ from feedback import clock
 from feedback.accounts.models import StaffUser
 from feedback.conferences.models import Conference, ConferenceStep, Question
 from feedback.conferences.schemas import ConferenceIn, ConferencePatch, QuestionAnswerIn, QuestionIn
-from feedback.deadlines.calendar import WorkCalendar
+from feedback.conferences.steps import _publish_steps, _question_steps, default_due, publish_deadline
 from feedback.directory.reference import Reference, reference
 from feedback.errors import Conflict, DomainError, Forbidden, NotFound
 from feedback.intake.services import checked_contact
@@ -47,9 +37,6 @@ STATUS_LABELS = {
     "held": "đã tổ chức",
     "published": "đã công bố kết quả",
 }
-PUBLISH_WITHIN_DAYS = 10  # calendar days after the conference
-PUBLISH_ESCALATE_AFTER = 2  # working days late
-FLOOR_DUE_WORKING_DAYS = 3
 MAX_IMPORT_ROWS = 10_000
 
 
@@ -181,30 +168,6 @@ async def update_conference(
         return conference
 
 
-def publish_deadline(starts_at: datetime, calendar: WorkCalendar) -> datetime:
-    """End of the 10th calendar day after the conference, moved to the next working day if it is off."""
-    last = calendar.local_date(starts_at) + timedelta(days=PUBLISH_WITHIN_DAYS)
-    if not calendar.is_working_day(last):
-        last = calendar.shift_working_days(last, 1)
-    return calendar.end_of_day(last)
-
-
-def _publish_steps(conference: Conference, ref: Reference) -> list[ConferenceStep]:
-    calendar = ref.calendar
-    due = conference.publish_due_at
-    assert due is not None
-    last = calendar.local_date(due)
-    remind_day = calendar.shift_working_days(last, -1)
-    host = conference.host_unit_id  # type: ignore[attr-defined]
-    return [
-        ConferenceStep(conference_id=conference.id, unit_id=host, kind="publish_reminder",
-                       due_at=calendar.start_of_office(remind_day), expires_at=due),
-        ConferenceStep(conference_id=conference.id, unit_id=host, kind="publish_overdue", due_at=due),
-        ConferenceStep(conference_id=conference.id, unit_id=ref.coordinator_id, kind="publish_escalate",
-                       due_at=calendar.end_of_day(calendar.shift_working_days(last, PUBLISH_ESCALATE_AFTER))),
-    ]  # fmt: skip
-
-
 async def move(user: StaffUser, conference_id: int, status: str, settings: Settings) -> Conference:
     """planning → collecting → held → published, one step forward at a time."""
     _organiser(user)
@@ -291,31 +254,6 @@ def _check_question(data: QuestionIn, ref: Reference, *, need_contact: bool) -> 
         "suggested_unit_id": suggested,
         "unit_id": suggested,
     }
-
-
-def default_due(conference: Conference, ref: Reference, now: datetime) -> datetime:
-    calendar = ref.calendar
-    due = calendar.end_of_day(calendar.shift_working_days(calendar.local_date(conference.starts_at), -1))
-    if due <= now:
-        due = calendar.end_of_day(
-            calendar.shift_working_days(calendar.local_date(now), FLOOR_DUE_WORKING_DAYS)
-        )
-    return due
-
-
-def _question_steps(question_id: int, conference_id: int, unit_id: int, due_at: datetime, ref: Reference,
-                    now: datetime) -> list[ConferenceStep]:  # fmt: skip
-    calendar = ref.calendar
-    last = calendar.local_date(due_at)
-    first_back = last if calendar.is_working_day(last) else calendar.shift_working_days(last, -1)
-    remind_at = calendar.start_of_office(calendar.shift_working_days(first_back, -1))
-    steps = []
-    if remind_at > now:
-        steps.append(ConferenceStep(conference_id=conference_id, question_id=question_id, unit_id=unit_id,
-                                    kind="question_reminder", due_at=remind_at, expires_at=due_at))  # fmt: skip
-    steps.append(ConferenceStep(conference_id=conference_id, question_id=question_id, unit_id=unit_id,
-                                kind="question_overdue", due_at=due_at))  # fmt: skip
-    return steps
 
 
 def _assigned_mail(
