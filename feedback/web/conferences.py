@@ -24,7 +24,7 @@ from feedback.conferences.question_file import ImportRejected
 from feedback.conferences.schemas import AssignIn, ConferenceIn, ConferencePatch, QuestionAnswerIn, QuestionIn
 from feedback.conferences.vocabulary import CONFERENCE_STATUSES, MODE_NAMES, NEXT_STATUS, status_title
 from feedback.directory.reference import reference
-from feedback.errors import DomainError, NotFound, Unauthorized
+from feedback.errors import DomainError, Forbidden, NotFound, Unauthorized
 from feedback.items.access import ORGANISER_ROLES
 from feedback.security import sessions
 from feedback.security.throttle import rate_limited
@@ -221,10 +221,12 @@ async def manage_answer(
     form = _text_fields(await request.form())
     user = await current_user(request)
     if user.role not in ORGANISER_ROLES:
-        try:  # the service decides whether this unit may answer this question
+        try:  # conferences.access decides whether this user may answer this question
             await questions.answer_question(
                 user, conference_id, number, form_struct(form, QuestionAnswerIn), settings
             )
+        except (Forbidden, NotFound):
+            raise  # the error page, with its status; the form cannot fix it
         except DomainError as exc:
             return await _unit_page(request, user, error=exc.message, failed=f"{conference_id}-{number}")
         return Redirect(f"/staff/questions?done={conference_id}-{number}", status_code=303)
