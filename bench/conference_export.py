@@ -27,7 +27,7 @@ from common import banner, database_url, drop_database, fresh_database, save, ti
 from search import STREETS, TEXTS
 
 from feedback import db
-from feedback.conferences import exports
+from feedback.conferences import booklet, exports, sheets
 from feedback.conferences.models import Conference
 from feedback.directory.models import Unit
 
@@ -199,12 +199,12 @@ async def main(argv: list[str] | None = None) -> dict:
     import docx
     import openpyxl
 
-    booklet = docx.Document(io.BytesIO(exports.to_docx(data)))
-    booklet_text = "\n".join(p.text for p in booklet.paragraphs)
+    document = docx.Document(io.BytesIO(booklet.to_docx(data)))
+    booklet_text = "\n".join(p.text for p in document.paragraphs)
     sheet_rows = sum(
-        1 for _ in openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(data)), read_only=True).active.rows
+        1 for _ in openpyxl.load_workbook(io.BytesIO(sheets.to_xlsx(data)), read_only=True).active.rows
     )
-    csv_rows = list(csv.reader(io.StringIO(exports.to_csv(data).decode("utf-8-sig"))))
+    csv_rows = list(csv.reader(io.StringIO(sheets.to_csv(data).decode("utf-8-sig"))))
     forwarded = sum(1 for q in data.questions if q.answer_mode == "forwarded")
     checks = {
         "questions_loaded": len(data.questions) == args.questions,
@@ -244,7 +244,7 @@ async def main(argv: list[str] | None = None) -> dict:
     return result
 
 
-WRITERS = {"docx": exports.to_docx, "xlsx": exports.to_xlsx, "csv": exports.to_csv}
+WRITERS = {"docx": booklet.to_docx, "xlsx": sheets.to_xlsx, "csv": sheets.to_csv}
 
 
 if __name__ == "__main__":

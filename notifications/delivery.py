@@ -17,12 +17,10 @@ import asyncio
 import contextlib
 import json
 import logging
-import ssl
 from collections import defaultdict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,6 +28,9 @@ import aiosmtplib
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from notifications.failures import Outcome as _Outcome
+from notifications.failures import connect_failure as _connect_failure
+from notifications.failures import send_failure as _send_failure
 from notifications.message import Outgoing, compose, split_mail_from
 from notifications.sql import dialect_sql, is_postgres, marks
 
@@ -154,12 +155,6 @@ _SENT = (
     "UPDATE outbox_message SET status = 'sent', attempts = attempts + 1, sent_at = $1, message_id = $2,"
     " context = $3, lease_until = NULL, last_error = '' WHERE id = $4"
 )
-
-
-class _Outcome(Enum):
-    TEMPORARY = "temporary"
-    PERMANENT = "permanent"
-    CONFIG = "config"
 
 
 class _Run:
@@ -393,63 +388,3 @@ class _Run:
             )
             for row_id in ids:
                 self.held.pop(row_id, None)
-
-
-# --- what a failure means ---------------------------------------------------------------------------
-
-
-def _tls_problem(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ssl.SSLError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def _connect_failure(exc: Exception, config: SmtpConfig) -> tuple[bool, str]:
-    """(is it our configuration?, message) for a failure to connect, say hello, start TLS or log in."""
-    where = f"{config.host}:{config.port}"
-    if _tls_problem(exc):
-        return True, (
-            f"TLS with the SMTP server {where} failed ({exc}): check PAKN_SMTP_SECURITY"
-            " (tls is usually port 465, starttls port 587) and the server's certificate"
-        )
-    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
-        return True, (
-            f"the SMTP server {where} refused the login of {config.username!r} ({exc.code} {exc.message}):"
-            " check PAKN_SMTP_USERNAME and PAKN_SMTP_PASSWORD"
-        )
-    # SMTPConnectError and SMTPServerDisconnected are ConnectionErrors, SMTPTimeoutError a TimeoutError.
-    if isinstance(exc, OSError | TimeoutError):
-        return False, f"cannot reach the SMTP server {where}: {exc}"
-    if isinstance(exc, aiosmtplib.SMTPResponseException) and exc.code < 500:
-        return False, f"the SMTP server {where} is not accepting mail now: {exc.code} {exc.message}"
-    # STARTTLS or AUTH not offered, a 5xx to EHLO, contradictory options: the settings must change.
-    return True, f"the SMTP server {where} does not accept our settings: {exc}"
-
-
-def _send_failure(exc: Exception) -> tuple[_Outcome, str, bool]:
-    """(outcome, message, is the connection lost?) for a failure while sending one message."""
-    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
-        refused = exc.recipients
-        text = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in refused)
-        permanent = all(r.code >= 500 for r in refused)  # 4xx here is greylisting: try again later
-        return (_Outcome.PERMANENT if permanent else _Outcome.TEMPORARY), f"recipient refused: {text}", False
-    if isinstance(exc, aiosmtplib.SMTPSenderRefused) and exc.code >= 500 and exc.code != 552:
-        # The same for every message (552 is this message's size): a setting to fix, not a lost mail.
-        return (
-            _Outcome.CONFIG,
-            f"the SMTP server refused the sender {exc.sender} ({exc.code} {exc.message}): check PAKN_MAIL_FROM",
-            False,
-        )
-    if isinstance(exc, aiosmtplib.SMTPResponseException):
-        outcome = _Outcome.PERMANENT if exc.code >= 500 else _Outcome.TEMPORARY
-        return outcome, f"{exc.code} {exc.message}", exc.code == 421  # 421: the server is closing
-    if isinstance(exc, OSError | TimeoutError):  # disconnected, timed out
-        return _Outcome.TEMPORARY, f"connection lost while sending: {exc}", True
-    if isinstance(exc, aiosmtplib.SMTPNotSupported | ValueError):
-        # e.g. a non-ASCII address the server cannot take, or an address aiosmtplib refuses to send
-        return _Outcome.PERMANENT, str(exc), False
-    log.exception("unexpected error while sending an outbox message")
-    return _Outcome.TEMPORARY, f"{type(exc).__name__}: {exc}", True

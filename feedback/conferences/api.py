@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import UploadFile
@@ -12,8 +12,9 @@ from litestar.params import Body, FromPath, JSONBody
 
 from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
-from feedback.conferences import services
+from feedback.conferences import access, lifecycle, public, questions
 from feedback.conferences.models import Conference, Question
+from feedback.conferences.question_file import ImportRejected
 from feedback.conferences.schemas import (
     AssignIn,
     ConferenceIn,
@@ -29,9 +30,6 @@ from feedback.conferences.schemas import (
     StatusIn,
 )
 from feedback.directory.reference import Reference, reference
-from feedback.errors import NotFound
-from feedback.items.access import ORGANISER_ROLES
-from feedback.publication.redact import initials, mask_text
 from feedback.security.throttle import rate_limited
 from feedback.settings import Settings
 
@@ -40,7 +38,7 @@ Config = NamedDependency[Settings]
 MAX_IMPORT_BODY = 10 * 1024 * 1024
 
 
-def _import_rejected(_: Request, exc: services.ImportRejected) -> Response:
+def _import_rejected(_: Request, exc: ImportRejected) -> Response:
     return Response(
         {
             "status_code": 422,
@@ -122,50 +120,48 @@ class ConferenceController(Controller):
     path = "/api/v1/conferences"
     tags = ["conferences"]
     dependencies = {"user": Provide(current_user)}
-    exception_handlers = {services.ImportRejected: _import_rejected}
+    exception_handlers = {ImportRejected: _import_rejected}
 
     @get("/")
     async def index(self, settings: Config, user: User) -> list[ConferenceOut]:
         """Conferences the user may see, newest first."""
-        query = Conference.all()
-        if user.role not in ORGANISER_ROLES:
-            query = query.filter(host_unit_id=user.unit_id)  # type: ignore[attr-defined]
         ref = await reference(settings)
-        return [await conference_out(c, ref) for c in await query.order_by("-starts_at", "-id").limit(500)]
+        query = access.visible_conferences(user, ref.units).order_by("-starts_at", "-id").limit(500)
+        return [await conference_out(c, ref) for c in await query]
 
     @post("/")
     async def create(self, data: JSONBody[ConferenceIn], settings: Config, user: User) -> ConferenceOut:
-        conference = await services.create_conference(user, data, settings)
+        conference = await lifecycle.create_conference(user, data, settings)
         return await conference_out(conference, await reference(settings))
 
     @get("/{conference_id:int}")
     async def one(self, conference_id: FromPath[int], settings: Config, user: User) -> ConferenceOut:
-        conference = await services.conference_for(user, conference_id)
-        return await conference_out(conference, await reference(settings))
+        ref = await reference(settings)
+        return await conference_out(await access.conference_for(user, conference_id, ref.units), ref)
 
     @patch("/{conference_id:int}")
     async def edit(
         self, conference_id: FromPath[int], data: JSONBody[ConferencePatch], settings: Config, user: User
     ) -> ConferenceOut:
-        conference = await services.update_conference(user, conference_id, data, settings)
+        conference = await lifecycle.update_conference(user, conference_id, data, settings)
         return await conference_out(conference, await reference(settings))
 
     @post("/{conference_id:int}/status", status_code=200)
     async def status(
         self, conference_id: FromPath[int], data: JSONBody[StatusIn], settings: Config, user: User
     ) -> ConferenceOut:
-        conference = await services.move(user, conference_id, data.status, settings)
+        conference = await lifecycle.move(user, conference_id, data.status, settings)
         return await conference_out(conference, await reference(settings))
 
     @get("/{conference_id:int}/questions")
     async def questions(
         self, conference_id: FromPath[int], settings: Config, user: User
     ) -> list[QuestionOut]:
-        _, questions = await services.questions_for(user, conference_id)
         ref = await reference(settings)
+        _, rows = await access.questions_for(user, conference_id, ref.units)
         return [
             question_out(q, ref, q.feedback_item.code if q.feedback_item_id else None)  # type: ignore[attr-defined]
-            for q in questions
+            for q in rows
         ]
 
     @post("/{conference_id:int}/questions")
@@ -173,7 +169,7 @@ class ConferenceController(Controller):
         self, conference_id: FromPath[int], data: JSONBody[QuestionIn], settings: Config, user: User
     ) -> QuestionOut:
         """A question asked on the floor, entered by staff."""
-        question = await services.add_question(conference_id, data, settings, channel="floor", actor=user)
+        question = await questions.add_question(conference_id, data, settings, channel="floor", actor=user)
         return await _question_out(question, settings)
 
     @post("/{conference_id:int}/questions/import", request_max_body_size=MAX_IMPORT_BODY)
@@ -186,12 +182,9 @@ class ConferenceController(Controller):
     ) -> list[QuestionOut]:
         """A CSV (UTF-8) or XLSX file in the multipart field `file`; all rows are saved or none (422 with
         `errors`: row, field, message; the header is row 1)."""
-        content = await data.read()
-        questions = await services.import_questions(
-            user, conference_id, data.filename or "", content, settings
-        )
+        saved = await questions.import_questions(user, conference_id, await data.read(), settings)
         ref = await reference(settings)
-        return [question_out(q, ref) for q in questions]
+        return [question_out(q, ref) for q in saved]
 
     @post("/{conference_id:int}/questions/{number:int}/assign", status_code=200)
     async def assign(
@@ -202,7 +195,7 @@ class ConferenceController(Controller):
         settings: Config,
         user: User,
     ) -> QuestionOut:
-        question = await services.assign(
+        question = await questions.assign(
             user, conference_id, number, settings, unit=data.unit, due_date=data.due_date
         )
         return await _question_out(question, settings)
@@ -216,7 +209,7 @@ class ConferenceController(Controller):
         settings: Config,
         user: User,
     ) -> QuestionOut:
-        question = await services.answer_question(user, conference_id, number, data, settings)
+        question = await questions.answer_question(user, conference_id, number, data, settings)
         return await _question_out(question, settings)
 
 
@@ -229,7 +222,7 @@ async def public_question(
     conference_id: FromPath[int], data: JSONBody[QuestionIn], settings: Config
 ) -> PublicQuestionCreated:
     """A citizen's question before the conference (while it collects questions); no login."""
-    question = await services.add_question(conference_id, data, settings, channel="online")
+    question = await questions.add_question(conference_id, data, settings, channel="online")
     ref = await reference(settings)
     unit = _unit(ref, question.unit_id)  # type: ignore[attr-defined]
     return PublicQuestionCreated(
@@ -238,38 +231,29 @@ async def public_question(
 
 
 @get("/api/v1/public/conferences/{conference_id:int}", tags=["public"])
-async def public_conference(conference_id: FromPath[int], settings: Config) -> PublicConferenceOut:
+async def public_conference(conference_id: FromPath[int]) -> PublicConferenceOut:
     """A published conference: its questions and answers, askers as initials, personal data masked."""
-    conference = await Conference.get_or_none(id=conference_id, status="published")
-    if conference is None:
-        raise NotFound(f"Không tìm thấy hội nghị số {conference_id}")
-    ref = await reference(settings)
-    host = ref.units.get(conference.host_unit_id)  # type: ignore[attr-defined]
-    questions: list[PublicQuestionOut] = []
-    for q in await Question.filter(conference_id=conference.id).order_by("number"):
-        names: list[Any] = [q.asker_name]
-        addresses = [q.asker_place] if q.asker_place else []
-        category = ref.category_by_id(q.category_id)  # type: ignore[attr-defined]
-        questions.append(
-            PublicQuestionOut(
-                number=q.number,
-                asker=initials(q.asker_name),
-                category=category.name if category else None,
-                text=mask_text(q.text, names=names, addresses=addresses),
-                answer=mask_text(q.answer, names=names, addresses=addresses),
-                answer_mode=q.answer_mode,
-                official_name=q.official_name,
-                official_position=q.official_position,
-                document_number=q.document_number,
-                document_date=q.document_date,
-            )
-        )
+    conference = await public.published(conference_id)
     return PublicConferenceOut(
         id=conference.id,
-        host_unit=host.name if host else "",
+        host_unit=conference.host_unit.name,
         title=conference.title,
         starts_at=conference.starts_at,
         place=conference.place,
         published_at=conference.published_at,
-        questions=questions,
+        questions=[
+            PublicQuestionOut(
+                number=a.number,
+                asker=a.asker,
+                category=a.category or None,
+                text=a.text,
+                answer=a.answer,
+                answer_mode=a.answer_mode,
+                official_name=a.official_name,
+                official_position=a.official_position,
+                document_number=a.document_number,
+                document_date=a.document_date,
+            )
+            for a in await public.answers(conference)
+        ],
     )

@@ -1,5 +1,7 @@
-"""`GET /api/v1/conferences/{id}/export.docx|.xlsx|.csv`: the exports of one conference, for organisers
-and coordinators. The XLSX and CSV carry askers' names and contacts, hence no other role."""
+"""`GET /api/v1/conferences/{id}/export.docx|.xlsx|.csv`: the exports of one conference, for whoever runs it
+(its unit's organisers, coordinators); the XLSX and CSV carry askers' names and contacts, hence no other
+role. `GET /api/v1/public/conferences/{id}/booklet.docx`: the booklet of a published conference, the
+public record, for anyone (it is redacted like the public page)."""
 
 from __future__ import annotations
 
@@ -13,29 +15,28 @@ from litestar.params import FromPath
 from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
 from feedback.attachments.storage import content_disposition
-from feedback.conferences import exports
-from feedback.errors import Forbidden
+from feedback.conferences import access, booklet, exports, public, sheets
+from feedback.directory.reference import reference
+from feedback.settings import Settings
 
 User = NamedDependency[StaffUser]
+Config = NamedDependency[Settings]
 ConferenceId = FromPath[int]
 
-EXPORT_ROLES = ("organiser", "coordinator")
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
 WRITERS: dict[str, Callable[[exports.ExportData], bytes]] = {
-    "docx": exports.to_docx,
-    "xlsx": exports.to_xlsx,
-    "csv": exports.to_csv,
+    "docx": booklet.to_docx,
+    "xlsx": sheets.to_xlsx,
+    "csv": sheets.to_csv,
 }
 
 
-async def _export(user: StaffUser, conference_id: int, kind: str) -> Response:
-    if user.role not in EXPORT_ROLES:
-        raise Forbidden("Chỉ người tổ chức hội nghị hoặc điều phối viên được xuất dữ liệu hội nghị")
-    data = await exports.load_export(conference_id)  # DoesNotExist -> 404
+async def _written(conference_id: int, kind: str) -> Response:
+    data = await exports.load_export(conference_id)
     # Thousands of questions take a second or so of CPU: not on the event loop.
     content = await anyio.to_thread.run_sync(WRITERS[kind], data)
     return Response(
@@ -48,6 +49,12 @@ async def _export(user: StaffUser, conference_id: int, kind: str) -> Response:
     )
 
 
+async def _export(user: StaffUser, conference_id: int, kind: str, settings: Settings) -> Response:
+    ref = await reference(settings)
+    await access.run_by(user, conference_id, ref.units)  # 403 for other roles, 404 outside the organiser's units
+    return await _written(conference_id, kind)
+
+
 _DEPENDENCIES = {"user": Provide(current_user)}
 
 
@@ -57,8 +64,8 @@ _DEPENDENCIES = {"user": Provide(current_user)}
     dependencies=_DEPENDENCIES,
     summary="Booklet of a conference (DOCX, askers redacted)",
 )
-async def export_docx(user: User, conference_id: ConferenceId) -> Response:
-    return await _export(user, conference_id, "docx")
+async def export_docx(user: User, conference_id: ConferenceId, settings: Config) -> Response:
+    return await _export(user, conference_id, "docx", settings)
 
 
 @get(
@@ -67,8 +74,8 @@ async def export_docx(user: User, conference_id: ConferenceId) -> Response:
     dependencies=_DEPENDENCIES,
     summary="Questions of a conference, one row each (XLSX, with askers' contacts)",
 )
-async def export_xlsx(user: User, conference_id: ConferenceId) -> Response:
-    return await _export(user, conference_id, "xlsx")
+async def export_xlsx(user: User, conference_id: ConferenceId, settings: Config) -> Response:
+    return await _export(user, conference_id, "xlsx", settings)
 
 
 @get(
@@ -77,8 +84,18 @@ async def export_xlsx(user: User, conference_id: ConferenceId) -> Response:
     dependencies=_DEPENDENCIES,
     summary="Questions of a conference, one row each (CSV UTF-8 with BOM, with askers' contacts)",
 )
-async def export_csv(user: User, conference_id: ConferenceId) -> Response:
-    return await _export(user, conference_id, "csv")
+async def export_csv(user: User, conference_id: ConferenceId, settings: Config) -> Response:
+    return await _export(user, conference_id, "csv", settings)
 
 
-EXPORT_ROUTES = [export_docx, export_xlsx, export_csv]
+@get(
+    "/api/v1/public/conferences/{conference_id:int}/booklet.docx",
+    tags=["public"],
+    summary="Booklet of a published conference (DOCX, redacted like the public page)",
+)
+async def public_booklet(conference_id: ConferenceId) -> Response:
+    await public.published(conference_id)
+    return await _written(conference_id, "docx")
+
+
+EXPORT_ROUTES = [export_docx, export_xlsx, export_csv, public_booklet]

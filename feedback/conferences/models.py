@@ -1,11 +1,9 @@
-"""Dialogue conferences (hội nghị đối thoại), their questions, and the deadline steps of both."""
+"""Dialogue conferences (hội nghị đối thoại), their questions, and the deadline steps of both.
+
+The words their status, channel and answer-mode columns hold are in `conferences.vocabulary`."""
 
 from tortoise import fields
 from tortoise.models import Model
-
-CONFERENCE_STATUSES = ("planning", "collecting", "held", "published")
-QUESTION_CHANNELS = ("online", "floor", "import")
-ANSWER_MODES = ("at_conference", "in_writing", "forwarded")
 
 
 class Conference(Model):

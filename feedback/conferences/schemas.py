@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from feedback.conferences.vocabulary import AnswerMode, ConferenceStatus
 from feedback.intake.schemas import AwareDatetime
 
-ConferenceStatus = Literal["planning", "collecting", "held", "published"]
-AnswerMode = Literal["at_conference", "in_writing", "forwarded"]
 Title = Annotated[str, Meta(min_length=3, max_length=300)]
 Place = Annotated[str, Meta(min_length=1, max_length=300)]
 UnitCode = Annotated[str, Meta(min_length=1, max_length=40)]

@@ -9,12 +9,12 @@ from tortoise.queryset import QuerySet
 from feedback.errors import NotFound
 from feedback.intake.schemas import Ref
 from feedback.items.models import FeedbackItem
-from feedback.items.vocabulary import answered_on_time
-from feedback.publication.redact import initials, mask_text
+from feedback.items.vocabulary import Status, answered_on_time
+from feedback.publication.policy import public_item, public_text
 from feedback.publication.schemas import PublicFeedback
 from feedback.text import fold
 
-PUBLIC_STATUSES = ("answered", "closed")
+PUBLIC_STATUSES = (Status.ANSWERED, Status.CLOSED)
 _RELATED = ("unit", "category", "commune", "answered_by", "draft_by")
 
 
@@ -37,22 +37,24 @@ def published() -> QuerySet[FeedbackItem]:
     )
 
 
-def _mask_citizen_text(text: str, citizen_name: str, citizen_address: str) -> str:
-    return mask_text(text, names=(citizen_name,), addresses=(citizen_address,))
-
-
 def public_view(item: FeedbackItem) -> PublicFeedback:
     """The redacted item; `item` comes with its unit, category, commune and answering staff loaded."""
-    name, address = item.citizen_name, item.citizen_address
-    # Staff who wrote or approved the answer sometimes sign it: their names are reduced to initials too.
     staff = [user.name for user in (item.answered_by, item.draft_by) if user is not None and user.name]
     assert item.answered_at is not None  # published() only returns answered items
+    texts = public_item(
+        title=item.title,
+        content=item.content,
+        answer=item.answer,
+        citizen_name=item.citizen_name,
+        citizen_address=item.citizen_address,
+        staff=staff,
+    )
     return PublicFeedback(
         code=item.code,
-        title=_mask_citizen_text(item.title, name, address),
-        content=_mask_citizen_text(item.content, name, address),
-        answer=mask_text(item.answer, names=(name, *staff), addresses=(address,)),
-        citizen_initials=initials(name),
+        title=texts.title,
+        content=texts.content,
+        answer=texts.answer,
+        citizen_initials=texts.citizen,
         unit=Ref(item.unit.code, item.unit.name),
         category=Ref(item.category.code, item.category.name) if item.category else None,
         commune=Ref(item.commune.code, item.commune.name) if item.commune else None,
@@ -98,9 +100,8 @@ async def _matching_ids(query: QuerySet[FeedbackItem], needle: str) -> list[int]
 
     def redacted(row: dict) -> str:
         name, address = row["citizen_name"], row["citizen_address"]
-        return fold(
-            f"{_mask_citizen_text(row['title'], name, address)} {_mask_citizen_text(row['content'], name, address)}"
-        )
+        title = public_text(row["title"], name=name, address=address)
+        return fold(f"{title} {public_text(row['content'], name=name, address=address)}")
 
     return [row["id"] for row in candidates if needle in redacted(row)]
 

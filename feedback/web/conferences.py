@@ -1,7 +1,8 @@
 """Pages for dialogue conferences: organisers run them; citizens send questions and read the results.
 
-The pages only read and call `feedback.conferences.services`; a refused change shows the page again
-with the service's message (and, for an import, every bad row with its number).
+The pages read through `conferences.access` and `conferences.public` and change things only through the
+services (`lifecycle`, `questions`); a refused change shows the page again with the service's message
+(and, for an import, every bad row with its number).
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from litestar.response import Redirect
 from feedback.accounts import services as accounts
 from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
-from feedback.conferences import services
+from feedback.conferences import access, lifecycle, public, questions
 from feedback.conferences.models import Conference, Question
+from feedback.conferences.question_file import ImportRejected
 from feedback.conferences.schemas import AssignIn, ConferenceIn, ConferencePatch, QuestionAnswerIn, QuestionIn
+from feedback.conferences.vocabulary import CONFERENCE_STATUSES, MODE_NAMES, NEXT_STATUS, status_title
 from feedback.directory.reference import reference
 from feedback.errors import DomainError, Forbidden, NotFound, Unauthorized
 from feedback.items.access import ORGANISER_ROLES
-from feedback.publication.redact import initials, mask_text
 from feedback.security import sessions
 from feedback.security.throttle import rate_limited
 from feedback.settings import Settings
@@ -32,23 +34,11 @@ from feedback.web.forms import form_struct
 from feedback.web.rendering import page
 
 Config = NamedDependency[Settings]
-CONFERENCE_STATUS_NAMES = {
-    "planning": "Đang chuẩn bị",
-    "collecting": "Đang nhận câu hỏi",
-    "held": "Đã tổ chức",
-    "published": "Đã công khai kết quả",
-}
-MODE_NAMES = {
-    "at_conference": "Trả lời tại hội nghị",
-    "in_writing": "Trả lời bằng văn bản",
-    "forwarded": "Chuyển thành phản ánh, kiến nghị",
-}
-NEXT_STATUS = {"planning": "collecting", "collecting": "held", "held": "published"}
+STATUS_TITLES = {status: status_title(status) for status in CONFERENCE_STATUSES}
 
 
 def _organiser(user: StaffUser) -> StaffUser:
-    if user.role not in ORGANISER_ROLES:
-        raise Forbidden("Chỉ người tổ chức hội nghị hoặc điều phối viên được quản lý hội nghị")
+    access.require_organiser(user)
     return user
 
 
@@ -63,11 +53,11 @@ async def manage_list(request: Request, settings: Config) -> Response[str]:
 
 
 async def _list_page(request: Request, user: StaffUser, settings: Settings, **extra: Any) -> Response[str]:
-    conferences = await Conference.all().order_by("-starts_at").select_related("host_unit")
     ref = await reference(settings)
+    conferences = await access.visible_conferences(user, ref.units).order_by("-starts_at").select_related("host_unit")
     context = {
         "conferences": conferences,
-        "status_names": CONFERENCE_STATUS_NAMES,
+        "status_names": STATUS_TITLES,
         "categories": sorted(ref.categories.values(), key=lambda c: c.name),
         "values": {},
         "error": None,
@@ -98,7 +88,7 @@ async def manage_create(request: Request, settings: Config) -> Response:
     }
     try:
         data = form_struct(_conference_body(form_data, settings), ConferenceIn)
-        conference = await services.create_conference(user, data, settings)
+        conference = await lifecycle.create_conference(user, data, settings)
     except DomainError as exc:
         return await _list_page(request, user, settings, values=values, error=exc.message, field=exc.field)
     return Redirect(f"/conferences/manage/{conference.id}", status_code=303)
@@ -110,7 +100,7 @@ async def manage_edit(request: Request, conference_id: FromPath[int], settings: 
 
     async def run(user: StaffUser) -> None:
         data = form_struct(_conference_body(form_data, settings), ConferencePatch)
-        await services.update_conference(user, conference_id, data, settings)
+        await lifecycle.update_conference(user, conference_id, data, settings)
 
     return await _act(request, conference_id, settings, "edit", run)
 
@@ -124,18 +114,18 @@ async def manage_one(request: Request, conference_id: FromPath[int], settings: C
 async def _conference_page(
     request: Request, user: StaffUser, conference_id: int, settings: Settings, **extra: Any
 ) -> Response[str]:
-    conference = await services.conference_for(user, conference_id)
+    ref = await reference(settings)
+    conference = await access.run_by(user, conference_id, ref.units)
     await conference.fetch_related("host_unit")
-    questions = (
+    rows = (
         await Question.filter(conference_id=conference.id)
         .order_by("number")
         .select_related("unit", "category", "suggested_unit", "feedback_item")
     )
-    ref = await reference(settings)
     context = {
         "conference": conference,
-        "questions": questions,
-        "status_names": CONFERENCE_STATUS_NAMES,
+        "questions": rows,
+        "status_names": STATUS_TITLES,
         "mode_names": MODE_NAMES,
         "next_status": NEXT_STATUS.get(conference.status),
         "starts_local": conference.starts_at.astimezone(settings.tz).strftime("%Y-%m-%dT%H:%M"),
@@ -158,7 +148,7 @@ async def _act(  # noqa: ANN001
     user = _organiser(user or await current_user(request))
     try:
         await action(user)
-    except services.ImportRejected as exc:
+    except ImportRejected as exc:
         return await _conference_page(
             request, user, conference_id, settings, error=exc.message, failed=what, row_errors=exc.errors
         )
@@ -174,7 +164,7 @@ async def manage_status(request: Request, conference_id: FromPath[int], settings
     form = _text_fields(await request.form())
     return await _act(
         request, conference_id, settings, "status",
-        lambda user: services.move(user, conference_id, form.get("status", ""), settings),
+        lambda user: lifecycle.move(user, conference_id, form.get("status", ""), settings),
     )  # fmt: skip
 
 
@@ -183,7 +173,7 @@ async def manage_add_question(request: Request, conference_id: FromPath[int], se
     form = _text_fields(await request.form())
 
     async def add(user: StaffUser) -> None:
-        await services.add_question(
+        await questions.add_question(
             conference_id, form_struct(form, QuestionIn), settings, channel="floor", actor=user
         )
 
@@ -205,9 +195,7 @@ async def manage_import(request: Request, conference_id: FromPath[int], settings
     async def run(user: StaffUser) -> None:
         if upload is None or isinstance(upload, str):
             raise DomainError("Chọn tệp CSV hoặc XLSX để nhập", field="file")
-        await services.import_questions(
-            user, conference_id, upload.filename or "", await upload.read(), settings
-        )
+        await questions.import_questions(user, conference_id, await upload.read(), settings)
 
     return await _act(request, conference_id, settings, "import", run, user=user)
 
@@ -220,7 +208,7 @@ async def manage_assign(
 
     async def run(user: StaffUser) -> None:
         data = form_struct(form, AssignIn)
-        await services.assign(user, conference_id, number, settings, unit=data.unit, due_date=data.due_date)
+        await questions.assign(user, conference_id, number, settings, unit=data.unit, due_date=data.due_date)
 
     return await _act(request, conference_id, settings, f"assign-{number}", run)
 
@@ -233,16 +221,18 @@ async def manage_answer(
     form = _text_fields(await request.form())
     user = await current_user(request)
     if user.role not in ORGANISER_ROLES:
-        try:  # the service decides whether this unit may answer this question
-            await services.answer_question(
+        try:  # conferences.access decides whether this user may answer this question
+            await questions.answer_question(
                 user, conference_id, number, form_struct(form, QuestionAnswerIn), settings
             )
+        except (Forbidden, NotFound):
+            raise  # the error page, with its status; the form cannot fix it
         except DomainError as exc:
             return await _unit_page(request, user, error=exc.message, failed=f"{conference_id}-{number}")
         return Redirect(f"/staff/questions?done={conference_id}-{number}", status_code=303)
 
     async def run(user: StaffUser) -> None:
-        await services.answer_question(
+        await questions.answer_question(
             user, conference_id, number, form_struct(form, QuestionAnswerIn), settings
         )
 
@@ -281,49 +271,20 @@ async def _unit_page(request: Request, user: StaffUser, **extra: Any) -> Respons
 # --- the public side ---------------------------------------------------------------------------
 
 
-async def _public(conference_id: int) -> Conference:
-    conference = await Conference.get_or_none(id=conference_id).select_related("host_unit")
-    if conference is None or conference.status == "planning":
-        raise NotFound("Không tìm thấy hội nghị")
-    return conference
-
-
 @get("/conferences/{conference_id:int}", include_in_schema=False)
 async def public_conference(request: Request, conference_id: FromPath[int]) -> Response[str]:
     """Before the results: the conference and (while collecting) the question form; after: the Q&A,
-    askers as initials and personal data in the texts masked."""
+    through the public redaction policy (`conferences.public`)."""
     try:
-        conference = await _public(conference_id)
+        conference = await public.announced(conference_id)
     except NotFound:
         return page(
             request, "citizen_not_found.html", {"message": "Không tìm thấy hội nghị"}, status_code=404
         )
-    answers: list[dict[str, Any]] = []
-    if conference.status == "published":
-        rows = (
-            await Question.filter(conference_id=conference.id)
-            .order_by("number")
-            .select_related("category", "commune", "unit")
-        )
-        answers = [
-            {
-                "number": q.number,
-                "asker": initials(q.asker_name),
-                "place": q.commune.name if q.commune else "",
-                "category": q.category.name if q.category else "",
-                "text": mask_text(q.text, names=[q.asker_name]),
-                "answer": mask_text(q.answer, names=[q.asker_name]),
-                "official": q.official_name,
-                "position": q.official_position,
-                "mode": MODE_NAMES.get(q.answer_mode, ""),
-                "unit": q.unit.name if q.unit else "",
-            }
-            for q in rows
-        ]
     context = {
         "conference": conference,
-        "status_names": CONFERENCE_STATUS_NAMES,
-        "answers": answers,
+        "status_names": STATUS_TITLES,
+        "answers": await public.answers(conference),
         "values": {},
         "error": None,
         "field": None,
@@ -336,8 +297,8 @@ async def public_conference(request: Request, conference_id: FromPath[int]) -> R
 async def public_ask(request: Request, conference_id: FromPath[int], settings: Config) -> Response:
     form = _text_fields(await request.form())
     try:
-        await _public(conference_id)
-        question = await services.add_question(
+        await public.announced(conference_id)
+        question = await questions.add_question(
             conference_id, form_struct(form, QuestionIn), settings, channel="online"
         )
     except DomainError as exc:
@@ -346,7 +307,7 @@ async def public_ask(request: Request, conference_id: FromPath[int], settings: C
             return page(request, "citizen_not_found.html", {"message": exc.message}, status_code=404)
         context = {
             "conference": conference,
-            "status_names": CONFERENCE_STATUS_NAMES,
+            "status_names": STATUS_TITLES,
             "answers": [],
             "values": form,
             "error": exc.message,

@@ -13,8 +13,9 @@ import openpyxl
 import pytest
 
 from feedback import clock
-from feedback.conferences import exports
+from feedback.conferences import booklet, exports, sheets
 from feedback.conferences.models import Conference, Question
+from feedback.conferences.vocabulary import MODE_NAMES, NOT_ANSWERED
 from feedback.directory.models import Category, Commune, Unit
 from feedback.items.models import FeedbackItem
 from tests.helpers import citizen_body, staff_headers
@@ -118,10 +119,10 @@ async def test_every_format_through_the_api(client) -> None:  # noqa: ANN001
     assert counts == {"Môi trường": "3", "Giao thông": "2", "Tổng cộng": "5"}
     modes = {row[0]: row[1] for row in by_mode[1:]}
     assert modes == {
-        exports.MODE_LABELS["at_conference"]: "2",
-        exports.MODE_LABELS["in_writing"]: "1",
-        exports.MODE_LABELS["forwarded"]: "1",
-        exports.MODE_LABELS[""]: "1",
+        MODE_NAMES["at_conference"]: "2",
+        MODE_NAMES["in_writing"]: "1",
+        MODE_NAMES["forwarded"]: "1",
+        NOT_ANSWERED: "1",
     }
     # Grouped by field: the three environment questions come before the two traffic ones.
     environment_at, traffic_at = text.index("\nCâu hỏi số 1\n"), text.index("\nCâu hỏi số 4\n")
@@ -135,8 +136,8 @@ async def test_every_format_through_the_api(client) -> None:  # noqa: ANN001
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
     table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert table[0] == exports.COLUMNS
-    xlsx_rows = [dict(zip(exports.COLUMNS, row, strict=True)) for row in table[1:]]
+    assert table[0] == sheets.COLUMNS
+    xlsx_rows = [dict(zip(sheets.COLUMNS, row, strict=True)) for row in table[1:]]
     _check_rows(xlsx_rows, item_code)
     forwarded = next(r for r in xlsx_rows if r["Số câu hỏi"] == 3)
     assert forwarded["Nội dung câu hỏi"].startswith("=HYPERLINK")  # text, not a formula
@@ -148,8 +149,8 @@ async def test_every_format_through_the_api(client) -> None:  # noqa: ANN001
     assert response.headers["content-type"].startswith("text/csv")
     assert response.content.startswith(b"\xef\xbb\xbf")
     reader = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert reader[0] == exports.COLUMNS
-    csv_rows = [dict(zip(exports.COLUMNS, row, strict=True)) for row in reader[1:]]
+    assert reader[0] == sheets.COLUMNS
+    csv_rows = [dict(zip(sheets.COLUMNS, row, strict=True)) for row in reader[1:]]
     for row in csv_rows:
         row["Số câu hỏi"] = int(row["Số câu hỏi"])
     _check_rows(csv_rows, item_code)
@@ -160,9 +161,9 @@ def _check_rows(rows: list[dict], item_code: str) -> None:
     assert len(rows) == 5
     assert Counter(r["Lĩnh vực"] for r in rows) == {"Môi trường": 3, "Giao thông": 2}
     assert Counter(r["Hình thức trả lời"] or "" for r in rows) == {
-        exports.MODE_LABELS["at_conference"]: 2,
-        exports.MODE_LABELS["in_writing"]: 1,
-        exports.MODE_LABELS["forwarded"]: 1,
+        MODE_NAMES["at_conference"]: 2,
+        MODE_NAMES["in_writing"]: 1,
+        MODE_NAMES["forwarded"]: 1,
         "": 1,
     }
     first = next(r for r in rows if r["Số câu hỏi"] == 1)
@@ -201,9 +202,9 @@ async def test_empty_conference_exports(client) -> None:  # noqa: ANN001
     )  # fmt: skip
     data = await exports.load_export(conference.id)
     assert data.questions == []
-    text, tables = _docx_text(exports.to_docx(data))
+    text, tables = _docx_text(booklet.to_docx(data))
     assert "Hội nghị chưa có câu hỏi" in text and "Tổng số câu hỏi: 0" in text
-    assert [row for row in openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(data))).active.values] == [
-        tuple(exports.COLUMNS)
+    assert [row for row in openpyxl.load_workbook(io.BytesIO(sheets.to_xlsx(data))).active.values] == [
+        tuple(sheets.COLUMNS)
     ]
-    assert exports.to_csv(data).decode("utf-8-sig").splitlines() == [",".join(exports.COLUMNS)]
+    assert sheets.to_csv(data).decode("utf-8-sig").splitlines() == [",".join(sheets.COLUMNS)]

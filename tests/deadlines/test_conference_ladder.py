@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from tortoise.exceptions import IntegrityError
 
+from feedback.conferences import steps as planners
 from feedback.conferences.models import Conference, ConferenceStep, Question
 from feedback.deadlines.ladder import (
     PUBLICATION,
@@ -18,11 +19,6 @@ from feedback.deadlines.ladder import (
 )
 from feedback.directory.models import Unit
 from tests.deadlines.test_ladder import CAL, end_of
-
-try:  # the conference planners may live apart from the services
-    from feedback.conferences import steps as planners  # type: ignore[attr-defined]
-except ImportError:
-    from feedback.conferences import services as planners
 
 REF = SimpleNamespace(calendar=CAL, coordinator_id=99)
 
@@ -43,7 +39,7 @@ async def test_publication_steps_agree(database_clean, starts_at: datetime) -> N
         for s in plan_publication_steps(due, CAL)
     ]  # fmt: skip
     assert _rows(ours) == _rows(planners._publish_steps(conference, REF))
-    assert planners.PUBLISH_ESCALATE_AFTER == PUBLISH_ESCALATE_AFTER == PUBLICATION[-1].offset
+    assert PUBLICATION[-1].offset == PUBLISH_ESCALATE_AFTER
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,9 @@
-"""No public endpoint returns a citizen's personal data (SPEC §8).
+"""No public endpoint returns a citizen's personal data (SPEC §6, §8).
 
-One item is filed with distinctive personal data, with consent to publish, and answered; then every
-public GET route of the app is called, the tracking ones without the token and with a wrong one, and
+One item is filed with distinctive personal data, with consent to publish, and answered; a dialogue
+conference is held and published whose questions and answers repeat their askers' names, phone numbers,
+e-mail addresses and addresses; then every public GET route of the app is called (a DOCX is read back
+with python-docx), the tracking ones without the token and with a wrong one, and
 no response body or header may contain any of the personal values in any written form (case,
 diacritics, spacing and punctuation of phone and ID numbers). Every other GET route must refuse a
 caller without a login, so a new public route fails here until this test covers it.
@@ -11,15 +13,18 @@ from __future__ import annotations
 
 import contextlib
 import html
+import io
 import json
 import re
 from collections.abc import AsyncIterator
 
+import docx
 import httpx
 import pytest_asyncio
 from litestar import Litestar
 
 from feedback.text import fold
+from tests.helpers import staff_headers
 from tests.publication.support import answer, head_of
 
 NAME = "Hoàng Thị Xuyến"
@@ -43,16 +48,60 @@ BODY = {
 }
 ANSWER = f"Kính gửi bà {NAME}: phường đã thu gom rác. Người trả lời: {HEAD_NAME}, điện thoại 024 3825 3536."
 
+# A dialogue conference's askers: one asks online with a phone and an e-mail, one on the floor; both
+# questions and both answers repeat what identifies them.
+ASKER, ASKER_PHONE, ASKER_EMAIL = "Trịnh Văn Khải", "0912 468 579", "khai.trinh.hoinghi@example.vn"
+ASKER_PLACE = "Số 38 ngõ 71 Nguyễn Trãi"
+TEXT_PHONE, TEXT_EMAIL = "0983.112.457", "khaitv.dan@gmail.com"
+FLOOR_ASKER = "Lưu Thị Nguyệt"
+QUESTIONS = [
+    {
+        "asker_name": ASKER, "asker_phone": ASKER_PHONE, "asker_email": ASKER_EMAIL,
+        "asker_place": ASKER_PLACE, "category": "moi-truong", "commune": "09556",
+        "text": f"Tôi là {ASKER.upper()} ở {ASKER_PLACE.lower()}: cống ngõ 71 tắc, gọi {TEXT_PHONE} hoặc viết {TEXT_EMAIL}.",
+    },
+    {
+        "asker_name": FLOOR_ASKER,
+        "text": f"Bà {FLOOR_ASKER} hỏi: đường Nguyễn Trãi ùn tắc giờ cao điểm, xin giải pháp; số của bà 0356 222 918.",
+    },
+]
+ANSWERS = [
+    f"Kính gửi ông {ASKER}: phường đã nạo vét cống; cán bộ đã gọi {ASKER_PHONE.replace(' ', '')} và gửi thư "
+    f"tới {ASKER_EMAIL} cùng {TEXT_EMAIL}, địa chỉ {ASKER_PLACE}.",
+    f"Trả lời bà {fold(FLOOR_ASKER)}: phường sẽ phân luồng; đã nhắn tin tới số 0356.222.918.",
+]
+
 # Each personal value as the checks below see it: folded text, letters and digits only, or digits only.
-FOLDED = {"name": fold(NAME), "email": fold(EMAIL), "address": fold(ADDRESS), "house": "215/9"}
-SQUASHED = {"name": "hoangthixuyen", "email": "xuyenhoangpakn", "address": "ngach2159"}
-DIGITS = {"phone": "388246135", "content phone": "977531864", "id number": CCCD}
+FOLDED = {
+    "name": fold(NAME), "email": fold(EMAIL), "address": fold(ADDRESS), "house": "215/9",
+    "asker": fold(ASKER), "asker e-mail": fold(ASKER_EMAIL), "asker address": fold(ASKER_PLACE),
+    "e-mail in a question": fold(TEXT_EMAIL), "floor asker": fold(FLOOR_ASKER),
+}  # fmt: skip
+SQUASHED = {
+    "name": "hoangthixuyen", "email": "xuyenhoangpakn", "address": "ngach2159", "asker": "trinhvankhai",
+    "asker e-mail": "khaitrinhhoinghi", "asker address": "so38ngo71", "e-mail in a question": "khaitvdan",
+    "floor asker": "luuthinguyet",
+}  # fmt: skip
+DIGITS = {
+    "phone": "388246135", "content phone": "977531864", "id number": CCCD, "asker phone": "912468579",
+    "phone in a question": "983112457", "floor asker phone": "356222918",
+}  # fmt: skip
 OFFICER = {"officer name": fold(HEAD_NAME), "officer e-mail": fold(HEAD_EMAIL)}
 
 
+def docx_text(content: bytes) -> str:
+    """Every paragraph and table cell of a DOCX."""
+    document = docx.Document(io.BytesIO(content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
 def _texts(response: httpx.Response) -> str:
-    """The body (JSON unescaped, HTML entities decoded) and the headers of a response, as one text."""
+    """The body (JSON unescaped, HTML entities decoded, a DOCX read back) and the headers of a response,
+    as one text."""
     body = response.text
+    if "wordprocessingml" in response.headers.get("content-type", ""):
+        body = docx_text(response.content)
     with contextlib.suppress(ValueError):  # not JSON: HTML or plain text
         body += "\n" + json.dumps(json.loads(body), ensure_ascii=False)
     headers = "\n".join(f"{k}: {v}" for k, v in response.headers.multi_items())
@@ -86,6 +135,35 @@ async def app_and_client(
         yield app, http
 
 
+async def published_conference(client: httpx.AsyncClient) -> tuple[int, dict[str, str]]:
+    """A conference of Phường Hà Đông with the two questions, answered and published; its id and the
+    organiser's headers."""
+    organiser = await staff_headers(client, "tochuc.pakn@hadong.vn", "organiser", "P-09556")
+    conference = {"host_unit": "P-09556", "title": "Đối thoại với Nhân dân phường Hà Đông quý IV",
+                  "starts_at": "2026-12-03T08:00:00+07:00", "place": "Hội trường UBND phường"}  # fmt: skip
+    created = await client.post("/api/v1/conferences/", json=conference, headers=organiser)
+    assert created.status_code == 201, created.text
+    base = f"/api/v1/conferences/{created.json()['id']}"
+    assert (await client.post(f"{base}/status", json={"status": "collecting"}, headers=organiser)).status_code == 200
+    online = await client.post(f"{base}/public-questions", json=QUESTIONS[0])
+    assert online.status_code == 201, online.text
+    assert leaks(online) == []
+    floor = await client.post(f"{base}/questions", json=QUESTIONS[1], headers=organiser)
+    assert floor.status_code == 201, floor.text
+    for number, text in enumerate(ANSWERS, start=1):
+        answered = await client.post(
+            f"{base}/questions/{number}/answer",
+            json={"answer": text, "answer_mode": "at_conference", "official_name": "Đỗ Văn Phúc",
+                  "official_position": "Chủ tịch UBND phường"},
+            headers=organiser,
+        )  # fmt: skip
+        assert answered.status_code == 200, answered.text
+    for status in ("held", "published"):
+        moved = await client.post(f"{base}/status", json={"status": status}, headers=organiser)
+        assert moved.status_code == 200, moved.text
+    return created.json()["id"], organiser
+
+
 async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:  # noqa: ANN001
     app, client = app_and_client
     filed = await client.post("/api/v1/feedback", json=BODY)
@@ -94,12 +172,20 @@ async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:
     assert leaks(filed) == []
     code, token = filed.json()["code"], filed.json()["token"]
     await answer(client, code, ANSWER, await head_of(client, "P-09556-KT", HEAD_NAME, HEAD_EMAIL))
+    cid, organiser = await published_conference(client)
 
     calls = {
         "/api/v1/public/feedback": ["/api/v1/public/feedback", "/api/v1/public/feedback?q=rac+thai"],
         "/api/v1/public/feedback/{code:str}": [f"/api/v1/public/feedback/{code}"],
-        # A published dialogue conference (tests/conferences checks its redaction with a real one).
-        "/api/v1/public/conferences/{conference_id:int}": ["/api/v1/public/conferences/1"],
+        # The published dialogue conference: its Q&A, and its booklet (DOCX, read back).
+        "/api/v1/public/conferences/{conference_id:int}": [
+            f"/api/v1/public/conferences/{cid}",
+            "/api/v1/public/conferences/999999",
+        ],
+        "/api/v1/public/conferences/{conference_id:int}/booklet.docx": [
+            f"/api/v1/public/conferences/{cid}/booklet.docx",
+            "/api/v1/public/conferences/999999/booklet.docx",
+        ],
         "/api/v1/feedback/{code:str}": [
             f"/api/v1/feedback/{code}",
             f"/api/v1/feedback/{code}?token=sai-khoa",
@@ -113,8 +199,8 @@ async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:
         "/api/v1/communes": ["/api/v1/communes", "/api/v1/communes?q=ha+dong"],
         "/api/v1/units": ["/api/v1/units"],
         "/health": ["/health"],
-        # The public page of a conference (a missing one here; the conference tests check a published one).
-        "/conferences/{conference_id:int}": ["/conferences/1"],
+        # The public page of the published conference, and of one that does not exist.
+        "/conferences/{conference_id:int}": [f"/conferences/{cid}", "/conferences/999999"],
         "/static/{file_path:path}": ["/static/pakn.css", "/static/nothing-here.css"],
         # The demo mail reader is public only in demo mode (`pakn serve --demo`, demo data only).
         "/demo/mail": ["/demo/mail"],
@@ -133,6 +219,19 @@ async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:
     assert published.status_code == 200 and published.json()["citizen_initials"] == "H.T.X."
     listed = (await client.get("/api/v1/public/feedback", params={"q": "rac thai"})).json()
     assert [entry["code"] for entry in listed["items"]] == [code]
+
+    # The conference is really there, masked: askers as initials, the texts kept around the masks.
+    shown = (await client.get(f"/api/v1/public/conferences/{cid}")).json()["questions"]
+    assert [q["asker"] for q in shown] == ["T.V.K.", "L.T.N."]
+    assert "cống ngõ 71 tắc" in shown[0]["text"] and "T.V.K." in shown[0]["answer"]
+    assert "[số điện thoại đã ẩn]" in shown[0]["answer"] and "[email đã ẩn]" in shown[0]["answer"]
+    assert "phường sẽ phân luồng" in shown[1]["answer"] and "L.T.N." in shown[1]["answer"]
+    assert "T.V.K." in (await client.get(f"/conferences/{cid}")).text
+    booklet = await client.get(f"/api/v1/public/conferences/{cid}/booklet.docx")
+    assert booklet.status_code == 200 and "Câu hỏi số 2" in docx_text(booklet.content)
+    # The booklet organisers download to publish is the same redacted record.
+    staff_booklet = await client.get(f"/api/v1/conferences/{cid}/export.docx", headers=organiser)
+    assert staff_booklet.status_code == 200 and leaks(staff_booklet) == []
 
     checked = 0
     for route in app.routes:

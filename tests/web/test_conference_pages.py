@@ -167,3 +167,39 @@ async def test_an_organiser_edits_a_conference(web) -> None:  # noqa: ANN001
     assert conference.categories == ["moi-truong"] and conference.starts_at.hour == 7  # 14:00 in Hanoi
     bad = await web.post(f"{manage}/edit", data={**form, "host_unit": "NOPE"})
     assert bad.status_code == 422 and 'aria-invalid="true"' in bad.text
+
+
+async def test_a_desk_officer_may_not_answer_and_another_units_organiser_sees_nothing(web) -> None:  # noqa: ANN001
+    from feedback.conferences.models import Question
+
+    created = await web.post(
+        "/conferences/manage",
+        data=with_csrf(web, title="Đối thoại về môi trường", host_unit="P-09556",
+                       starts_at="2026-12-10T08:00", place="Hội trường"),
+        follow_redirects=False,
+    )  # fmt: skip
+    manage = created.headers["location"]
+    await web.post(f"{manage}/status", data=with_csrf(web, status="collecting"))
+    await web.post(f"{manage}/questions", data=with_csrf(web, asker_name="Lê Văn Cường", category="moi-truong",
+                   text="Rác thải tồn đọng ở đầu ngõ 5 Quang Trung, bao giờ được thu gom?"))  # fmt: skip
+    question = await Question.get(number=1).select_related("unit")
+    answer = {"answer": "Phường sẽ thu gom trong tuần này.", "answer_mode": "at_conference",
+              "official_name": "Hoàng Văn Em", "official_position": "Trưởng phòng"}  # fmt: skip
+    async with httpx.AsyncClient(transport=web._transport, base_url="https://test") as other:  # noqa: SLF001
+        await create_user(email="motcua@kt.vn", role="desk", unit_code=question.unit.code, password=PASSWORD)
+        await other.post("/staff/login", data={"email": "motcua@kt.vn", "password": PASSWORD, "next": ""})
+        refused = await other.post(
+            f"{manage}/questions/1/answer", data={"csrf_token": other.cookies["pakn_csrf"], **answer}
+        )
+        assert refused.status_code == 403
+    async with httpx.AsyncClient(transport=web._transport, base_url="https://test") as other:  # noqa: SLF001
+        await create_user(email="tochuc@badinh.vn", role="organiser", unit_code="P-00004", password=PASSWORD)
+        await other.post("/staff/login", data={"email": "tochuc@badinh.vn", "password": PASSWORD, "next": ""})
+        assert (await other.get(manage)).status_code == 404
+        listing = await other.get("/conferences/manage")
+        assert listing.status_code == 200 and "Đối thoại về môi trường" not in listing.text
+        refused = await other.post(
+            f"{manage}/questions/1/answer", data={"csrf_token": other.cookies["pakn_csrf"], **answer}
+        )
+        assert refused.status_code == 404
+    assert (await Question.get(number=1)).status == "open"
