@@ -21,7 +21,7 @@ from feedback import db
 from feedback.attachments.services import save as save_attachments
 from feedback.attachments.uploads import Upload
 from feedback.deadlines.ladder import PlannedStep
-from notifications.outbox import OUTBOX_COLUMNS, NewMessage, queue
+from notifications.outbox import NewMessage, insert_rows_sql, queue
 
 ITEM_COLUMNS = (
     "code", "token_hash", "title", "content", "search_text", "category_id", "suggested_category_id",
@@ -114,6 +114,12 @@ _STEPS = _marks(_N_ITEM + 8, 3)
 _MAIL = _marks(_N_ITEM + 11, 6)
 _NOW = f"${_N_ITEM + 17}"
 _UNIT = f"${ITEM_COLUMNS.index('unit_id') + 1}"
+_QUEUE_MAIL = insert_rows_sql(
+    f"FROM unnest({', '.join(f'{mark}::text[]' for mark in _MAIL)})"
+    " AS m(key, kind, to_addr, to_name, thread, context)",
+    now=f"{_NOW}::timestamptz",
+    context="m.context::jsonb",
+)
 # Parameters in a select list have no type of their own: each is cast to its column's type.
 _ONE_STATEMENT = f"""
 WITH item AS (
@@ -130,12 +136,7 @@ WITH item AS (
     FROM item, unnest({_STEPS[0]}::text[], {_STEPS[1]}::timestamptz[], {_STEPS[2]}::timestamptz[])
          AS s(kind, due_at, expires_at)
 ), mail AS (
-    INSERT INTO outbox_message ({", ".join(OUTBOX_COLUMNS)})
-    SELECT m.key, m.kind, m.to_addr, m.to_name, m.thread, m.context::jsonb, 'pending', 0,
-           {_NOW}::timestamptz, '', '', {_NOW}::timestamptz
-    FROM unnest({", ".join(f"{mark}::text[]" for mark in _MAIL)})
-         AS m(key, kind, to_addr, to_name, thread, context)
-    ON CONFLICT (key) DO NOTHING
+    {_QUEUE_MAIL}
 )
 SELECT id FROM item
 """
