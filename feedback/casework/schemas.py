@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 from msgspec import Meta, Struct
 
 from feedback.attachments.schemas import AttachmentOut
-from feedback.intake.schemas import Ref, Severity
+from feedback.intake.schemas import Ref
+from feedback.items.vocabulary import Severity
 
 Reason = Annotated[str, Meta(min_length=5, max_length=2000, description="Lý do (bắt buộc)")]
 UnitCode = Annotated[str, Meta(min_length=1, max_length=40)]

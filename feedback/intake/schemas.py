@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from msgspec import Meta, Struct
 
 from feedback.attachments.schemas import AttachmentOut
+from feedback.items.vocabulary import Channel, Severity
 
-Severity = Literal["urgent", "normal", "complex"]
-Channel = Literal["online", "desk", "postal", "phone", "email", "conference", "open311"]
 AwareDatetime = Annotated[datetime, Meta(tz=True, description="ISO 8601 with an offset")]
 
 
@@ -30,12 +29,12 @@ class FeedbackCreate(Struct, forbid_unknown_fields=True):
     address: Annotated[str, Meta(max_length=300)] = ""
     latitude: Annotated[float, Meta(ge=-90, le=90)] | None = None
     longitude: Annotated[float, Meta(ge=-180, le=180)] | None = None
-    severity: Severity = "normal"
+    severity: Severity = Severity.NORMAL
     publish: bool = False
 
 
 class StaffFeedbackCreate(FeedbackCreate, forbid_unknown_fields=True):
-    channel: Channel = "desk"
+    channel: Channel = Channel.DESK
     received_at: AwareDatetime | None = None
 
 

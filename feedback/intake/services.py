@@ -19,6 +19,7 @@ from feedback.intake.schemas import FeedbackCreate, StaffFeedbackCreate
 from feedback.items import timeline
 from feedback.items.access import hash_token
 from feedback.items.models import FeedbackItem
+from feedback.items.vocabulary import CHANNEL_NAMES, in_running_text
 from feedback.settings import Settings
 from feedback.text import fold, is_email, normalize_phone, suggest_category
 
@@ -118,7 +119,7 @@ async def submit(
         actor_id=actor.id if actor else None,
         actor_label=timeline.actor_label(actor),
         public=True,
-        message=f"Đã tiếp nhận qua kênh {CHANNEL_NAMES[channel]}; chuyển {ref.units[unit_id].name}.",
+        message=f"Đã tiếp nhận qua kênh {in_running_text(CHANNEL_NAMES[channel])}; chuyển {ref.units[unit_id].name}.",
         changes={"unit": ref.units[unit_id].code, "due_at": due_at.isoformat()},
     )
     context = mail.item_context(item, ref, settings)
@@ -129,15 +130,6 @@ async def submit(
     return Submitted(item, token, suggested, len(uploads))
 
 
-CHANNEL_NAMES = {
-    "online": "trực tuyến",
-    "desk": "Bộ phận Một cửa",
-    "postal": "bưu chính",
-    "phone": "điện thoại",
-    "email": "thư điện tử",
-    "conference": "hội nghị đối thoại",
-    "open311": "Open311",
-}
 
 
 def _require_text(data: FeedbackCreate) -> None:

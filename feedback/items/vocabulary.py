@@ -68,6 +68,11 @@ CHANNEL_NAMES: dict[str, str] = {
 }
 
 
+def in_running_text(name: str) -> str:
+    """A name inside a sentence: "Trực tuyến" → "qua kênh trực tuyến" (proper names keep their capitals)."""
+    return name[:1].lower() + name[1:]
+
+
 def is_open(status: str) -> bool:
     return status in OPEN_STATUSES
 
