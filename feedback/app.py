@@ -30,6 +30,7 @@ from feedback.demo.api import DemoMailController
 from feedback.edge import EdgeGuard
 from feedback.errors import DomainError, TooManyRequests
 from feedback.intake.api import FeedbackController, ReferenceController
+from feedback.openapi import COMPONENTS, document, operation_id
 from feedback.publication.api import PublicFeedbackController
 from feedback.security import http
 from feedback.security.store import store_factory
@@ -168,7 +169,14 @@ def create_app(
         },
         middleware=[EdgeGuard],
         lifespan=[lifespan],
-        openapi_config=OpenAPIConfig(title="pakn", version="1", path="/schema", render_plugins=[SCHEMA_UI]),
+        openapi_config=OpenAPIConfig(
+            title="pakn",
+            version="1",
+            path="/schema",
+            render_plugins=[SCHEMA_UI],
+            components=COMPONENTS,
+            operation_id_creator=operation_id,
+        ),
         logging_config=LoggingConfig(
             log_exceptions="always",
             # aiosmtpd logs every SMTP command, recipients included: keep personal data out of logs.
@@ -187,5 +195,6 @@ def create_app(
         stores=StoreRegistry(default_factory=store_factory),
         debug=False,
     )
+    document(app)  # every error answer and the security schemes, by route kind (feedback/openapi.py)
     http.install(app, settings)  # security headers and the request log, on every response
     return app
