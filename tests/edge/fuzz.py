@@ -63,7 +63,7 @@ def schemathesis(url: str, examples: int, *headers: str) -> int:
         str(BIN / "schemathesis"), "run", f"{url}/schema/openapi.json",
         f"--checks={CHECKS}", f"--max-examples={examples}", "--phases=examples,fuzzing",
         "--workers=2", "--request-timeout=20", "--generation-deterministic", "--no-color",
-        "--suppress-health-check=all", "--mode=all",
+        "--suppress-health-check=all", "--mode=all", "--generation-database=none",
     ]  # fmt: skip
     for header in headers:
         command += ["-H", header]
