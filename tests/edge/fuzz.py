@@ -58,16 +58,17 @@ def token(url: str, email: str) -> str:
         return json.loads(response.read())["token"]
 
 
-def schemathesis(url: str, examples: int, *headers: str) -> int:
+def schemathesis(url: str, examples: int, cwd: str, *headers: str) -> int:
     command = [
         str(BIN / "schemathesis"), "run", f"{url}/schema/openapi.json",
         f"--checks={CHECKS}", f"--max-examples={examples}", "--phases=examples,fuzzing",
         "--workers=2", "--request-timeout=20", "--generation-deterministic", "--no-color",
-        "--suppress-health-check=all", "--mode=all", "--generation-database=none",
+        "--suppress-health-check=all", "--mode=all",
     ]  # fmt: skip
     for header in headers:
         command += ["-H", header]
-    return subprocess.run(command, check=False).returncode
+    # In the temporary directory: schemathesis keeps a cache of crashes in ./.schemathesis.
+    return subprocess.run(command, check=False, cwd=cwd).returncode
 
 
 def main() -> int:
@@ -106,8 +107,8 @@ def main() -> int:
             )
             wait_up(url)
             started = time.monotonic()
-            anonymous = schemathesis(url, args.examples)
-            staff = schemathesis(url, args.examples, f"Authorization: Bearer {token(url, 'fuzz@hanoi.gov.vn')}")
+            anonymous = schemathesis(url, args.examples, tmp)
+            staff = schemathesis(url, args.examples, tmp, f"Authorization: Bearer {token(url, 'fuzz@hanoi.gov.vn')}")
             print(f"fuzz: anonymous rc={anonymous}, staff rc={staff}, {time.monotonic() - started:.0f} s")
             return anonymous or staff
         finally:
