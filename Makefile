@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: help install run test test-pg lint bench clean
+.PHONY: help install run test test-pg fuzz lint bench clean
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -25,6 +25,9 @@ test: install  ## run the tests (SQLite; set PAKN_TEST_DATABASE_URL for PostgreS
 
 test-pg: install  ## run the tests on the local PostgreSQL
 	PAKN_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+
+fuzz: install  ## schemathesis over every API operation, anonymous and as staff (SQLite; PAKN_FUZZ_DATABASE_URL for PostgreSQL)
+	$(BIN)/python tests/edge/fuzz.py
 
 lint: install  ## ruff, and the shape of the code (layers, no cycles, module sizes)
 	$(BIN)/ruff check feedback notifications scheduler tests bench

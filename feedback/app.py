@@ -16,7 +16,7 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from litestar.stores.registry import StoreRegistry
-from tortoise.exceptions import DoesNotExist, IntegrityError
+from tortoise.exceptions import DoesNotExist, IntegrityError, OperationalError, ValidationError
 
 from feedback import db, logs
 from feedback.accounts.api import AuthController
@@ -29,8 +29,10 @@ from feedback.conferences.api import ConferenceController, public_conference, pu
 from feedback.conferences.export_api import EXPORT_ROUTES
 from feedback.demo.api import DemoMailController
 from feedback.directory.api import ReferenceController
+from feedback.edge import EdgeGuard
 from feedback.errors import DomainError, TooManyRequests
 from feedback.intake.api import FeedbackController
+from feedback.openapi import COMPONENTS, document, operation_id
 from feedback.publication.api import PublicFeedbackController
 from feedback.security import http
 from feedback.security.store import store_factory
@@ -68,6 +70,32 @@ def _conflict(_: Request, exc: IntegrityError) -> Response:
     return Response(
         {"status_code": 409, "detail": "Dữ liệu trùng hoặc mâu thuẫn với dữ liệu đã có"}, status_code=409
     )
+
+
+def _invalid(_: Request, exc: ValidationError) -> Response:
+    # The last line behind feedback/edge.py: a value the database would refuse (too long for its
+    # column). Tortoise's message starts with the field's name and then repeats the value: only the name.
+    field = str(exc).split(":", 1)[0].strip()
+    body = {"status_code": 422, "detail": f"Giá trị của '{field}' không hợp lệ (quá dài hoặc sai dạng)"}
+    return Response({**body, "field": field}, status_code=422)
+
+
+def _database_refused(_: Request, exc: OperationalError) -> Response:
+    # PostgreSQL's "data exception" class (22xxx: NUL in text, a number out of range) and asyncpg's own
+    # range check are the client's fault; anything else (a lost connection…) stays a 500.
+    cause = exc.__cause__
+    if cause is not None and type(cause).__module__.startswith("asyncpg") and _is_data_error(cause):
+        return Response(
+            {"status_code": 422, "detail": "Dữ liệu gửi lên nằm ngoài phạm vi cho phép"}, status_code=422
+        )
+    log.error("database error: %s", type(cause or exc).__name__, exc_info=exc)
+    return Response({"status_code": 500, "detail": "Lỗi máy chủ"}, status_code=500)
+
+
+def _is_data_error(cause: BaseException) -> bool:
+    import asyncpg
+
+    return isinstance(cause, asyncpg.exceptions.DataError)
 
 
 @get("/health", tags=["ops"])
@@ -152,17 +180,30 @@ def create_app(
             DomainError: _domain_error,
             DoesNotExist: _not_found,
             IntegrityError: _conflict,
+            ValidationError: _invalid,
+            OperationalError: _database_refused,
             LoginRequired: to_login,
         },
+        middleware=[EdgeGuard],
         lifespan=[lifespan],
-        openapi_config=OpenAPIConfig(title="pakn", version="1", path="/schema", render_plugins=[SCHEMA_UI]),
+        openapi_config=OpenAPIConfig(
+            title="pakn",
+            version="1",
+            path="/schema",
+            render_plugins=[SCHEMA_UI],
+            components=COMPONENTS,
+            operation_id_creator=operation_id,
+        ),
         logging_config=LoggingConfig(
             log_exceptions="always",
             # One set-up for every process (feedback/logs.py): time, level, no personal data.
             **{k: v for k, v in logs.logging_dict(settings.log_format).items() if k != "version"},
             # Tracebacks only for server errors: a client's mistake (any 3xx/4xx, including 405 and the
             # errors the handlers above turn into 404 and 409) is one line in the request log.
-            disable_stack_trace={*range(300, 500), HTTPException, DoesNotExist, IntegrityError},
+            # ValidationError and OperationalError repeat the client's value: their handlers log instead.
+            disable_stack_trace={
+                *range(300, 500), HTTPException, DoesNotExist, IntegrityError, ValidationError, OperationalError
+            },
         ),
         request_max_body_size=1024 * 1024,
         # Guards and current_user read the settings here; stores (rate limits…) live in the database
@@ -171,5 +212,6 @@ def create_app(
         stores=StoreRegistry(default_factory=store_factory),
         debug=False,
     )
+    document(app)  # every error answer and the security schemes, by route kind (feedback/openapi.py)
     http.install(app, settings)  # security headers and the request log, on every response
     return app

@@ -65,3 +65,9 @@ def is_email(text: str) -> bool:
     """A plausible e-mail address (something@domain.tld, at most 254 characters): the mail server has
     the last word; this only catches typing mistakes."""
     return len(text) <= 254 and _EMAIL.fullmatch(text) is not None
+
+
+def has_nul(text: str) -> bool:
+    """NUL (U+0000) in text: PostgreSQL's text type cannot store it and no keyboard types it, so pakn
+    refuses it wherever text comes in (feedback/edge.py) instead of failing at the database."""
+    return "\x00" in text

@@ -8,10 +8,9 @@ Speed on a million items: bench/search.py and bench/README.md.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from litestar import get
 from litestar.di import NamedDependency, Provide
@@ -26,22 +25,22 @@ from feedback import clock, db
 from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
 from feedback.directory.models import Category, Commune, Unit
+from feedback.edge import TRACKING_CODE
 from feedback.errors import DomainError
 from feedback.intake.schemas import AwareDatetime
 from feedback.items.access import visible_items
 from feedback.items.models import FeedbackItem
-from feedback.items.vocabulary import is_overdue, overdue_filter
+from feedback.items.vocabulary import SEVERITIES, STATUSES, is_overdue, overdue_filter
 from feedback.text import fold, is_email, normalize_phone
 
-TRACKING_CODE = re.compile(r"PAKN\.\d{8}\.\d{4,}")
 # pg_trgm indexes runs of 3 characters: a shorter query cannot use the index and reads every item.
 MIN_TEXT = 3
 # Counting every match is the slow part of a big inbox (bench/README.md: 0.1 s for a coordinator's
 # million items, 0.4 s for a word in 66,000 of them); beyond this many the answer says "at least"
 # (total_exact = false), which is all a pager needs.
 COUNT_LIMIT = 10_000
-
-Status = Literal["received", "assigned", "in_progress", "answered", "closed", "refused"]
+# Nobody pages a million items 50 at a time; the bound also keeps `offset` inside the database's range.
+MAX_OFFSET = 1_000_000
 
 
 class InboxRow(Struct):
@@ -66,6 +65,7 @@ class Filters:
     """Validated, normalised filters: codes as given, phone as 0XXXXXXXXX, e-mail and text folded."""
 
     status: str | None = None
+    severity: str | None = None
     category: str | None = None
     commune: str | None = None
     unit: str | None = None
@@ -82,6 +82,13 @@ def tracking_code(raw: str) -> str:
     if not TRACKING_CODE.fullmatch(code):
         raise DomainError(f"Mã phản ánh {raw!r} không đúng dạng PAKN.YYYYMMDD.NNNN", field="code")
     return code
+
+
+def one_of(raw: str, allowed: tuple[str, ...], field: str) -> str:
+    """A filter value from the vocabulary; an unknown one is an error, not an ignored filter."""
+    if raw not in allowed:
+        raise DomainError(f"Giá trị của '{field}' không hợp lệ: chọn một trong {', '.join(allowed)}", field=field)
+    return raw
 
 
 def phone_number(raw: str) -> str:
@@ -125,9 +132,15 @@ def read_filters(
     email: str | None,
     q: str | None,
     due_before: datetime | None,
+    status: str | None = None,
+    severity: str | None = None,
     **rest: Any,
 ) -> Filters:
     """The filters of a request, checked and normalised; what `q` holds joins the matching filter."""
+    vocabulary = {
+        "status": one_of(status, STATUSES, "status") if status else None,
+        "severity": one_of(severity, SEVERITIES, "severity") if severity else None,
+    }
     exact = {
         "code": tracking_code(code) if code else None,
         "phone": phone_number(phone) if phone else None,
@@ -141,7 +154,7 @@ def read_filters(
         exact[key] = value
     if due_before and due_before.tzinfo is None:
         raise DomainError("due_before cần có múi giờ, ví dụ 2026-12-01T17:00:00+07:00", field="due_before")
-    return Filters(due_before=due_before, **exact, **rest)
+    return Filters(due_before=due_before, **vocabulary, **exact, **rest)
 
 
 async def _id_of(model: type[Model], code: str, label: str, field: str) -> int:
@@ -164,6 +177,8 @@ async def items_query(user: StaffUser, f: Filters, now: datetime) -> QuerySet[Fe
         query = query.filter(unit_id=await _id_of(Unit, f.unit, "đơn vị", "unit"))
     if f.status:
         query = query.filter(status=f.status)
+    if f.severity:
+        query = query.filter(severity=f.severity)
     if f.overdue is not None:
         # One Q: Tortoise's exclude(a=…, b=…) would negate each condition apart (NOT a AND NOT b).
         late = Q(**overdue_filter(now))
@@ -194,6 +209,8 @@ def page(query: QuerySet[FeedbackItem], *, limit: int, offset: int) -> QuerySet[
 
 async def search(user: StaffUser, f: Filters, *, limit: int = 50, offset: int = 0) -> Inbox:
     """One page of the inbox, sorted by deadline, with the number of matching items."""
+    if not 0 <= offset <= MAX_OFFSET:
+        raise DomainError(f"offset cần trong khoảng 0..{MAX_OFFSET}", field="offset")
     now = clock.now()
     query = await items_query(user, f, now)
     async with in_transaction() as connection:
@@ -227,7 +244,8 @@ async def search(user: StaffUser, f: Filters, *, limit: int = 50, offset: int = 
 @get("/api/v1/staff/feedback", tags=["staff"], dependencies={"user": Provide(current_user)})
 async def inbox(
     user: NamedDependency[StaffUser],
-    status: Annotated[Status | None, QueryParameter()] = None,
+    status: Annotated[str | None, QueryParameter(max_length=20, description="one of " + ", ".join(STATUSES))] = None,
+    severity: Annotated[str | None, QueryParameter(max_length=20, description="one of " + ", ".join(SEVERITIES))] = None,
     category: Annotated[str | None, QueryParameter(max_length=40)] = None,
     commune: Annotated[str | None, QueryParameter(max_length=10)] = None,
     unit: Annotated[str | None, QueryParameter(max_length=40)] = None,
@@ -238,12 +256,13 @@ async def inbox(
     email: Annotated[str | None, QueryParameter(max_length=254)] = None,
     q: Annotated[str | None, QueryParameter(max_length=200)] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-    offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Inbox:
     """Filters combine with AND, inside what the user may see; `q` is a tracking code, a phone number,
     an e-mail or words (3 characters or more). `total` counts up to 10,000 (`total_exact`)."""
     filters = read_filters(
         status=status,
+        severity=severity,
         category=category,
         commune=commune,
         unit=unit,

@@ -8,9 +8,13 @@ from typing import Annotated
 from msgspec import Meta, Struct
 
 from feedback.attachments.schemas import AttachmentOut
+from feedback.edge import YEARS
 from feedback.items.vocabulary import Channel, Severity
 
-AwareDatetime = Annotated[datetime, Meta(tz=True, description="ISO 8601 with an offset")]
+# The years are enforced for every date at the edge (feedback/edge.py), before any Struct decodes one.
+AwareDatetime = Annotated[
+    datetime, Meta(tz=True, description=f"ISO 8601 with an offset, years {YEARS[0]}–{YEARS[1]}")
+]
 
 
 class CitizenIn(Struct, forbid_unknown_fields=True):

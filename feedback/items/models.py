@@ -68,6 +68,8 @@ class FeedbackItem(Model):
             ("commune_id", "status"),
             # The inbox's order: a coordinator's first page (of a million items) without sorting them all.
             ("due_at", "id"),
+            # "Category + due before" in the inbox (bench/search.py); migration 0007.
+            ("category_id", "due_at", "id"),
         )
 
 

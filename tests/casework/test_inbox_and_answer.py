@@ -48,7 +48,7 @@ async def test_inbox_filters(client, frozen_clock) -> None:
     assert overdue["total"] == 2 and all(row["overdue"] for row in overdue["items"])
     assert (
         await client.get("/api/v1/staff/feedback", params={"status": "nonsense"}, headers=officer)
-    ).status_code == 400
+    ).status_code == 422  # issue 12: an unknown filter value is a 422 naming the filter
 
 
 async def test_answer_needs_a_real_answer(client) -> None:

@@ -171,7 +171,7 @@ async def test_no_search_reaches_another_units_item(client, hadong, coordinator)
 @pytest.mark.parametrize(
     ("params", "status"),
     [
-        ({"status": "nonsense"}, 400),
+        ({"status": "nonsense"}, 422),  # issue 12: unknown filter values are 422, named
         ({"overdue": "maybe"}, 400),
         ({"due_before": "2026-12-01T00:00:00"}, 422),  # no offset: which time zone?
         ({"due_before": "ngày mai"}, 400),
