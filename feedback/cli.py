@@ -76,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
         handler=lambda a: _run(_seed, Settings.from_env())
     )
 
+    calendar = sub.add_parser("calendar", help="the year's days off and working days, with their sources")
+    calendar.add_argument("year", type=int)
+    calendar.set_defaults(handler=lambda a: _run(_calendar, Settings.from_env(), a.year))
+
     users = sub.add_parser("users", help="staff accounts").add_subparsers(metavar="action")
     create = users.add_parser("create", help="create a staff account")
     create.add_argument("--email", required=True)
@@ -152,6 +156,12 @@ async def _deliver(settings: Settings) -> None:
     except DeliveryConfigError as exc:
         sys.exit(f"pakn: mail configuration error: {exc}")
     print(f"sent {total.sent}, to retry later {total.retried}, failed {total.failed}")
+
+
+async def _calendar(settings: Settings, year: int) -> None:
+    from feedback.directory.calendar_report import calendar_report
+
+    print(await calendar_report(year))
 
 
 async def _create_user(settings: Settings, args: argparse.Namespace) -> None:

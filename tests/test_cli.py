@@ -78,3 +78,36 @@ def test_bad_settings_stop_with_a_message(cli_db, args, env, named) -> None:
     assert result.returncode != 0
     assert named in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_calendar_prints_each_day_with_its_source(cli_db) -> None:
+    import sqlite3
+
+    with sqlite3.connect(cli_db / "cli.sqlite3") as conn:  # a coordinator's exception, as the admin stores it
+        conn.execute(
+            "INSERT INTO calendar_exception (day, working, note, created_at) VALUES (?, ?, ?, ?)",
+            ("2026-12-24", False, "Nghỉ theo chỉ đạo của UBND Thành phố", "2026-11-23 02:00:00+00:00"),
+        )
+    try:
+        result = pakn(cli_db, "calendar", "2026")
+    finally:
+        with sqlite3.connect(cli_db / "cli.sqlite3") as conn:
+            conn.execute("DELETE FROM calendar_exception WHERE day = '2026-12-24'")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    off, _, rest = out.partition("Ngày làm việc vào thứ Bảy, Chủ nhật")
+    worked, _, kept = rest.partition("Ngày vẫn làm việc")
+    assert "Thứ Năm 01/01/2026  Tết Dương lịch" in off and "Điều 112 khoản 1 điểm a" in off
+    assert "Thứ Sáu 02/01/2026" in off and "Công văn số 12729/VPCP-KGVX ngày 25/12/2025" in off
+    assert "Thông báo số 9441/TB-BNV ngày 16/10/2025" in off  # Tết and 2/9 2026
+    assert "Thứ Hai 27/04/2026" in off and "Điều 111 khoản 3" in off
+    assert "Thứ Năm 24/12/2026" in off and "ngoại lệ của điều phối viên" in off
+    assert "Thứ Bảy 10/01/2026" in worked and "Thứ Bảy 22/08/2026" in worked
+    assert "Thứ Ba 24/11/2026  Ngày Văn hóa Việt Nam" in kept and "chưa có căn cứ" in kept
+    assert "Thứ Tư 25/11/2026" not in out  # an ordinary day is not listed
+
+
+def test_calendar_refuses_a_year_out_of_range(cli_db) -> None:
+    result = pakn(cli_db, "calendar", "1800")
+    assert result.returncode != 0 and "Năm phải từ 2000 đến 2099" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -188,8 +188,8 @@ async def test_policies(client, coordinator) -> None:  # noqa: ANN001
     )
     assert created.status_code == 201, created.text
     item = (await client.post("/api/v1/feedback", json=citizen_body())).json()
-    # Five working days instead of ten: the default deadline (8/12, see the intake tests) less a week.
-    assert item["due_at"].startswith("2026-12-01T"), item["due_at"]
+    # Five working days instead of ten: the default deadline (7/12, see the intake tests) less a week.
+    assert item["due_at"].startswith("2026-11-30T"), item["due_at"]
     dup = await client.post(
         f"{API}/policies",
         json={"category": "moi-truong", "severity": "normal", "accept_hours": 8, "answer_days": 5},

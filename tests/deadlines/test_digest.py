@@ -34,7 +34,7 @@ async def test_each_head_gets_one_digest_of_overdue_items_a_working_morning(
     [digest] = mailbox.to(hadong_head)
     text = body_text(digest)
     assert late["code"] in text and done["code"] not in text and elsewhere["code"] not in text
-    assert "quá hạn 2 ngày làm việc" in text  # due Tuesday 8 December, two working days gone
+    assert "quá hạn 3 ngày làm việc" in text  # due Monday 7 December (24/11 counts), three working days gone
     _, hoankiem_head = await unit_addresses("P-00070-KT")
     assert elsewhere["code"] in body_text(mailbox.to(hoankiem_head)[0])
 

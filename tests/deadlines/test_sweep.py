@@ -28,9 +28,9 @@ async def sent_kinds() -> Counter:
 
 
 async def test_ladder_fires_each_step_once(client, frozen_clock, settings) -> None:
-    frozen_clock.set(at(2026, 11, 23))
+    frozen_clock.set(at(2026, 11, 24))
     created = (await client.post("/api/v1/feedback", json=citizen_body())).json()
-    # Tuesday 24/11 is Vietnam Culture Day, so 10 working days end on Tuesday 8/12.
+    # Received Tuesday 24/11 (a working day: official_calendar.csv), 10 working days end on Tuesday 8/12.
     assert created["due_at"].startswith("2026-12-08T16:59")
 
     # The day before: nothing due yet, however often we sweep.
@@ -109,7 +109,7 @@ async def test_dry_run_changes_nothing(client, frozen_clock, settings) -> None:
 
 
 async def test_coordinator_exception_moves_the_deadline(client, frozen_clock) -> None:
-    frozen_clock.set(at(2026, 11, 23))
+    frozen_clock.set(at(2026, 11, 24))
     before = (await client.post("/api/v1/feedback", json=citizen_body())).json()
     # A coordinator declares Friday 27/11 a day off (say, a local event): later items count past it.
     await set_calendar_exception(date(2026, 11, 27), working=False, note="Nghỉ bù")
