@@ -22,7 +22,7 @@ def _context(message: OutboxMessage) -> dict:
 async def test_python_and_sql_give_one_item_the_same_context(client, frozen_clock, settings) -> None:
     frozen_clock.set(at(2026, 11, 23))
     created = (await client.post("/api/v1/feedback", json=citizen_body())).json()
-    await sweep(settings, now=at(2026, 12, 8, 8))  # the reminder, queued by the sweep's SQL
+    await sweep(settings, now=at(2026, 12, 7, 8))  # the reminder, queued by the sweep's SQL
     new_item = await OutboxMessage.get(kind="new_item", thread=created["code"])  # queued by Python
     reminder = await OutboxMessage.get(kind="reminder", key__endswith=":unit")
     keys = [k.key for k in ITEM_CONTEXT]
