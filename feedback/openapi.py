@@ -42,7 +42,7 @@ SECURITY_SCHEMES = {
     ),
 }
 STAFF_SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"cookie": []}]
-COMPONENTS = Components(security_schemes=SECURITY_SCHEMES)  # type: ignore[arg-type]
+COMPONENTS = Components(security_schemes=SECURITY_SCHEMES)
 
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 _CITIZEN_TOKEN = re.compile(r"^/api/v1/feedback/\{code")
@@ -130,5 +130,5 @@ if not getattr(OpenAPIPlugin._build_openapi, "pakn", False):
     def _build_openapi(self: OpenAPIPlugin) -> OpenAPI:
         return without_empty_bodies(_build(self))
 
-    _build_openapi.pakn = True  # type: ignore[attr-defined]
-    OpenAPIPlugin._build_openapi = _build_openapi  # type: ignore[method-assign]
+    _build_openapi.pakn = True
+    OpenAPIPlugin._build_openapi = _build_openapi

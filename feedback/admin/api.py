@@ -75,7 +75,7 @@ class UnitOut(Struct):
 
     @classmethod
     def of(cls, u: Unit) -> UnitOut:
-        parent = u.parent.code if u.parent else None  # type: ignore[union-attr]
+        parent = u.parent.code if u.parent else None
         return cls(
             u.code, u.name, u.kind, parent, u.email, u.head_email, u.head_name, u.requires_approval, u.active
         )
@@ -106,8 +106,8 @@ class RuleOut(Struct):
     def of(cls, r: RoutingRule) -> RuleOut:
         return cls(
             r.id,
-            r.category.code if r.category else None,  # type: ignore[union-attr]
-            r.commune.code if r.commune else None,  # type: ignore[union-attr]
+            r.category.code if r.category else None,
+            r.commune.code if r.commune else None,
             r.severity,
             r.unit.code,
             r.priority,
@@ -125,7 +125,7 @@ class PolicyOut(Struct):
 
     @classmethod
     def of(cls, p: DeadlinePolicy) -> PolicyOut:
-        category = p.category.code if p.category else None  # type: ignore[union-attr]
+        category = p.category.code if p.category else None
         return cls(p.id, category, p.severity, p.accept_hours, p.answer_days, p.progress_days)
 
 

@@ -59,7 +59,7 @@ async def update_policy(policy_id: int, body: PolicyPatch) -> DeadlinePolicy:
 
 async def delete_policy(policy_id: int) -> None:
     policy = await get_policy(policy_id)
-    if policy.category_id is None:  # type: ignore[attr-defined]
+    if policy.category_id is None:
         raise DomainError("Không xóa được quy định mặc định của một mức độ; hãy sửa nó", field="category")
     await policy.delete()
     reference.invalidate()

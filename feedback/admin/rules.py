@@ -60,7 +60,7 @@ async def _apply(rule: RoutingRule, values: dict[str, Any]) -> None:
         rule.category = await category_by_code(values["category"])
     if "commune" in values:
         commune = values["commune"]
-        rule.commune = await commune_by_code(commune) if commune else None  # type: ignore[assignment]
+        rule.commune = await commune_by_code(commune) if commune else None
     if "severity" in values:
         rule.severity = str(values["severity"]) if values["severity"] else None
     if "unit" in values:

@@ -52,7 +52,7 @@ async def _parent(code: str | None, unit: Unit | None) -> Unit | None:
             if current.id == unit.id:
                 raise DomainError("Một đơn vị không thể là cấp trên của chính nó", field="parent")
             seen.add(current.id)
-            parent_id = current.parent_id  # type: ignore[attr-defined]
+            parent_id = current.parent_id
             current = await Unit.get_or_none(id=parent_id) if parent_id else None
     return parent
 
@@ -84,7 +84,7 @@ async def update_unit(code: str, body: UnitPatch) -> Unit:
     unit = await get_unit(code)
     await _keep_coordinator(unit, values.get("kind", unit.kind), values.get("active", unit.active))
     if "parent" in values:
-        unit.parent = await _parent(values.pop("parent"), unit)  # type: ignore[assignment]
+        unit.parent = await _parent(values.pop("parent"), unit)
     unit.update_from_dict(_normalised(values))
     await unit.save()
     reference.invalidate()

@@ -48,7 +48,7 @@ def runs(user: StaffUser, host_unit_id: int, units: Mapping[int, UnitRef]) -> bo
     """Whether the user runs conferences of this host unit."""
     if user.role == "coordinator":
         return True
-    return user.role == "organiser" and host_unit_id in units_under(units, user.unit_id)  # type: ignore[attr-defined]
+    return user.role == "organiser" and host_unit_id in units_under(units, user.unit_id)
 
 
 def require_host(user: StaffUser, host_unit_id: int, units: Mapping[int, UnitRef]) -> None:
@@ -64,8 +64,8 @@ def visible_conferences(user: StaffUser, units: Mapping[int, UnitRef]) -> QueryS
     if user.role == "coordinator":
         return query
     if user.role == "organiser":
-        return query.filter(host_unit_id__in=list(units_under(units, user.unit_id)))  # type: ignore[attr-defined]
-    return query.filter(host_unit_id=user.unit_id)  # type: ignore[attr-defined]
+        return query.filter(host_unit_id__in=list(units_under(units, user.unit_id)))
+    return query.filter(host_unit_id=user.unit_id)
 
 
 async def conference_for(
@@ -96,11 +96,11 @@ async def questions_for(
     if conference is None:
         raise NotFound(f"Không tìm thấy hội nghị số {conference_id}")
     query = Question.filter(conference_id=conference_id)
-    host = conference.host_unit_id  # type: ignore[attr-defined]
-    if not runs(user, host, units) and host != user.unit_id:  # type: ignore[attr-defined]
+    host = conference.host_unit_id
+    if not runs(user, host, units) and host != user.unit_id:
         if user.role == "organiser":  # an organiser reads no other unit's conference
             raise NotFound(f"Không tìm thấy hội nghị số {conference_id}")
-        query = query.filter(unit_id=user.unit_id)  # type: ignore[attr-defined]
+        query = query.filter(unit_id=user.unit_id)
         if not await query.exists():
             raise NotFound(f"Không tìm thấy hội nghị số {conference_id}")
     return conference, await query.order_by("number").prefetch_related("feedback_item")
@@ -111,15 +111,15 @@ async def require_answerer(
 ) -> None:
     """May this user write the official answer to this question? "Not found" when the conference is out
     of the user's sight altogether; 403 when the user sees it but may not answer this question."""
-    if runs(user, conference.host_unit_id, units):  # type: ignore[attr-defined]
+    if runs(user, conference.host_unit_id, units):
         return
-    unit_id = user.unit_id  # type: ignore[attr-defined]
-    sees = conference.host_unit_id == unit_id or await Question.filter(  # type: ignore[attr-defined]
+    unit_id = user.unit_id
+    sees = conference.host_unit_id == unit_id or await Question.filter(
         conference_id=conference.id, unit_id=unit_id
     ).exists()
     if user.role == "organiser" or not sees:
         raise NotFound(f"Không tìm thấy hội nghị số {conference.id}")
     if user.role not in HANDLERS:
         raise Forbidden("Bộ phận Một cửa không trả lời câu hỏi hội nghị; cán bộ đơn vị được giao trả lời")
-    if question.unit_id != unit_id:  # type: ignore[attr-defined]
+    if question.unit_id != unit_id:
         raise Forbidden("Chỉ đơn vị được giao hoặc cán bộ tổ chức hội nghị được trả lời câu hỏi này")

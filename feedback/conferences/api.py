@@ -59,7 +59,7 @@ async def conference_out(conference: Conference, ref: Reference) -> ConferenceOu
     answered = await Question.filter(conference_id=conference.id, status="answered").count()
     return ConferenceOut(
         id=conference.id,
-        host_unit=_unit(ref, conference.host_unit_id) or RefOut("", ""),  # type: ignore[attr-defined]
+        host_unit=_unit(ref, conference.host_unit_id) or RefOut("", ""),
         title=conference.title,
         starts_at=conference.starts_at,
         place=conference.place,
@@ -76,9 +76,9 @@ async def conference_out(conference: Conference, ref: Reference) -> ConferenceOu
 
 
 def question_out(q: Question, ref: Reference, feedback_code: str | None = None) -> QuestionOut:
-    category = ref.category_by_id(q.category_id)  # type: ignore[attr-defined]
-    commune = next((c for c in ref.communes.values() if c.id == q.commune_id), None)  # type: ignore[attr-defined]
-    if feedback_code is None and q.feedback_item_id is not None:  # type: ignore[attr-defined]
+    category = ref.category_by_id(q.category_id)
+    commune = next((c for c in ref.communes.values() if c.id == q.commune_id), None)
+    if feedback_code is None and q.feedback_item_id is not None:
         item = q.__dict__.get("_feedback_item")
         feedback_code = getattr(item, "code", None)
     return QuestionOut(
@@ -91,8 +91,8 @@ def question_out(q: Question, ref: Reference, feedback_code: str | None = None) 
         category=RefOut(category.code, category.name) if category else None,
         commune=RefOut(commune.code, commune.name) if commune else None,
         text=q.text,
-        suggested_unit=_unit(ref, q.suggested_unit_id),  # type: ignore[attr-defined]
-        unit=_unit(ref, q.unit_id),  # type: ignore[attr-defined]
+        suggested_unit=_unit(ref, q.suggested_unit_id),
+        unit=_unit(ref, q.unit_id),
         due_at=q.due_at,
         status=q.status,
         answer=q.answer,
@@ -110,7 +110,7 @@ def question_out(q: Question, ref: Reference, feedback_code: str | None = None) 
 async def _question_out(q: Question, settings: Settings) -> QuestionOut:
     ref = await reference(settings)
     code = None
-    if q.feedback_item_id is not None:  # type: ignore[attr-defined]
+    if q.feedback_item_id is not None:
         await q.fetch_related("feedback_item")
         code = q.feedback_item.code
     return question_out(q, ref, code)
@@ -160,7 +160,7 @@ class ConferenceController(Controller):
         ref = await reference(settings)
         _, rows = await access.questions_for(user, conference_id, ref.units)
         return [
-            question_out(q, ref, q.feedback_item.code if q.feedback_item_id else None)  # type: ignore[attr-defined]
+            question_out(q, ref, q.feedback_item.code if q.feedback_item_id else None)
             for q in rows
         ]
 
@@ -224,7 +224,7 @@ async def public_question(
     """A citizen's question before the conference (while it collects questions); no login."""
     question = await questions.add_question(conference_id, data, settings, channel="online")
     ref = await reference(settings)
-    unit = _unit(ref, question.unit_id)  # type: ignore[attr-defined]
+    unit = _unit(ref, question.unit_id)
     return PublicQuestionCreated(
         conference=conference_id, number=question.number, unit=unit.name if unit else None
     )

@@ -63,7 +63,7 @@ async def update_conference(
         if data.host_unit is not msgspec.UNSET:
             host = checks.host(ref, data.host_unit)
             access.require_host(user, host, ref.units)
-            conference.host_unit_id = host  # type: ignore[attr-defined]
+            conference.host_unit_id = host
         if data.title is not msgspec.UNSET:
             conference.title = checks.title(data.title)
         if data.starts_at is not msgspec.UNSET:

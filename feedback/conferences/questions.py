@@ -41,7 +41,7 @@ def _assigned_mail(
     unit = ref.units.get(unit_id)
     if unit is None or not unit.email:
         return []
-    host = ref.units.get(conference.host_unit_id)  # type: ignore[attr-defined]
+    host = ref.units.get(conference.host_unit_id)
     context = {
         "conference_title": conference.title,
         "starts_at": conference.starts_at,
@@ -131,12 +131,12 @@ async def import_questions(user: StaffUser, conference_id: int, content: bytes, 
         steps = [
             step
             for q in questions
-            for step in _question_steps(q.id, conference.id, q.unit_id, due_at, ref, now)  # type: ignore[attr-defined]
+            for step in _question_steps(q.id, conference.id, q.unit_id, due_at, ref, now)
         ]
         await ConferenceStep.bulk_create(steps, batch_size=1000)
         by_unit: dict[int, list[Question]] = {}
         for q in questions:
-            by_unit.setdefault(q.unit_id, []).append(q)  # type: ignore[attr-defined]
+            by_unit.setdefault(q.unit_id, []).append(q)
         key = f"qimport:{conference.id}:{{unit}}:{first}"
         await queue(
             [
@@ -176,7 +176,7 @@ async def assign(
         if question.status == QuestionStatus.ANSWERED:
             raise Conflict(f"Câu hỏi số {number} đã được trả lời")
         due_at = ref.calendar.end_of_day(due_date)
-        question.unit_id = target.id  # type: ignore[attr-defined]
+        question.unit_id = target.id
         question.due_at = due_at
         question.updated_at = now
         await question.save(update_fields=["unit_id", "due_at", "updated_at"])
@@ -222,8 +222,8 @@ async def _forward(question: Question, ref: Reference, user: StaffUser, settings
     from feedback.intake.schemas import CitizenIn, StaffFeedbackCreate
     from feedback.intake.services import submit
 
-    category = ref.category_by_id(question.category_id)  # type: ignore[attr-defined]
-    commune = next((c for c in ref.communes.values() if c.id == question.commune_id), None)  # type: ignore[attr-defined]
+    category = ref.category_by_id(question.category_id)
+    commune = next((c for c in ref.communes.values() if c.id == question.commune_id), None)
     title = question.text if len(question.text) <= 120 else question.text[:117].rstrip() + "…"
     submitted = await submit(
         StaffFeedbackCreate(
@@ -255,13 +255,13 @@ async def answer_question(
         await access.require_answerer(user, conference, question, ref.units)
         if conference.status not in ANSWERING_STATUSES:
             raise Conflict("Hội nghị không ở trạng thái trả lời câu hỏi")
-        if data.answer_mode == AnswerMode.FORWARDED and question.feedback_item_id is None:  # type: ignore[attr-defined]
-            question.feedback_item_id = await _forward(question, ref, user, settings)  # type: ignore[attr-defined]
+        if data.answer_mode == AnswerMode.FORWARDED and question.feedback_item_id is None:
+            question.feedback_item_id = await _forward(question, ref, user, settings)
         for name, value in fields.items():
             setattr(question, name, value)
         question.status = QuestionStatus.ANSWERED
         question.answered_at = now
-        question.answered_by_id = user.id  # type: ignore[attr-defined]
+        question.answered_by_id = user.id
         question.updated_at = now
         await question.save()
         await ConferenceStep.filter(question_id=question.id, status="pending").update(

@@ -18,8 +18,8 @@ from notifications.outbox import NewMessage, new_message
 
 def item_context(item: FeedbackItem, ref: Reference, settings: Settings) -> dict[str, Any]:
     """The item's one mail context (feedback/items/mail.py), which the step sweep builds in SQL."""
-    unit = ref.units.get(item.unit_id)  # type: ignore[attr-defined]
-    category = ref.category_by_id(item.category_id)  # type: ignore[attr-defined]
+    unit = ref.units.get(item.unit_id)
+    category = ref.category_by_id(item.category_id)
     return context_of(
         item,
         unit_name=unit.name if unit else "",
@@ -43,7 +43,7 @@ def to_citizen(
 def to_unit(
     kind: str, item: FeedbackItem, ref: Reference, context: dict[str, Any], now: datetime, key: str
 ) -> list[NewMessage]:
-    unit = ref.units.get(item.unit_id)  # type: ignore[attr-defined]
+    unit = ref.units.get(item.unit_id)
     return to_address(kind, key, unit.email, unit.name, item, context, now) if unit else []
 
 

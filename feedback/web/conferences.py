@@ -247,7 +247,7 @@ async def unit_questions(request: Request) -> Response[str]:
 
 async def _unit_page(request: Request, user: StaffUser, **extra: Any) -> Response[str]:
     questions = (
-        await Question.filter(unit_id=user.unit_id)  # type: ignore[attr-defined]
+        await Question.filter(unit_id=user.unit_id)
         .order_by("status", "due_at", "id")
         .select_related("conference", "category")
     )

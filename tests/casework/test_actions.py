@@ -37,7 +37,7 @@ async def track(client, created: dict) -> dict:  # noqa: ANN001
 async def pending_steps(code: str) -> list[tuple[int, str, int | None]]:
     item = await FeedbackItem.get(code=code)
     rows = await DeadlineStep.filter(item_id=item.id, status="pending").order_by("due_at")
-    return [(s.deadline_no, s.kind, s.unit_id) for s in rows]  # type: ignore[attr-defined]
+    return [(s.deadline_no, s.kind, s.unit_id) for s in rows]
 
 
 def subjects(messages) -> list[str]:  # noqa: ANN001

@@ -95,7 +95,7 @@ def test_ladder_uses_exceptions() -> None:
 def test_ladder_defaults_and_validation() -> None:
     assert Ladder() == Ladder(reminder_days_before=1, parent_after_days=2, coordinator_after_days=5)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        Ladder().parent_after_days = 3  # type: ignore[misc]
+        Ladder().parent_after_days = 3
     with pytest.raises(ValueError):
         Ladder(reminder_days_before=-1)
     with pytest.raises(ValueError):

@@ -45,7 +45,7 @@ class Received:
     @property
     def message(self) -> EmailMessage:
         """Parsed as mail clients would, with email.policy.default (parsing waits until a test looks)."""
-        return email.message_from_bytes(self.data, policy=email.policy.default)  # type: ignore[return-value]
+        return email.message_from_bytes(self.data, policy=email.policy.default)
 
 
 @dataclass
@@ -128,4 +128,4 @@ class SmtpServer:
             "timeout": 5.0,
         }
         options.update(overrides)
-        return SmtpConfig(**options)  # type: ignore[arg-type]
+        return SmtpConfig(**options)

@@ -136,7 +136,7 @@ async def test_an_unreachable_server_gets_one_connection_attempt_per_run(databas
     port = server.sockets[0].getsockname()[1]
     try:
         await queue([ack(key=f"ack:{n}") for n in range(20)])
-        config = SmtpServer(port=port, handler=None).config()  # type: ignore[arg-type]
+        config = SmtpServer(port=port, handler=None).config()
         report = await deliver_pending(config, now=NOW, tz=HANOI, concurrency=4)
     finally:
         server.close()
@@ -263,7 +263,7 @@ async def test_tls_against_a_plain_server_is_a_configuration_error(database_clea
 async def test_gives_up_after_the_last_attempt(database_clean) -> None:
     await queue([ack()])
     await OutboxMessage.filter(key=f"ack:{CODE}").update(attempts=MAX_ATTEMPTS - 1)
-    nobody = SmtpServer(port=pick_port(), handler=None).config()  # type: ignore[arg-type]
+    nobody = SmtpServer(port=pick_port(), handler=None).config()
 
     report = await deliver_pending(nobody, now=NOW, tz=HANOI)
 
