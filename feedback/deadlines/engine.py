@@ -5,13 +5,15 @@ Steps are rows planned when a deadline is set (feedback/deadlines/ladder.py). A 
 pending step of a table that has come due and gives it one outcome, an SQL CASE of the table's:
 
 - skipped: stale — a reminder for a deadline already passed (after downtime an item weeks late gets
-  its overdue notice and escalations, not a "due tomorrow" reminder);
+  its overdue notice and escalations, not a "due tomorrow" reminder) — or needless: a progress
+  checkpoint of an item with progress recorded in its window;
 - cancelled: its deadline no longer holds (answered, closed, replaced, reassigned, published);
 - done: the step fires — its outbox messages (one INSERT … SELECT through notifications.outbox; the
   key `<prefix>:<step id>:<role>` makes any repeat a no-op) and, for items, its timeline event.
 
 Who gets what comes from the ladder's rungs (their `sends`), mapped to addresses by the table's
-`parties`; `days_late` from the rungs' offsets. On PostgreSQL the whole sweep is one statement: the due
+`parties`; `days_late` from the rungs' offsets. A step belongs to a rung by its kind (`Rung.matches`:
+a numbered rung's steps are `<kind>_1`, `<kind>_2`, …, reported and recorded as `<kind>`). On PostgreSQL the whole sweep is one statement: the due
 steps are locked with FOR UPDATE SKIP LOCKED (so concurrent sweepers never take the same row), marked,
 and feed the inserts through CTEs; each step and item is read once. SQLite, which serialises writers
 anyway, runs the same parts as separate statements in one transaction. The number of statements never
