@@ -126,7 +126,7 @@ async def _sweep(settings: Settings, dry_run: bool) -> None:
             print(f"{row['thread']}\t{row['kind']}\t{row['to_addr']}")
     verb = "would send" if dry_run else "queued"
     print(
-        f"steps fired: {report.fired or 'none'}; stale skipped: {report.skipped}; {verb} {report.messages if not dry_run else len(report.preview)} messages"
+        f"steps fired: {report.fired or 'none'}; skipped (stale, or progress recorded): {report.skipped}; {verb} {report.messages if not dry_run else len(report.preview)} messages"
     )
     if not dry_run:
         from feedback.conferences.sweep import sweep_conferences

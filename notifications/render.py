@@ -25,6 +25,7 @@ SUBJECTS = {
     "new_item": "{% if severity|default('') == 'urgent' %}KHẨN: {% endif %}"
     "Phản ánh, kiến nghị mới giao đơn vị xử lý: {{ title }}",
     "reminder": "Nhắc việc: còn 1 ngày làm việc đến hạn trả lời",
+    "progress_reminder": "Nhắc cập nhật tiến độ xử lý phản ánh, kiến nghị: {{ title }}",
     "overdue_unit": "Quá hạn trả lời phản ánh, kiến nghị: {{ title }}",
     "overdue_citizen": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
     "escalate_parent": "Đơn vị trực thuộc chậm trả lời từ {{ days_late }} ngày làm việc trở lên: {{ title }}",

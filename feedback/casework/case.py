@@ -23,7 +23,7 @@ from feedback import clock
 from feedback.accounts.models import StaffUser
 from feedback.casework import rules
 from feedback.casework.rules import Action
-from feedback.deadlines.ladder import plan_steps
+from feedback.deadlines.ladder import plan_item_steps
 from feedback.deadlines.services import cancel_pending_steps, plan
 from feedback.directory.reference import Reference, UnitRef, reference
 from feedback.intake import mail
@@ -57,14 +57,23 @@ class Case:
         setattr(self.item, name, value)
         self._fields.add(name)
 
-    async def new_deadline(self, due_at: datetime) -> None:
-        """Replace the item's deadline: the old one's steps never fire, the new one's are planned."""
+    async def new_deadline(self, due_at: datetime, *, clock_from: datetime | None = None) -> None:
+        """Replace the item's deadline: the old one's steps never fire, the new one's are planned.
+
+        Its progress checkpoints (if the policy asks for them) count from `clock_from`, where the
+        deadline's clock started: the unit's receipt unless said otherwise (a reopening)."""
+        item = self.item
         self.update("due_at", due_at)
-        self.update("deadline_no", self.item.deadline_no + 1)
-        await cancel_pending_steps(self.item.id, own_only=True)
-        await plan(
-            self.item.id, self.item.unit_id, self.item.deadline_no, plan_steps(due_at, self.ref.calendar)
+        self.update("deadline_no", item.deadline_no + 1)
+        await cancel_pending_steps(item.id, own_only=True)
+        steps = plan_item_steps(
+            due_at,
+            self.ref.calendar,
+            start=clock_from or item.unit_received_at,
+            progress_days=self.ref.policy(item.category_id, item.severity).progress_days,
+            now=self.now,
         )
+        await plan(item.id, item.unit_id, item.deadline_no, steps)
 
     async def event(self, kind: str, message: str, *, public: bool, reason: str = "") -> Event:
         if self._fields:

@@ -60,7 +60,9 @@ async def _reopen(case: Case, reason: str) -> None:
     case.update("status", "in_progress")
     case.update("reopen_count", item.reopen_count + 1)
     case.update("closed_at", None)
-    await case.new_deadline(case.ref.calendar.answer_deadline(case.now, policy.answer_days))
+    await case.new_deadline(
+        case.ref.calendar.answer_deadline(case.now, policy.answer_days), clock_from=case.now
+    )
     event = await case.event(
         "reopened", "Phản ánh được mở lại để xem xét, xử lý tiếp.", public=True, reason=reason
     )

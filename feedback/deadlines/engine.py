@@ -5,13 +5,15 @@ Steps are rows planned when a deadline is set (feedback/deadlines/ladder.py). A 
 pending step of a table that has come due and gives it one outcome, an SQL CASE of the table's:
 
 - skipped: stale — a reminder for a deadline already passed (after downtime an item weeks late gets
-  its overdue notice and escalations, not a "due tomorrow" reminder);
+  its overdue notice and escalations, not a "due tomorrow" reminder) — or needless: a progress
+  checkpoint of an item with progress recorded in its window;
 - cancelled: its deadline no longer holds (answered, closed, replaced, reassigned, published);
 - done: the step fires — its outbox messages (one INSERT … SELECT through notifications.outbox; the
   key `<prefix>:<step id>:<role>` makes any repeat a no-op) and, for items, its timeline event.
 
 Who gets what comes from the ladder's rungs (their `sends`), mapped to addresses by the table's
-`parties`; `days_late` from the rungs' offsets. On PostgreSQL the whole sweep is one statement: the due
+`parties`; `days_late` from the rungs' offsets. A step belongs to a rung by its kind (`Rung.matches`:
+a numbered rung's steps are `<kind>_1`, `<kind>_2`, …, reported and recorded as `<kind>`). On PostgreSQL the whole sweep is one statement: the due
 steps are locked with FOR UPDATE SKIP LOCKED (so concurrent sweepers never take the same row), marked,
 and feed the inserts through CTEs; each step and item is read once. SQLite, which serialises writers
 anyway, runs the same parts as separate statements in one transaction. The number of statements never
@@ -75,11 +77,14 @@ async def fire_due(
     else:
         rows = await _sqlite_statements(steps, params, preview=preview, connection=connection)
     report = SweepReport()
+    numbered = [r.kind for r in steps.rungs if r.numbered]
     for row in rows:
         if row["what"] == "step":
             outcome, kind, n = row["a"], row["b"], int(row["n"])
+            # `progress_1`, `progress_2`, … are counted as their rung, `progress`.
+            kind = next((k for k in numbered if kind.startswith(f"{k}_")), kind)
             if outcome == "done":
-                report.fired[kind] = n
+                report.fired[kind] = report.fired.get(kind, 0) + n
             elif outcome == "skipped":
                 report.skipped += n
             else:
@@ -95,7 +100,7 @@ async def fire_due(
 def _postgres_statement(steps: StepTable, *, preview: bool) -> str:
     listing = " UNION ALL SELECT 'preview', thread, kind, to_addr, 1 FROM mail" if preview else ""
     branches = " UNION ALL ".join(
-        f"SELECT {_message_columns(steps, rung, send, postgres=True)} WHERE s.kind = '{rung.kind}'"
+        f"SELECT {_message_columns(steps, rung, send, postgres=True)} WHERE {rung.matches('s')}"
         for rung, send in _sends(steps)
     )
     claim = f" JOIN {steps.claim[0]} ON {steps.claim[1]}" if steps.claim else ""
@@ -133,7 +138,7 @@ async def _sqlite_statements(
     )
     messages = " UNION ALL ".join(
         f"SELECT {_message_columns(steps, rung, send, postgres=False)} FROM {steps.table} s{steps.joins}"
-        f" WHERE s.sweep = $2 AND s.kind = '{rung.kind}'"
+        f" WHERE s.sweep = $2 AND {rung.matches('s')}"
         for rung, send in _sends(steps)
     )
     rows = []
@@ -179,11 +184,14 @@ def _message_columns(steps: StepTable, rung: Rung, send: Send, *, postgres: bool
 
 def _events_insert(steps: StepTable, source: str, *, postgres: bool) -> str:
     told = [r for r in steps.rungs if r.event]
-    public = " ".join(f"WHEN '{r.kind}' THEN {'TRUE' if r.public else 'FALSE'}" for r in told)
-    message = " ".join(f"WHEN '{r.kind}' THEN '{r.event}'" for r in told)
+    public = " ".join(f"WHEN {r.matches('s')} THEN {'TRUE' if r.public else 'FALSE'}" for r in told)
+    message = " ".join(f"WHEN {r.matches('s')} THEN '{r.event}'" for r in told)
+    # A numbered rung's events are all of one kind (`deadline_progress`, not `deadline_progress_2`).
+    numbered = " ".join(f"WHEN {r.matches('s')} THEN '{r.kind}'" for r in steps.rungs if r.numbered)
+    kind = f"CASE {numbered} ELSE s.kind END" if numbered else "s.kind"
     empty = "'{}'::jsonb" if postgres else "'{}'"
     return (
         "INSERT INTO event (item_id, at, kind, actor_label, public, message, changes)"
-        f" SELECT s.item_id, $1, 'deadline_' || s.kind, 'Hệ thống', CASE s.kind {public} ELSE FALSE END,"
-        f" CASE s.kind {message} ELSE '' END, {empty} FROM {source} s"
+        f" SELECT s.item_id, $1, 'deadline_' || {kind}, 'Hệ thống', CASE {public} ELSE FALSE END,"
+        f" CASE {message} ELSE '' END, {empty} FROM {source} s"
     )

@@ -14,6 +14,15 @@ offset places the step (`step_at`, the one rule):
 - offset n > 0: at the end of the n-th working day after D ("two working days late").
 
 Each step kind identifies one step per deadline, which is what "at most once" keys on.
+
+One rung is placed from the other end: the progress checkpoints (SPEC §4, a complex item needs a progress
+note at least every 7 days). Under a policy with `progress_days = N` the unit must record progress at least
+every N working days while the item is open, so checkpoints fall at the end of the k·N-th working day
+after the unit's receipt, for k = 1, 2, … while before the deadline (at the deadline the overdue notice
+takes over). A rung that repeats is `numbered`: its steps are `progress_1`, `progress_2`, … (the unique key
+(item, deadline_no, kind, unit) needs distinct kinds), each with the moment its window opens (`since`:
+the receipt, or the checkpoint before it). The sweep skips a checkpoint when the item has a progress event
+in its window (feedback/deadlines/sweep.py says which events count).
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ from feedback.directory.calendar import WorkCalendar
 StepKind = Literal[
     "reminder",
     "overdue",
+    "progress",  # numbered: the steps are progress_1, progress_2, …
     "escalate_parent",
     "escalate_coordinator",
     "coop_reminder",
@@ -67,11 +77,20 @@ class Rung:
     event: str = ""  # what the item's timeline records when the step fires ("" = nothing)
     public: bool = False  # whether the citizen sees that event
     about: Literal["unit", "coordinator"] = "unit"  # whose step: the deadline's unit or the coordinator
+    # A series of steps `<kind>_1`, `<kind>_2`, … placed from the receipt (plan_progress_steps), not
+    # `offset` days from the deadline; all before the deadline.
+    numbered: bool = False
 
     @property
     def stale_at_deadline(self) -> bool:
         """The stale rule: a step before the deadline makes no sense after it."""
-        return self.offset < 0
+        return self.offset < 0 or self.numbered
+
+    def matches(self, alias: str = "s") -> str:
+        """SQL: the step row `alias` is one of this rung's (no other kind starts with a numbered one's)."""
+        if self.numbered:
+            return f"{alias}.kind LIKE '{self.kind}_%'"
+        return f"{alias}.kind = '{self.kind}'"
 
 
 @dataclass(frozen=True)
@@ -155,9 +174,20 @@ class Ladder:
         )
 
 
-# The ladders: an item's, a cooperating unit's sub-deadline, a conference question's answer, a
-# conference's publication of its results.
-ITEM = Ladder().rungs()
+# The progress checkpoint (the module's docstring): to the unit and the assigned officer, like the
+# reminder; the timeline says so, internally.
+PROGRESS = Rung(
+    "progress",
+    0,  # not used: numbered rungs are placed from the receipt
+    (Send("unit", "progress_reminder"), Send("officer", "progress_reminder")),
+    "Đã nhắc đơn vị cập nhật tiến độ: hết kỳ báo cáo tiến độ mà chưa ghi nhận tiến độ xử lý.",
+    numbered=True,
+)
+
+# The ladders: an item's (its progress checkpoints only under a policy that asks for them), a
+# cooperating unit's sub-deadline, a conference question's answer, a conference's publication of its
+# results.
+ITEM = (*Ladder().rungs(), PROGRESS)
 COOPERATION = Ladder().cooperation_rungs()
 QUESTION = (
     Rung("question_reminder", -CONFERENCE_REMINDER_DAYS_BEFORE, (Send("unit", "question_reminder"),)),
@@ -180,10 +210,11 @@ PUBLISH_ESCALATE_AFTER = FIRST_ESCALATION_AFTER
 
 @dataclass(frozen=True)
 class PlannedStep:
-    kind: StepKind
+    kind: str  # a StepKind, or `<kind>_<k>` of a numbered rung
     due_at: datetime  # aware, UTC
     expires_at: datetime | None = None  # aware, UTC; None = never stale
     about: Literal["unit", "coordinator"] = "unit"
+    since: datetime | None = None  # a progress checkpoint: progress recorded after this moment skips it
 
 
 def step_at(due_at: datetime, calendar: WorkCalendar, offset: int) -> datetime:
@@ -207,6 +238,8 @@ def plan(
     due_utc = due_at.astimezone(UTC)
     steps = []
     for rung in rungs:
+        if rung.numbered:
+            continue  # placed from the receipt: plan_progress_steps
         at = step_at(due_at, calendar, rung.offset)
         if rung.stale_at_deadline and after is not None and at <= after:
             continue
@@ -218,6 +251,36 @@ def plan(
 def plan_steps(due_at: datetime, calendar: WorkCalendar, ladder: Ladder = Ladder()) -> list[PlannedStep]:  # noqa: B008
     """An item's steps for one deadline, in the order they fall due."""
     return plan(due_at, calendar, ladder.rungs())
+
+
+def plan_progress_steps(
+    start: datetime, due_at: datetime, calendar: WorkCalendar, every: int | None, *, after: datetime
+) -> list[PlannedStep]:
+    """The progress checkpoints of a deadline `due_at` whose clock started at `start` (the unit's
+    receipt, or a reopening): the end of the k·`every`-th working day after start's day, before the
+    deadline. A checkpoint at or before `after` (a deadline re-planned later, an item entered with an
+    earlier receipt) is left out; the grid stays where it was, and the first checkpoint kept still
+    opens its window at the one before it."""
+    if not every:
+        return []
+    if every < 1:
+        raise ValueError("progress_days must be >= 1")
+    due_utc, since = due_at.astimezone(UTC), start.astimezone(UTC)
+    steps, k = [], 1
+    while (at := calendar.answer_deadline(start, k * every)) < due_utc:
+        if at > after:
+            steps.append(PlannedStep(f"{PROGRESS.kind}_{k}", at, due_utc, since=since))
+        since, k = at, k + 1
+    return steps
+
+
+def plan_item_steps(
+    due_at: datetime, calendar: WorkCalendar, *, start: datetime, progress_days: int | None, now: datetime
+) -> list[PlannedStep]:
+    """Everything an item plans for one deadline: the ladder's steps and, when its policy asks for
+    progress every `progress_days` working days, the checkpoints from `start`; in the order they fall due."""
+    progress = plan_progress_steps(start, due_at, calendar, progress_days, after=now)
+    return sorted(plan_steps(due_at, calendar) + progress, key=lambda s: s.due_at)
 
 
 def plan_cooperation_steps(

@@ -16,10 +16,12 @@ class DeadlineStep(Model):
     # The unit the step is about: the item's unit, or a cooperating unit for its sub-deadline.
     unit = fields.ForeignKeyField("models.Unit", related_name="steps", null=True)
     deadline_no = fields.IntField()
-    kind = fields.CharField(max_length=24)  # a rung of ladder.py's ITEM or COOPERATION ladder
+    kind = fields.CharField(max_length=24)  # a rung of ladder.py's ITEM or COOPERATION ladder (progress_<k>)
     due_at = fields.DatetimeField()
     # After this moment the step is stale (a reminder for a deadline already passed) and is skipped.
     expires_at = fields.DatetimeField(null=True)
+    # A progress checkpoint (`progress_<k>`): progress recorded after this moment skips it (0008).
+    since = fields.DatetimeField(null=True)
     status = fields.CharField(max_length=10, default="pending")  # pending|done|skipped|cancelled
     done_at = fields.DatetimeField(null=True)
     sweep = fields.CharField(max_length=32, null=True)  # which sweep fired it (partial index, 0002)

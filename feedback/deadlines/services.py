@@ -46,13 +46,14 @@ async def plan(item_id: int, unit_id: int, deadline_no: int, steps: list[Planned
     if not steps:
         return
     values = ", ".join(
-        f"($1, $2, $3, ${3 * n + 4}, ${3 * n + 5}, ${3 * n + 6}, 'pending')" for n in range(len(steps))
+        f"($1, $2, $3, ${4 * n + 4}, ${4 * n + 5}, ${4 * n + 6}, ${4 * n + 7}, 'pending')"
+        for n in range(len(steps))
     )
     await db.execute(
-        "INSERT INTO deadline_step (item_id, unit_id, deadline_no, kind, due_at, expires_at, status)"
+        "INSERT INTO deadline_step (item_id, unit_id, deadline_no, kind, due_at, expires_at, since, status)"
         f" VALUES {values}",
         item_id,
         unit_id,
         deadline_no,
-        *(value for s in steps for value in (s.kind, s.due_at, s.expires_at)),
+        *(value for s in steps for value in (s.kind, s.due_at, s.expires_at, s.since)),
     )

@@ -2,7 +2,9 @@
 `deadline_step`, with the item ladder and a cooperating unit's (feedback/deadlines/ladder.py).
 
 A step fires while its item is open and its deadline still holds: the item's own steps while it keeps
-that deadline (`deadline_no`), a cooperating unit's while its part is pending. The messages get the
+that deadline (`deadline_no`), a cooperating unit's while its part is pending; a progress checkpoint only
+when no progress was recorded in its window (feedback/items/timeline.py says what counts), decided in
+the same CASE as the rest, so set-based. The messages get the
 item's one mail context (feedback/items/mail.py) with, for a cooperating unit, its own sub-deadline.
 """
 
@@ -12,10 +14,11 @@ from datetime import datetime
 from tortoise.transactions import in_transaction
 
 from feedback.deadlines.engine import StepTable, SweepReport, fire_due
-from feedback.deadlines.ladder import COOPERATION, ITEM, expected_answer_date
+from feedback.deadlines.ladder import COOPERATION, ITEM, PROGRESS, expected_answer_date
 from feedback.deadlines.services import COOPERATION_DEADLINE
 from feedback.directory.reference import reference
 from feedback.items.mail import context_sql
+from feedback.items.timeline import progress_since_sql
 from feedback.items.vocabulary import open_sql
 from feedback.settings import Settings
 
@@ -37,13 +40,16 @@ ITEM_STEPS = StepTable(
     table="deadline_step",
     key_prefix="step",
     rungs=(*ITEM, *COOPERATION),
-    columns="s.id, s.item_id, s.kind, s.unit_id, s.deadline_no",
+    columns="s.id, s.item_id, s.kind, s.unit_id, s.deadline_no, s.since",
+    # Stale steps are skipped; those whose deadline no longer holds cancelled; a progress checkpoint
+    # with progress recorded in its window skipped (no mail, no event); the others fire.
     outcome=(
         "CASE WHEN s.expires_at <= $1 THEN 'skipped'"
-        f" WHEN {open_sql('i')} AND (i.deadline_no = s.deadline_no OR (s.deadline_no = {COOPERATION_DEADLINE}"
+        f" WHEN NOT ({open_sql('i')} AND (i.deadline_no = s.deadline_no OR (s.deadline_no = {COOPERATION_DEADLINE}"
         " AND EXISTS (SELECT 1 FROM cooperation co WHERE co.item_id = s.item_id AND co.unit_id = s.unit_id"
-        " AND co.status = 'pending'))) THEN 'done'"
-        " ELSE 'cancelled' END"
+        " AND co.status = 'pending')))) THEN 'cancelled'"
+        f" WHEN {PROGRESS.matches('s')} AND {progress_since_sql('s.item_id', 's.since')} THEN 'skipped'"
+        " ELSE 'done' END"
     ),
     claim=("feedback_item i", "i.id = s.item_id"),
     # `u` is the step's unit: the item's, or a cooperating unit's for its sub-deadline.
@@ -72,6 +78,7 @@ ITEM_STEPS = StepTable(
             **_COMMON,
             "staff_url": context_sql(base_url="$3")["staff_url"],
             "parent_unit_name": "COALESCE(p.name, '')",
+            "progress_since": "CAST(s.since AS TEXT)",  # a progress checkpoint's window (else null)
         },
         "citizen": {**_COMMON, "citizen_name": "i.citizen_name", "expected_at": "CAST($4 AS TEXT)"},
     },

@@ -11,7 +11,7 @@ from typing import TypeVar
 from feedback import clock, db
 from feedback.accounts.models import StaffUser
 from feedback.attachments.uploads import Upload
-from feedback.deadlines.ladder import plan_steps
+from feedback.deadlines.ladder import plan_item_steps
 from feedback.directory.reference import CategoryRef, reference
 from feedback.errors import DomainError
 from feedback.intake import mail, store
@@ -126,7 +126,10 @@ async def submit(
     messages = mail.to_citizen(
         "ack", item, context, now, f"ack:{code}", secret_track_url=mail.track_url(settings, code, token)
     ) + mail.to_unit("new_item", item, ref, context, now, f"new:{code}:{unit_id}")
-    item.id = await store.insert_new_item(row, event, plan_steps(due_at, ref.calendar), messages, uploads)
+    steps = plan_item_steps(
+        due_at, ref.calendar, start=received_at, progress_days=policy.progress_days, now=now
+    )
+    item.id = await store.insert_new_item(row, event, steps, messages, uploads)
     return Submitted(item, token, suggested, len(uploads))
 
 

@@ -81,15 +81,15 @@ async def insert_new_item(
             connection=connection,
         )
         step_marks = ", ".join(
-            f"($1, $2, {FIRST_DEADLINE}, ${3 * n + 3}, ${3 * n + 4}, ${3 * n + 5}, 'pending')"
+            f"($1, $2, {FIRST_DEADLINE}, ${4 * n + 3}, ${4 * n + 4}, ${4 * n + 5}, ${4 * n + 6}, 'pending')"
             for n in range(len(steps))
         )
         await db.execute(
-            "INSERT INTO deadline_step (item_id, unit_id, deadline_no, kind, due_at, expires_at, status)"
+            "INSERT INTO deadline_step (item_id, unit_id, deadline_no, kind, due_at, expires_at, since, status)"
             f" VALUES {step_marks}",
             item_id,
             item["unit_id"],
-            *(value for s in steps for value in (s.kind, s.due_at, s.expires_at)),
+            *(value for s in steps for value in (s.kind, s.due_at, s.expires_at, s.since)),
             connection=connection,
         )
         await queue(messages, connection=connection)
@@ -110,9 +110,9 @@ def _marks(first: int, count: int) -> list[str]:
 
 _N_ITEM = len(ITEM_COLUMNS)
 _EVENT = _marks(_N_ITEM + 1, 7)
-_STEPS = _marks(_N_ITEM + 8, 3)
-_MAIL = _marks(_N_ITEM + 11, 6)
-_NOW = f"${_N_ITEM + 17}"
+_STEPS = _marks(_N_ITEM + 8, 4)
+_MAIL = _marks(_N_ITEM + 12, 6)
+_NOW = f"${_N_ITEM + 18}"
 _UNIT = f"${ITEM_COLUMNS.index('unit_id') + 1}"
 _QUEUE_MAIL = insert_rows_sql(
     f"FROM unnest({', '.join(f'{mark}::text[]' for mark in _MAIL)})"
@@ -131,10 +131,11 @@ WITH item AS (
            {_EVENT[4]}::boolean, {_EVENT[5]}::text, ({_EVENT[6]}::text)::jsonb
     FROM item
 ), steps AS (
-    INSERT INTO deadline_step (item_id, unit_id, deadline_no, kind, due_at, expires_at, status)
-    SELECT item.id, {_UNIT}::int, {FIRST_DEADLINE}, s.kind, s.due_at, s.expires_at, 'pending'
-    FROM item, unnest({_STEPS[0]}::text[], {_STEPS[1]}::timestamptz[], {_STEPS[2]}::timestamptz[])
-         AS s(kind, due_at, expires_at)
+    INSERT INTO deadline_step (item_id, unit_id, deadline_no, kind, due_at, expires_at, since, status)
+    SELECT item.id, {_UNIT}::int, {FIRST_DEADLINE}, s.kind, s.due_at, s.expires_at, s.since, 'pending'
+    FROM item, unnest({_STEPS[0]}::text[], {_STEPS[1]}::timestamptz[], {_STEPS[2]}::timestamptz[],
+                      {_STEPS[3]}::timestamptz[])
+         AS s(kind, due_at, expires_at, since)
 ), mail AS (
     {_QUEUE_MAIL}
 )
@@ -153,6 +154,7 @@ async def _one_statement(
         [s.kind for s in steps],
         [s.due_at for s in steps],
         [s.expires_at for s in steps],
+        [s.since for s in steps],
         *(list(column) for column in mail_columns),
         item["created_at"],
     )

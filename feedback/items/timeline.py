@@ -43,3 +43,20 @@ async def record(
 async def public_events(item: FeedbackItem) -> list[Event]:
     """What the citizen sees: public events only, oldest first."""
     return await Event.filter(item_id=item.id, public=True).order_by("at", "id")
+
+
+# Progress on an item, what a progress checkpoint (feedback/deadlines/ladder.py) looks for: an event of
+# a staff member's action — an internal note, acceptance, assignment, a draft answer, a request to or the
+# part of a cooperating unit, an extension, a transfer — but not the receipt itself (a desk officer who
+# enters an item has not worked on it yet). The system's events (the deadline steps) and the citizen's
+# (rating, reopening) have no actor and do not count.
+NOT_PROGRESS = ("received",)
+
+
+def progress_since_sql(item_id: str, since: str) -> str:
+    """SQL: the item `item_id` has progress recorded after the moment `since` (both expressions)."""
+    kinds = ", ".join(f"'{kind}'" for kind in NOT_PROGRESS)
+    return (
+        f"EXISTS (SELECT 1 FROM event e WHERE e.item_id = {item_id} AND e.at > {since}"
+        f" AND e.actor_id IS NOT NULL AND e.kind NOT IN ({kinds}))"
+    )

@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedback.deadlines.ladder import Ladder, PlannedStep, expected_answer_date, plan_steps
+from feedback.deadlines.ladder import (
+    Ladder,
+    PlannedStep,
+    expected_answer_date,
+    plan_item_steps,
+    plan_progress_steps,
+    plan_steps,
+)
 from feedback.directory.calendar import WorkCalendar
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -118,3 +125,40 @@ def test_naive_due_at_is_refused() -> None:
 def test_expected_answer_date(now: datetime, expected: datetime) -> None:
     assert expected_answer_date(now, CAL) == expected
     assert expected_answer_date(now, CAL, days=1) == CAL.answer_deadline(now, 1)
+
+
+def test_progress_checkpoints_every_n_working_days_before_the_deadline() -> None:
+    # A complex item received Monday 23/11 10:00: 20 working days end Monday 21/12; a checkpoint at
+    # the end of the 7th and the 14th working day; the 21st is past the deadline.
+    received = at(2026, 11, 23)
+    due = CAL.answer_deadline(received, 20)
+    assert due == end_of(2026, 12, 21)
+    first, second = plan_progress_steps(received, due, CAL, 7, after=received)
+    assert first == PlannedStep("progress_1", end_of(2026, 12, 2), due, since=received)
+    # Each window opens where the one before closed.
+    assert second == PlannedStep("progress_2", end_of(2026, 12, 11), due, since=end_of(2026, 12, 2))
+    # A period that ends on the deadline's own day leaves it to the overdue notice.
+    assert [s.kind for s in plan_progress_steps(received, due, CAL, 10, after=received)] == ["progress_1"]
+    assert plan_progress_steps(received, due, CAL, None, after=received) == []
+    with pytest.raises(ValueError, match="progress_days"):
+        plan_progress_steps(received, due, CAL, -1, after=received)
+
+
+def test_replanned_checkpoints_keep_the_grid_and_leave_out_the_past() -> None:
+    received = at(2026, 11, 23)
+    later = CAL.answer_deadline(received, 40)
+    # Re-planned on 4/12 (an extension): the first checkpoint has passed; the second keeps its place
+    # and its window, which opened at the first.
+    kinds = plan_progress_steps(received, later, CAL, 7, after=at(2026, 12, 4))
+    assert kinds[0] == PlannedStep("progress_2", end_of(2026, 12, 11), later, since=end_of(2026, 12, 2))
+    assert [s.kind for s in kinds] == ["progress_2", "progress_3", "progress_4", "progress_5"]
+
+
+def test_item_steps_are_the_ladder_and_the_checkpoints_in_time_order() -> None:
+    received = at(2026, 11, 23)
+    due = CAL.answer_deadline(received, 20)
+    steps = plan_item_steps(due, CAL, start=received, progress_days=7, now=received)
+    assert [s.kind for s in steps] == [
+        "progress_1", "progress_2", "reminder", "overdue", "escalate_parent", "escalate_coordinator",
+    ]  # fmt: skip
+    assert plan_item_steps(due, CAL, start=received, progress_days=None, now=received) == plan_steps(due, CAL)

@@ -56,6 +56,17 @@ CASES = [
         "còn 1 ngày làm việc là đến hạn trả lời",
     ),
     (
+        "progress_reminder",
+        {**STAFF, "progress_since": "2026-11-21 05:00:00+00:00"},
+        "[PAKN.20261121.0007] Nhắc cập nhật tiến độ xử lý phản ánh, kiến nghị: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
+        [
+            "Kính gửi: UBND phường Hà Đông,",
+            "kể từ 12:00 21/11/2026 đến nay chưa có ghi nhận tiến độ xử lý",
+            "Xem và cập nhật tiến độ tại: https://pakn.test/staff",
+        ],
+        "Nhắc cập nhật tiến độ: phản ánh, kiến nghị dưới đây",
+    ),
+    (
         "overdue_unit",
         STAFF,
         "[PAKN.20261121.0007] Quá hạn trả lời phản ánh, kiến nghị: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
