@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: help install run test test-pg fuzz lint bench clean
+.PHONY: help install run test test-pg fuzz lint bench screenshots clean
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -33,8 +33,12 @@ lint: install  ## ruff, and the shape of the code (layers, no cycles, module siz
 	$(BIN)/ruff check feedback notifications scheduler tests bench
 	$(BIN)/pytest -q -p no:cacheprovider tests/test_architecture.py
 
+screenshots: install  ## refresh docs/screenshots/ from the browser tests (needs /usr/bin/chromium)
+	CI=true $(BIN)/pytest -q -p no:cacheprovider tests/browser
+	cp build/screenshots/*.png docs/screenshots/
+
 bench: install  ## the benchmarks of bench/README.md (PostgreSQL)
 	$(BIN)/python bench/run_all.py
 
 clean:  ## remove the virtualenv and local data
-	rm -rf $(VENV) pakn-data pakn.sqlite3*
+	rm -rf $(VENV) pakn-data pakn.sqlite3* build

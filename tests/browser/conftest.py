@@ -10,7 +10,7 @@ Fixtures (see docs/browser-tests.md):
 - `page` (per test): a `Page` in a fresh context (own cookies), with `base_url` set, so `page.goto("/")`
   works; `page_log` (per test, the same one the page writes to) holds its console errors, page errors,
   failed requests and 4xx/5xx responses (`page_log.problems`: all of them).
-- `screenshots` (session): the docs/screenshots/ folder.
+- `screenshots` (session): build/screenshots/ (`make screenshots` copies them to docs/screenshots/).
 
 They skip (with the reason) when Chromium is missing outside CI; in CI (`CI` set) they fail instead.
 """
@@ -284,7 +284,11 @@ async def page(browser, base_url: str, page_log: PageLog) -> AsyncIterator:  # n
 
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
-    """docs/screenshots/, where tests save the pictures the docs show (`screenshots / "home.png"`)."""
-    folder = REPO / "docs" / "screenshots"
+    """build/screenshots/, where tests save the pictures the docs show (`screenshots / "home.png"`).
+
+    Not docs/screenshots/ itself, so that running the tests leaves the work tree clean: `make
+    screenshots` copies them there when the pages change.
+    """
+    folder = REPO / "build" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder

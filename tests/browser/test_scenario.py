@@ -2,7 +2,7 @@
 
 a citizen files with an attachment and tracks it; an officer logs in and transfers it; an officer of the
 other unit answers; the citizen sees the answer and rates it. Screenshots of each page go to
-docs/screenshots/ for the README.
+build/screenshots/ (`make screenshots` refreshes the README's copies in docs/screenshots/).
 """
 
 from __future__ import annotations
