@@ -202,12 +202,7 @@ def create_app(
             # errors the handlers above turn into 404 and 409) is one line in the request log.
             # ValidationError and OperationalError repeat the client's value: their handlers log instead.
             disable_stack_trace={
-                *range(300, 500),
-                HTTPException,
-                DoesNotExist,
-                IntegrityError,
-                ValidationError,
-                OperationalError,
+                *range(300, 500), HTTPException, DoesNotExist, IntegrityError, ValidationError, OperationalError
             },
         ),
         request_max_body_size=1024 * 1024,

@@ -107,9 +107,7 @@ async def add_question(
         return question
 
 
-async def import_questions(
-    user: StaffUser, conference_id: int, content: bytes, settings: Settings
-) -> list[Question]:
+async def import_questions(user: StaffUser, conference_id: int, content: bytes, settings: Settings) -> list[Question]:
     """Every row of a CSV or XLSX file (header in row 1), all saved or none (ImportRejected)."""
     access.require_organiser(user)
     ref = await reference(settings)
