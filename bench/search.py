@@ -15,6 +15,7 @@ timed runs; p50/p95 are reported, and `EXPLAIN (ANALYZE, BUFFERS)` of its count 
 shows which indexes they use.
 
     python bench/search.py [--items 1000000] [--runs 30] [--keep]
+    python bench/search.py --reuse [--runs 30]   # again on the database a --keep run left
 """
 
 from __future__ import annotations
@@ -30,7 +31,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
-from common import banner, drop_database, fresh_database, query, save, timer, verdict, wait_quiet
+from common import (
+    banner,
+    database_url,
+    drop_database,
+    fresh_database,
+    query,
+    save,
+    timer,
+    verdict,
+    wait_quiet,
+)
 
 from feedback import clock, db
 from feedback.accounts.models import StaffUser
@@ -331,7 +342,7 @@ async def measure(
             result = await inbox.search(user, case.filters, limit=50, offset=case.offset)
         times.append(t.seconds * 1000)
     items = await inbox.items_query(user, case.filters, clock.now())
-    count_indexes, count_plan = await explain(url, inbox.counting(items))
+    count_indexes, count_plan = await explain(url, inbox.counting(items, case.filters))
     page_indexes, page_plan = await explain(url, inbox.page(items, limit=50, offset=case.offset))
     count_indexes, page_indexes = ([names.get(n, n) for n in used] for used in (count_indexes, page_indexes))
     return {
@@ -356,24 +367,30 @@ async def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--reuse", action="store_true", help="time the database a --keep run left (no load)")
     args = parser.parse_args(argv)
 
     banner(f"search: {args.items:,} items, {args.runs} timed runs per query")
-    url = await fresh_database(NAME)
+    if args.reuse:
+        url = database_url(NAME)
+        await db.init(url)
+    else:
+        url = await fresh_database(NAME)
     settings = settings_for(url)
     previous = clock.use(clock.FrozenClock(NOW))
     try:
         with timer() as gen:
-            timings = await generate(url, settings, args.items)
+            timings = {} if args.reuse else await generate(url, settings, args.items)
         print(f"data generation: {gen.seconds:.1f} s ({timings})")
-        users = {
-            "officer": await create_user(
-                email="canbo@bench.vn", role="officer", unit_code=OFFICER_UNIT, password="bench-password"
-            ),
-            "coordinator": await create_user(
-                email="vanphong@bench.vn", role="coordinator", unit_code=None, password="bench-password"
-            ),
-        }
+        users = {}
+        for who, email, unit in (
+            ("officer", "canbo@bench.vn", OFFICER_UNIT),
+            ("coordinator", "vanphong@bench.vn", None),
+        ):
+            found_user = await StaffUser.get_or_none(email=email) if args.reuse else None
+            users[who] = found_user or await create_user(
+                email=email, role=who, unit_code=unit, password="bench-password"
+            )
         found = await sample(url)
         names = await index_names(url)
         # search_text built in SQL must be what intake's fold() writes, or the search measures nothing real.
@@ -392,7 +409,7 @@ async def main(argv: list[str] | None = None) -> dict:
     finally:
         clock.use(previous)
         await db.close()
-        if not args.keep:
+        if not (args.keep or args.reuse):
             await drop_database(NAME)
 
     by_name = {r["name"]: r for r in results}

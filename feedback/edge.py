@@ -14,6 +14,12 @@ names the field and never repeats the value (it may be a citizen's e-mail typed 
   than MAX_DEPTH, NUL in any string, a date outside YEARS; a multipart body for a route that takes one
   file, without a file part (400, where Litestar's parser failed with a 500).
 
+A web page (any route outside /api/ and /schema) never answers such a refusal with JSON: the edge
+shows the form's page again instead, the GET of the same path without its query (or of the nearest
+path above it that has a page, for a form's POST target or a refused path value), with the message in
+`edge_refusal(scope)` for the page to show (next to the field where the page knows it) and the status of
+the refusal. The page is only read: a refused form writes nothing.
+
 Exception handlers in feedback/app.py stay behind it as the last line (a value too long for its
 column, a number out of the database's range).
 """
@@ -39,7 +45,9 @@ MAX_BODY = 1024 * 1024  # JSON and url-encoded bodies are checked whole; files c
 YEARS = (2000, 2100)  # the dates pakn accepts (AwareDatetime and every date field)
 # A tracking code is "PAKN.YYYYMMDD.NNNN", NNNN growing with the day's count up to the column's 20.
 TRACKING_CODE = re.compile(r"PAKN\.\d{8}\.\d{4,6}")
-_DATE = re.compile(r"([+-]?\d{4,6})-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?)?")
+_DATE = re.compile(
+    r"([+-]?\d{4,6})-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?)?"
+)
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(rb"[\[\]{}]")
 _JSON = re.compile(r"^application/(?:[\w.+-]+\+)?json$")
@@ -123,15 +131,16 @@ def walk_json(value: Any, path: str = "") -> None:
             walk_json(item, f"{path}[{i}]")
 
 
-def check_json(body: bytes) -> None:
-    decode_utf8("body", body)
+def check_json(body: bytes, part: str = "") -> None:
+    """A JSON body, or the JSON text part `part` of a multipart body (feedback/attachments/uploads.py)."""
+    decode_utf8(part or "body", body)
     if json_depth(body) > MAX_DEPTH:
-        raise Rejected(f"Nội dung JSON lồng nhau quá {MAX_DEPTH} cấp", field="body")
+        raise Rejected(f"Nội dung JSON lồng nhau quá {MAX_DEPTH} cấp", field=part or "body")
     try:
         value = msgspec.json.decode(body)
     except msgspec.DecodeError:
         return  # not JSON at all: the route's own parser answers 400 with its reason
-    walk_json(value)
+    walk_json(value, part)
 
 
 def check_form(body: bytes) -> None:
@@ -242,6 +251,62 @@ def replay(body: bytes, receive: Receive) -> Receive:
     return again
 
 
+# --- web pages: the form again, never JSON ----------------------------------------------------------
+
+_REFUSAL = "pakn.edge_refusal"  # the scope key of the page shown again
+_ASGI_KEYS = ("type", "asgi", "http_version", "scheme", "server", "client", "root_path", "extensions")
+_BODY_HEADERS = {b"content-type", b"content-length", b"transfer-encoding"}
+
+
+def is_page(scope: Scope) -> bool:
+    return not scope["path"].startswith(("/api/", "/schema", "/static/"))
+
+
+def edge_refusal(scope: Scope) -> DomainError | None:
+    """The refusal a page is shown again for (its `field` and Vietnamese `message`), if any."""
+    return scope.get(_REFUSAL)
+
+
+def page_path(scope: Scope, *, same: bool) -> str | None:
+    """The path whose GET shows the form again: this one (`same`), else the nearest one above it."""
+    router = scope["app"].asgi_router
+    path = scope["path"].rstrip("/") or "/"
+    if not same:
+        path = path.rsplit("/", 1)[0] or "/"
+    while True:
+        try:
+            router.handle_routing(path=path, method="GET")
+        except Exception:  # noqa: BLE001 - not found or no GET: look one level up
+            if path == "/":
+                return None
+            path = path.rsplit("/", 1)[0] or "/"
+        else:
+            return path
+
+
+async def show_page_again(scope: Scope, send: Send, refusal: DomainError, *, same: bool) -> bool:
+    """Run the GET of the form's page with `refusal` for it to show; False when there is no page."""
+    path = page_path(scope, same=same)
+    if path is None:
+        return False
+    again: dict[str, Any] = {key: scope[key] for key in _ASGI_KEYS if key in scope}
+    headers = [(k, v) for k, v in scope.get("headers") or [] if k.lower() not in _BODY_HEADERS]
+    again.update(method="GET", path=path, raw_path=path.encode(), query_string=b"", headers=headers)
+    again[_REFUSAL] = refusal
+
+    async def nothing() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def refused_status(message: Message) -> None:
+        # The page itself answers 200 (or 422 for its own errors): the request was refused all the same.
+        if message["type"] == "http.response.start" and message["status"] < 400:
+            message = {**message, "status": refusal.status_code}
+        await send(message)
+
+    await scope["app"](again, nothing, refused_status)
+    return True
+
+
 class EdgeGuard:
     """The app-level middleware: see the module's docstring."""
 
@@ -252,19 +317,45 @@ class EdgeGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        check_path_params(scope)
-        check_query(scope)
-        if has_body(scope):
-            if scope["path"].startswith("/api/") and needs_staff(scope) and not has_credentials(scope):
-                raise Unauthorized("Cần đăng nhập: gửi tiêu đề Authorization: Bearer <token>")
-            kind = _header(scope, b"content-type").split(";", 1)[0].strip().lower()
-            if kind == _FORM or _JSON.match(kind):
-                body = await read_body(receive)
-                check_form(body) if kind == _FORM else check_json(body)
-                receive = replay(body, receive)
-            elif kind == _MULTIPART and wants_upload(scope):
-                body = await read_body(receive, scope["route_handler"].resolve_request_max_body_size() or MAX_BODY)
-                if not _FILE_PART.search(body):
-                    raise Rejected("Biểu mẫu multipart/form-data thiếu tệp (phần 'file')", field="file")
-                receive = replay(body, receive)
+        if not is_page(scope):
+            await self.app(scope, await checked(scope, receive), send)
+            return
+        try:
+            check_path_params(scope)
+        except DomainError as refusal:
+            # A refused path value: the page above it (the form that leads there).
+            if not await show_page_again(scope, send, refusal, same=False):
+                raise
+            return
+        try:
+            receive = await checked(scope, receive, path_checked=True)
+        except (Rejected, TooLarge) as refusal:
+            # A query: the same page without it; a form's body: the page of its path (a POST target
+            # without a page of its own: the one above it).
+            if not await show_page_again(scope, send, refusal, same=True):
+                raise
+            return
         await self.app(scope, receive, send)
+
+
+async def checked(scope: Scope, receive: Receive, *, path_checked: bool = False) -> Receive:
+    """Every check of the edge; the `receive` that gives the body again when it had to be read."""
+    if not path_checked:
+        check_path_params(scope)
+    check_query(scope)
+    if has_body(scope):
+        if scope["path"].startswith("/api/") and needs_staff(scope) and not has_credentials(scope):
+            raise Unauthorized("Cần đăng nhập: gửi tiêu đề Authorization: Bearer <token>")
+        kind = _header(scope, b"content-type").split(";", 1)[0].strip().lower()
+        if kind == _FORM or _JSON.match(kind):
+            body = await read_body(receive)
+            check_form(body) if kind == _FORM else check_json(body)
+            receive = replay(body, receive)
+        elif kind == _MULTIPART and wants_upload(scope):
+            body = await read_body(
+                receive, scope["route_handler"].resolve_request_max_body_size() or MAX_BODY
+            )
+            if not _FILE_PART.search(body):
+                raise Rejected("Biểu mẫu multipart/form-data thiếu tệp (phần 'file')", field="file")
+            receive = replay(body, receive)
+    return receive

@@ -23,6 +23,7 @@ from multipart import MultipartSegment, ParserError, ParserLimitReached, PushMul
 
 from feedback.attachments import storage
 from feedback.attachments.sniff import Kind, detect
+from feedback.edge import check_json, check_text
 from feedback.errors import DomainError
 from feedback.settings import Settings
 
@@ -75,6 +76,9 @@ class UploadForm:
                 f"Thiếu phần '{name}' (nội dung JSON) trong biểu mẫu multipart/form-data",
                 extra=[{"message": "Thiếu phần này", "key": name, "source": "body"}],
             )
+        # The edge checks JSON bodies, not multipart ones: its rules for the JSON inside (depth, NUL
+        # written as \u0000), with the field named "data.title".
+        check_json(raw.encode(), name)
         return decode_json(raw.encode(), type_, request)
 
     @contextlib.contextmanager
@@ -213,9 +217,12 @@ class _Reader:
         staged = self._file
         if staged is None:
             try:
-                self.fields[segment.name] = self._text.decode(segment.charset or "utf-8")
+                text = self._text.decode(segment.charset or "utf-8")
             except (UnicodeDecodeError, LookupError):
                 raise ClientException(f"Phần '{segment.name}' không phải văn bản UTF-8") from None
+            # NUL is refused here, where every multipart text part is read, and not by PostgreSQL later.
+            check_text(segment.name, text)
+            self.fields[segment.name] = text
             return
         # Until it is in `uploads`, the file stays in `_file`, where `discard` finds it on any error.
         staged.close()

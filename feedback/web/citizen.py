@@ -20,6 +20,7 @@ from feedback.attachments import uploads
 from feedback.casework import rating as casework
 from feedback.directory import lists
 from feedback.directory.reference import reference
+from feedback.edge import MAX_VALUE, edge_refusal, is_tracking_code
 from feedback.errors import DomainError, NotFound
 from feedback.intake import mail
 from feedback.intake import services as intake
@@ -210,20 +211,33 @@ async def communes(
 _LINK = re.compile(r"/track/([^/?#\s]+)(?:\?(?:.*&)?token=([^&#\s]+))?")
 
 
+_CODE_SHAPE = "Mã số phản ánh có dạng PAKN.YYYYMMDD.NNNN, ví dụ PAKN.20261123.0001"
+
+
 @get("/track", include_in_schema=False)
 async def track_form(
     request: Request,
-    code: Annotated[str, QueryParameter(max_length=500)] = "",
-    token: Annotated[str, QueryParameter(max_length=200)] = "",
+    # The edge's bound (MAX_VALUE): a longer value is its refusal, a shorter one this form's message.
+    code: Annotated[str, QueryParameter(max_length=MAX_VALUE)] = "",
+    token: Annotated[str, QueryParameter(max_length=MAX_VALUE)] = "",
 ) -> Response:
-    """Code and token (or the whole secret link pasted in the code box) → the tracking page."""
+    """Code and token (or the whole secret link pasted in the code box) → the tracking page.
+
+    What cannot be a code (an e-mail typed in the wrong box, a value the edge refused) comes back as
+    the form with the message next to the field; the value is neither shown again nor logged."""
     code, token = code.strip(), token.strip()
     if match := _LINK.search(code):  # the citizen pasted the link from the e-mail
         code, token = match.group(1), token or (match.group(2) or "")
-    if code and token:
-        return Redirect(f"/track/{quote(code.upper())}?{urlencode({'token': token})}", status_code=303)
     errors = {}
-    if code or token or "code" in request.query_params:
+    if refusal := edge_refusal(request.scope):
+        errors["token" if refusal.field == "token" else "code"] = (
+            refusal.message if refusal.field in ("code", "token") else _CODE_SHAPE
+        )
+    elif code and not is_tracking_code(code):
+        errors["code"], code = _CODE_SHAPE, ""
+    elif code and token:
+        return Redirect(f"/track/{quote(code.upper())}?{urlencode({'token': token})}", status_code=303)
+    elif code or token or "code" in request.query_params:
         if not code:
             errors["code"] = "Nhập mã số phản ánh, ví dụ PAKN.20261123.0001"
         if not token:
@@ -231,7 +245,7 @@ async def track_form(
     return page(
         request,
         "track_form.html",
-        {"code": code, "token": token, "errors": errors},
+        {"code": code, "token": token, "errors": errors, "refusal": None},
         user=await optional_user(request),
         status_code=422 if errors else 200,
     )
@@ -249,6 +263,8 @@ async def _track_page(
 ) -> Response[str]:
     user = await optional_user(request)
     try:
+        if not is_tracking_code(code):  # a code no item can have: never as far as the database
+            raise NotFound("Không tìm thấy phản ánh với mã và khóa tra cứu này")
         item = await get_by_token(code, token)
     except NotFound as exc:
         return page(request, "citizen_not_found.html", {"message": exc.message}, user=user, status_code=404)

@@ -17,6 +17,7 @@ from litestar.datastructures import Cookie
 from litestar.enums import MediaType
 
 from feedback.accounts.models import StaffUser
+from feedback.edge import edge_refusal
 from feedback.items.vocabulary import CHANNEL_NAMES, SEVERITY_NAMES
 from feedback.items.vocabulary import STATUS_NAMES as STATUS_WORDS
 from feedback.security.client import app_settings
@@ -98,6 +99,9 @@ def page(
         "channel_name": lambda c: CHANNEL_NAMES.get(c, c),
         "field_name": lambda f: FIELD_NAMES.get(f, f),
         "shown": lambda v: _shown(v, tz),
+        # A value the edge refused (feedback/edge.py shows the form's page again): base.html says why,
+        # unless the page puts it next to its field itself (then its context sets `refusal` to None).
+        "refusal": edge_refusal(request.scope),
     }
     html = _env.get_template(template).render({**shared, **(context or {})})
     cookies = list(cookies or [])

@@ -130,6 +130,7 @@ async def test_pages_are_sorted_by_deadline_and_counted(client, coordinator, mon
 
     # Beyond COUNT_LIMIT matches the count stops and says so.
     monkeypatch.setattr(inbox, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(inbox, "TEXT_COUNT_LIMIT", 3)  # words have their own, smaller limit
     body = (await client.get(URL, params={"limit": 2}, headers=coordinator)).json()
     assert (body["total"], body["total_exact"], len(body["items"])) == (3, False, 2)
     body = (await client.get(URL, params={"q": "rac thai"}, headers=coordinator)).json()
