@@ -29,7 +29,7 @@ from feedback.conferences.api import ConferenceController, public_conference, pu
 from feedback.conferences.export_api import EXPORT_ROUTES
 from feedback.demo.api import DemoMailController
 from feedback.directory.api import ReferenceController
-from feedback.edge import EdgeGuard
+from feedback.edge import EdgeGuard, is_page
 from feedback.errors import DomainError, TooManyRequests
 from feedback.intake.api import FeedbackController
 from feedback.openapi import COMPONENTS, document, operation_id
@@ -38,6 +38,7 @@ from feedback.security import http
 from feedback.security.store import store_factory
 from feedback.settings import Settings
 from feedback.web.auth import LoginRequired, to_login
+from feedback.web.rendering import page
 from feedback.web.routes import WEB_ROUTES
 
 log = logging.getLogger("pakn")
@@ -72,22 +73,27 @@ def _conflict(_: Request, exc: IntegrityError) -> Response:
     )
 
 
-def _invalid(_: Request, exc: ValidationError) -> Response:
+def _refused(request: Request, detail: str, field: str | None = None) -> Response:
+    """A 422 that says what is wrong: JSON for the API, the page of a refused request for a browser."""
+    if is_page(request.scope):
+        return page(request, "request_refused.html", {"message": detail}, status_code=422)
+    body: dict[str, object] = {"status_code": 422, "detail": detail}
+    return Response({**body, "field": field} if field else body, status_code=422)
+
+
+def _invalid(request: Request, exc: ValidationError) -> Response:
     # The last line behind feedback/edge.py: a value the database would refuse (too long for its
     # column). Tortoise's message starts with the field's name and then repeats the value: only the name.
     field = str(exc).split(":", 1)[0].strip()
-    body = {"status_code": 422, "detail": f"Giá trị của '{field}' không hợp lệ (quá dài hoặc sai dạng)"}
-    return Response({**body, "field": field}, status_code=422)
+    return _refused(request, f"Giá trị của '{field}' không hợp lệ (quá dài hoặc sai dạng)", field)
 
 
-def _database_refused(_: Request, exc: OperationalError) -> Response:
+def _database_refused(request: Request, exc: OperationalError) -> Response:
     # PostgreSQL's "data exception" class (22xxx: NUL in text, a number out of range) and asyncpg's own
     # range check are the client's fault; anything else (a lost connection…) stays a 500.
     cause = exc.__cause__
     if cause is not None and type(cause).__module__.startswith("asyncpg") and _is_data_error(cause):
-        return Response(
-            {"status_code": 422, "detail": "Dữ liệu gửi lên nằm ngoài phạm vi cho phép"}, status_code=422
-        )
+        return _refused(request, "Dữ liệu gửi lên nằm ngoài phạm vi cho phép")
     log.error("database error: %s", type(cause or exc).__name__, exc_info=exc)
     return Response({"status_code": 500, "detail": "Lỗi máy chủ"}, status_code=500)
 

@@ -165,6 +165,8 @@ def read_filters(
 
 
 async def _id_of(model: type[Model], code: str, label: str, field: str) -> int:
+    if len(code) > model._meta.fields_map["code"].max_length:  # the page's box has no limit of its own
+        raise DomainError(f"Mã {label} quá dài: không có {label} nào như vậy", field=field)
     found = await model.filter(code=code).values_list("id", flat=True)
     if not found:
         raise DomainError(f"Không có {label} mã {code!r}", field=field)

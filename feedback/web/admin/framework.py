@@ -119,9 +119,12 @@ def _errors(exc: DomainError, kind: Kind) -> tuple[dict[str, str], str]:
 # --- rendering ----------------------------------------------------------------------------------------
 
 
+MAX_OFFSET = 1_000_000  # further than any list goes; a larger number would overflow the database's
+
+
 def _offset(request: Request) -> int:
     try:
-        return max(int(request.query_params.get("offset", "0")), 0)
+        return min(max(int(request.query_params.get("offset", "0")), 0), MAX_OFFSET)
     except ValueError:
         return 0
 
