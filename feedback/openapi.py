@@ -40,8 +40,22 @@ SECURITY_SCHEMES = {
         name=SESSION_COOKIE,
         description="the web UI's session; writes also need the X-CSRF-Token header",
     ),
+    # The citizen reaches an item with the secret token of its acknowledgement, in a header or the link.
+    "citizen_token": SecurityScheme(
+        type="apiKey",
+        security_scheme_in="header",
+        name="X-Access-Token",
+        description="the item's secret token, from the acknowledgement (or `?token=` as in its link)",
+    ),
+    "citizen_link": SecurityScheme(
+        type="apiKey",
+        security_scheme_in="query",
+        name="token",
+        description="the item's secret token as the acknowledgement's link carries it",
+    ),
 }
 STAFF_SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"cookie": []}]
+CITIZEN_SECURITY: list[dict[str, list[str]]] = [{"citizen_token": []}, {"citizen_link": []}]
 COMPONENTS = Components(security_schemes=SECURITY_SCHEMES)
 
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -109,6 +123,8 @@ def document(app: Litestar) -> None:
             handler.responses = responses
             if "user" in handler.resolve_dependencies():
                 handler.security = STAFF_SECURITY
+            elif _CITIZEN_TOKEN.match(route.path):
+                handler.security = CITIZEN_SECURITY
 
 
 def without_empty_bodies(openapi: OpenAPI) -> OpenAPI:

@@ -29,3 +29,8 @@ async def test_document_lists_errors_security_and_ids(client) -> None:  # noqa: 
     assert {"401", "403", "404"} <= set(item["responses"])
     assert {"401", "429"} <= set(operations[("POST", "/api/v1/auth/login")]["responses"])
     assert "content" not in operations[("POST", "/api/v1/auth/logout")]["responses"]["204"]
+
+    tracking = operations[("GET", "/api/v1/feedback/{code}")]
+    assert {"citizen_token": []} in tracking["security"] and {"citizen_link": []} in tracking["security"]
+    assert schemes["citizen_token"]["in"] == "header" and schemes["citizen_token"]["name"] == "X-Access-Token"
+    assert schemes["citizen_link"]["in"] == "query" and schemes["citizen_link"]["name"] == "token"
