@@ -87,7 +87,9 @@ def tracking_code(raw: str) -> str:
 def one_of(raw: str, allowed: tuple[str, ...], field: str) -> str:
     """A filter value from the vocabulary; an unknown one is an error, not an ignored filter."""
     if raw not in allowed:
-        raise DomainError(f"Giá trị của '{field}' không hợp lệ: chọn một trong {', '.join(allowed)}", field=field)
+        raise DomainError(
+            f"Giá trị của '{field}' không hợp lệ: chọn một trong {', '.join(allowed)}", field=field
+        )
     return raw
 
 
@@ -244,8 +246,12 @@ async def search(user: StaffUser, f: Filters, *, limit: int = 50, offset: int = 
 @get("/api/v1/staff/feedback", tags=["staff"], dependencies={"user": Provide(current_user)})
 async def inbox(
     user: NamedDependency[StaffUser],
-    status: Annotated[str | None, QueryParameter(max_length=20, description="one of " + ", ".join(STATUSES))] = None,
-    severity: Annotated[str | None, QueryParameter(max_length=20, description="one of " + ", ".join(SEVERITIES))] = None,
+    status: Annotated[
+        str | None, QueryParameter(max_length=20, description="one of " + ", ".join(STATUSES))
+    ] = None,
+    severity: Annotated[
+        str | None, QueryParameter(max_length=20, description="one of " + ", ".join(SEVERITIES))
+    ] = None,
     category: Annotated[str | None, QueryParameter(max_length=40)] = None,
     commune: Annotated[str | None, QueryParameter(max_length=10)] = None,
     unit: Annotated[str | None, QueryParameter(max_length=40)] = None,
