@@ -39,6 +39,9 @@ SUBJECTS = {
     "transferred": "Phản ánh, kiến nghị đã được chuyển đơn vị xử lý",
     "assigned": "Phân công xử lý phản ánh, kiến nghị: {{ title }}",
     "approval": "Dự thảo trả lời chờ phê duyệt: {{ title }}",
+    "extension_request": "Đề nghị gia hạn chờ phê duyệt: {{ title }}",
+    "extension_decided": "{% if approved %}Đề nghị gia hạn đã được phê duyệt{% else %}"
+    "Đề nghị gia hạn không được phê duyệt{% endif %}: {{ title }}",
     "cooperation": "Đề nghị phối hợp xử lý phản ánh, kiến nghị: {{ title }}",
     "contribution": "Ý kiến phối hợp của {{ coop_unit_name }}: {{ title }}",
     "coop_reminder": "Nhắc việc phối hợp: còn 1 ngày làm việc đến hạn gửi ý kiến: {{ title }}",

@@ -1,7 +1,7 @@
 """One way from an action's body to its service, shared by the API and the item page's forms.
 
 `BODIES` says which msgspec Struct each action takes (the schema checks types and sizes); `perform`
-checks what a schema cannot (text of spaces alone says nothing) and calls the action's service (routing, answers, cooperation, rating).
+checks what a schema cannot (text of spaces alone says nothing) and calls the action's service (routing, extensions, answers, cooperation, rating).
 """
 
 from __future__ import annotations
@@ -13,17 +13,19 @@ from msgspec import Struct
 
 from feedback.accounts.models import StaffUser
 from feedback.attachments.uploads import Upload
-from feedback.casework import answers, cooperation, rating, routing
+from feedback.casework import answers, cooperation, extensions, rating, routing
 from feedback.casework.rules import Action
 from feedback.casework.schemas import (
     AcceptIn,
     AnswerIn,
+    ApproveExtensionIn,
     ApproveIn,
     AssignIn,
     CooperateIn,
     DuplicateIn,
     ExtendIn,
     NoteIn,
+    RefuseExtensionIn,
     RefuseIn,
     ReopenIn,
     TransferIn,
@@ -43,6 +45,8 @@ BODIES: dict[Action, type[Struct]] = {
     "reopen": ReopenIn,
     "cooperate": CooperateIn,
     "duplicate": DuplicateIn,
+    "approve_extension": ApproveExtensionIn,
+    "refuse_extension": RefuseExtensionIn,
 }
 
 
@@ -80,9 +84,13 @@ async def perform(
             user, code, settings, unit=data.unit.strip(), reason=said(data.reason, "reason")
         )
     if action == "extend":
-        return await routing.extend(
+        return await extensions.extend(
             user, code, settings, reason=said(data.reason, "reason"), due_date=data.due_date
         )
+    if action == "approve_extension":
+        return await extensions.approve_extension(user, code, settings)
+    if action == "refuse_extension":
+        return await extensions.refuse_extension(user, code, settings, reason=said(data.reason, "reason"))
     if action == "assign":
         return await routing.assign(user, code, settings, officer=data.officer)
     if action == "note":

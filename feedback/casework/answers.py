@@ -105,6 +105,7 @@ async def _publish_answer(case: Case, text: str, message: str) -> None:
     case.update("answered_at", case.now)
     case.update("answered_by_id", case.actor.id if case.actor else None, shown=(None, who(case.actor)))
     case.clear_draft()
+    case.clear_extension_request()
     await cancel_pending_steps(item.id)  # the lead's answer closes the item, cooperations included
     event = await case.event("answered", message, public=True)
     await send(_answer_mail(case, item, f"answer:{event.id}"))

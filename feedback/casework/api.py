@@ -21,6 +21,7 @@ from feedback.casework.actions import perform
 from feedback.casework.schemas import (
     AcceptIn,
     AnswerIn,
+    ApproveExtensionIn,
     ApproveIn,
     AssignIn,
     CitizenOut,
@@ -29,9 +30,11 @@ from feedback.casework.schemas import (
     DuplicateIn,
     EventOut,
     ExtendIn,
+    ExtensionRequestOut,
     ItemOut,
     NoteIn,
     RatingOut,
+    RefuseExtensionIn,
     RefuseIn,
     ReopenIn,
     TransferIn,
@@ -114,8 +117,25 @@ class CaseworkController(Controller):
 
     @post("/{code:str}/extend", status_code=200)
     async def extend(self, user: User, code: Code, data: JSONBody[ExtendIn], settings: Config) -> ItemOut:
-        """Gia hạn, once, at least one working day before the deadline."""
+        """Gia hạn, once, at least one working day before the deadline: a head's or coordinator's takes
+        effect at once, an officer's waits for the head's approval (`extension_request`)."""
         await perform(user, code, "extend", data, settings)
+        return await item_out(user, code)
+
+    @post("/{code:str}/approve_extension", status_code=200)
+    async def approve_extension(
+        self, user: User, code: Code, data: JSONBody[ApproveExtensionIn], settings: Config
+    ) -> ItemOut:
+        """The head approves the officer's extension request: new deadline, apology to the citizen."""
+        await perform(user, code, "approve_extension", data, settings)
+        return await item_out(user, code)
+
+    @post("/{code:str}/refuse_extension", status_code=200)
+    async def refuse_extension(
+        self, user: User, code: Code, data: JSONBody[RefuseExtensionIn], settings: Config
+    ) -> ItemOut:
+        """The head refuses the officer's extension request, with a reason the officer is told."""
+        await perform(user, code, "refuse_extension", data, settings)
         return await item_out(user, code)
 
     @post("/{code:str}/assign", status_code=200)
@@ -181,7 +201,9 @@ class CaseworkController(Controller):
 
 async def item_out(user: StaffUser, code: str) -> ItemOut:
     item = await get_for(user, code)
-    await item.fetch_related("unit", "category", "suggested_category", "commune", "officer", "duplicate_of")
+    await item.fetch_related(
+        "unit", "category", "suggested_category", "commune", "officer", "duplicate_of", "extension_request_by"
+    )
     events = await item.events.all().order_by("at", "id").select_related("actor")
     cooperations = await Cooperation.filter(item_id=item.id).order_by("id").select_related("unit")
     duplicates = (
@@ -211,6 +233,16 @@ async def item_out(user: StaffUser, code: str) -> ItemOut:
         overdue=is_overdue(item.status, item.due_at, clock.now()),
         transfer_count=item.transfer_count,
         extension_count=item.extension_count,
+        extension_request=ExtensionRequestOut(
+            item.extension_request_day,
+            item.extension_request_reason,
+            (item.extension_request_by.name or item.extension_request_by.email)
+            if item.extension_request_by
+            else None,
+            item.extension_request_at,
+        )
+        if item.extension_request_day
+        else None,
         reopen_count=item.reopen_count,
         refuse_reason=item.refuse_reason or None,
         draft_answer=item.draft_answer or None,

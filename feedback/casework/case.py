@@ -5,8 +5,8 @@ locked so that a double click acts once and the second click meets the new state
 only through `Case.update`, appends one timeline event (`Case.event`: who, when, what changed from what
 to what, why) and queues the e-mails that event causes. Mail keys carry the event's id, so each event
 mails each person once. The actions themselves live by concept: routing.py (accept, refuse, transfer,
-extend, assign, note), answers.py (answer, approve, duplicate), cooperation.py, rating.py (the
-citizen's rating, and reopening).
+assign, note), extensions.py (extend, and the head's decision on an officer's request), answers.py
+(answer, approve, duplicate), cooperation.py, rating.py (the citizen's rating, and reopening).
 """
 
 from __future__ import annotations
@@ -101,6 +101,14 @@ class Case:
         self.update("draft_by_id", None, shown=(self.draft_author(), None))
         self.update("draft_at", None)
 
+    def clear_extension_request(self) -> None:
+        """An officer's extension request ends: decided, or moot (answered, refused, transferred)."""
+        requester = who(self.item.extension_request_by) if self.item.extension_request_by else None
+        self.update("extension_request_day", None)
+        self.update("extension_request_reason", "")
+        self.update("extension_request_by_id", None, shown=(requester, None))
+        self.update("extension_request_at", None)
+
     def draft_author(self) -> str | None:
         return who(self.item.draft_by) if self.item.draft_by else None
 
@@ -112,7 +120,8 @@ async def open_case(user: StaffUser, code: str, action: Action, settings: Settin
     ref = await reference(settings)
     async with in_transaction():
         item = await get_for(user, code, lock=True)
-        await item.fetch_related("officer", "draft_by")  # their names go into the event's changes
+        # Their names go into the event's changes.
+        await item.fetch_related("officer", "draft_by", "extension_request_by")
         relation = relation_of(user, item)
         rules.check(action, relation, item.status)
         yield Case(item, user, relation, clock.now(), ref, settings)

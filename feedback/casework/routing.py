@@ -1,9 +1,7 @@
-"""Taking an item on, or sending it on (SPEC §2–3): accept, refuse, transfer, extend, assign, and the
-internal note. Each runs in `open_case` (feedback/casework/case.py)."""
+"""Taking an item on, or sending it on (SPEC §2–3): accept, refuse, transfer, assign, and the internal
+note. Each runs in `open_case` (feedback/casework/case.py)."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from feedback.accounts.models import StaffUser
 from feedback.casework import rules
@@ -58,6 +56,7 @@ async def refuse(user: StaffUser, code: str, settings: Settings, *, reason: str)
     async with open_case(user, code, "refuse", settings) as case:
         case.update("status", "refused")
         case.update("refuse_reason", reason)
+        case.clear_extension_request()
         await cancel_pending_steps(case.item.id)
         event = await case.event("refused", "Không tiếp nhận xử lý phản ánh.", public=True, reason=reason)
         await send(
@@ -89,6 +88,7 @@ async def transfer(user: StaffUser, code: str, settings: Settings, *, unit: str,
         case.update("officer_id", None, shown=(officer_label(item), None))
         case.update("classification", "")
         case.clear_draft()
+        case.clear_extension_request()  # the new unit's head decides its own deadline
         case.update("unit_received_at", case.now)
         case.update("accept_due_at", calendar.add_working_hours(case.now, policy.accept_hours))
         await case.new_deadline(calendar.answer_deadline(case.now, policy.answer_days))
@@ -106,28 +106,6 @@ async def transfer(user: StaffUser, code: str, settings: Settings, *, unit: str,
                 f"{key}:citizen",
             ),
         )  # fmt: skip
-    return item
-
-
-async def extend(
-    user: StaffUser, code: str, settings: Settings, *, reason: str, due_date: date
-) -> FeedbackItem:
-    """The one extension: the citizen gets the apology and the new date (Mẫu 04, TT 01/2018/TT-VPCP)."""
-    async with open_case(user, code, "extend", settings) as case:
-        item = case.item
-        policy = case.ref.policy(item.category_id, item.severity)
-        new_due = rules.check_extension(
-            now=case.now, due_at=item.due_at, new_day=due_date, extensions=item.extension_count,
-            answer_days=policy.answer_days, calendar=case.ref.calendar,
-        )  # fmt: skip
-        original = item.due_at
-        case.update("extension_count", item.extension_count + 1)
-        await case.new_deadline(new_due)
-        event = await case.event(
-            "extended", f"Gia hạn trả lời đến ngày {case.local_date(new_due)}.", public=True, reason=reason
-        )
-        context = case.context(due_at=original.isoformat(), new_due_at=new_due.isoformat(), reason=reason)
-        await send(mail.to_citizen("extension", item, context, case.now, f"extension:{event.id}"))
     return item
 
 

@@ -16,7 +16,7 @@ from feedback.items.vocabulary import OPEN_STATUSES, STATUS_NAMES, STATUSES
 
 Action = Literal[
     "accept", "refuse", "transfer", "extend", "assign", "note", "answer", "approve", "reopen",
-    "cooperate", "duplicate",
+    "cooperate", "duplicate", "approve_extension", "refuse_extension",
 ]  # fmt: skip
 
 ROLES: dict[Action, frozenset[str]] = {
@@ -31,7 +31,12 @@ ROLES: dict[Action, frozenset[str]] = {
     "reopen": frozenset({"coordinator"}),
     "cooperate": HANDLERS,
     "duplicate": HANDLERS,
+    # SPEC §4: the head decides the extension; an officer's `extend` is a request (EXTENDS_AT_ONCE).
+    "approve_extension": HEADS,
+    "refuse_extension": HEADS,
 }
+# Whose `extend` takes effect at once; anyone else's waits for a head's approve_extension.
+EXTENDS_AT_ONCE = HEADS
 # A cooperating unit sends its part (an "answer" to the lead) and notes; the rest is the lead's.
 COOPERATING_ACTIONS: frozenset[Action] = frozenset({"note", "answer"})
 _OPEN = frozenset(OPEN_STATUSES)
@@ -47,6 +52,8 @@ FROM_STATUSES: dict[Action, frozenset[str]] = {
     "reopen": frozenset({"answered", "closed"}),
     "cooperate": _OPEN,
     "duplicate": _OPEN,
+    "approve_extension": _OPEN,
+    "refuse_extension": _OPEN,
 }
 ACTION_NAMES: dict[Action, str] = {
     "accept": "tiếp nhận xử lý",
@@ -60,6 +67,8 @@ ACTION_NAMES: dict[Action, str] = {
     "reopen": "mở lại",
     "cooperate": "mời phối hợp",
     "duplicate": "đánh dấu trùng",
+    "approve_extension": "phê duyệt gia hạn",
+    "refuse_extension": "từ chối gia hạn",
 }
 # After this many transfers only a coordinator routes the item again ("đùn đẩy trách nhiệm").
 MAX_TRANSFERS_BY_UNITS = 2
@@ -107,8 +116,10 @@ def check_extension(
     answer_days: int,
     calendar: WorkCalendar,
 ) -> datetime:
-    """SPEC §4: one extension, asked at least one working day before the deadline, to a working day
-    after it and no further than the original period again. Returns the new deadline."""
+    """SPEC §4: one extension, asked at least one working day before the deadline (so at the latest on
+    the working day before its last day, the day of the reminder), to a working day after it and no
+    further than the original period again. Returns the new deadline. For an officer's request that a
+    head approves later, `now` is when it was asked (`check_extension_decision` adds the head's rule)."""
     if extensions >= 1:
         raise Conflict("Mỗi phản ánh chỉ được gia hạn một lần")
     last_day = calendar.local_date(due_at)
@@ -126,6 +137,15 @@ def check_extension(
             field="due_date",
         )
     return calendar.end_of_day(new_day)
+
+
+def check_extension_decision(*, now: datetime, due_at: datetime, pending: bool) -> None:
+    """The head decides an officer's request while it is pending and the deadline still holds: after
+    it the item is late, its apology has gone out, and only a refusal closes the request."""
+    if not pending:
+        raise Conflict("Không có đề nghị gia hạn nào chờ phê duyệt")
+    if now >= due_at:
+        raise Conflict("Đã quá hạn trả lời; không thể phê duyệt gia hạn, chỉ có thể từ chối đề nghị")
 
 
 def check_sub_deadline(*, now: datetime, due_at: datetime, day: date, calendar: WorkCalendar) -> datetime:

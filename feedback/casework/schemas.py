@@ -36,6 +36,14 @@ class ExtendIn(Struct, forbid_unknown_fields=True):
     reason: Reason
 
 
+class ApproveExtensionIn(Struct, forbid_unknown_fields=True):
+    """The head approves the officer's pending extension request as it is."""
+
+
+class RefuseExtensionIn(Struct, forbid_unknown_fields=True):
+    reason: Reason  # the officer is told
+
+
 class AssignIn(Struct, forbid_unknown_fields=True):
     officer: Annotated[str, Meta(min_length=3, max_length=254, description="E-mail of the officer")]
 
@@ -100,6 +108,15 @@ class CooperationOut(Struct):
     answered_at: datetime | None
 
 
+class ExtensionRequestOut(Struct):
+    """An officer's extension request waiting for the head's decision."""
+
+    due_date: date
+    reason: str
+    requested_by: str | None
+    requested_at: datetime | None
+
+
 class RatingOut(Struct):
     rating: int
     comment: str
@@ -129,6 +146,7 @@ class ItemOut(Struct):
     overdue: bool
     transfer_count: int
     extension_count: int
+    extension_request: ExtensionRequestOut | None
     reopen_count: int
     refuse_reason: str | None
     draft_answer: str | None

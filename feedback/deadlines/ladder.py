@@ -6,9 +6,10 @@ a conference's publication — ends at the end of its local day D and has a ladd
 kind, an offset in working days from the deadline, whom it mails and what the timeline says. The
 offset places the step (`step_at`, the one rule):
 
-- offset < 0, a reminder "k working days before the deadline" (k = -offset): the deadline ends at the
-  END of D, so one working day before it is the START of D — start of office hours of the k-th working
-  day counted back with D as the first (D, then k-1 working days before it). It is stale at the
+- offset < 0, a reminder "k working days before the deadline's last day" (k = -offset): start of
+  office hours of the k-th working day before D. With k = 1 it is the working day before D, which is
+  the last day on which an extension may still be asked (`casework.rules.check_extension`: at least one
+  working day before the deadline), so the reminder can still be acted on. It is stale at the
   deadline: a reminder found only after it is skipped.
 - offset 0: at the deadline (the overdue notice); never stale.
 - offset n > 0: at the end of the n-th working day after D ("two working days late").
@@ -48,15 +49,13 @@ StepKind = Literal[
     "publish_escalate",
 ]
 
-# The offsets of SPEC §4, in one place: a reminder one working day before the deadline, the first
-# escalation two working days late (to the parent unit's head; for a conference's publication, which
-# has no level between, straight to the coordinator office), the second five working days late.
+# The offsets of SPEC §4 and §6, in one place: a reminder on the working day before the deadline's last
+# day (items, cooperations and conferences alike), the first escalation two working days late (to the
+# parent unit's head; for a conference's publication, which has no level between, straight to the
+# coordinator office), the second five working days late.
 REMINDER_DAYS_BEFORE = 1
 FIRST_ESCALATION_AFTER = 2
 SECOND_ESCALATION_AFTER = 5
-# A conference's deadlines are reminded one working day before their due DAY (SPEC §6), which is
-# two working days before the deadline at the end of that day.
-CONFERENCE_REMINDER_DAYS_BEFORE = 2
 
 
 @dataclass(frozen=True)
@@ -190,11 +189,11 @@ PROGRESS = Rung(
 ITEM = (*Ladder().rungs(), PROGRESS)
 COOPERATION = Ladder().cooperation_rungs()
 QUESTION = (
-    Rung("question_reminder", -CONFERENCE_REMINDER_DAYS_BEFORE, (Send("unit", "question_reminder"),)),
+    Rung("question_reminder", -REMINDER_DAYS_BEFORE, (Send("unit", "question_reminder"),)),
     Rung("question_overdue", 0, (Send("unit", "question_overdue"), Send("head", "question_overdue"))),
 )
 PUBLICATION = (
-    Rung("publish_reminder", -CONFERENCE_REMINDER_DAYS_BEFORE, (Send("unit", "publish_reminder"),)),
+    Rung("publish_reminder", -REMINDER_DAYS_BEFORE, (Send("unit", "publish_reminder"),)),
     Rung("publish_overdue", 0, (Send("unit", "publish_overdue"), Send("head", "publish_overdue"))),
     Rung(
         "publish_escalate",
@@ -224,10 +223,8 @@ def step_at(due_at: datetime, calendar: WorkCalendar, offset: int) -> datetime:
         return due_at.astimezone(UTC)
     if offset > 0:
         return calendar.end_of_day(calendar.shift_working_days(last_day, offset))
-    # D counts as the first day back only if it is a working day (it normally is; a deadline moved
-    # onto a day off later on falls back to the working day before it).
-    first_back = last_day if calendar.is_working_day(last_day) else calendar.shift_working_days(last_day, -1)
-    return calendar.start_of_office(calendar.shift_working_days(first_back, offset + 1))
+    # The k-th working day before D (D itself not counted, whether or not it is a working day).
+    return calendar.start_of_office(calendar.shift_working_days(last_day, offset))
 
 
 def plan(

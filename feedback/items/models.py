@@ -46,6 +46,14 @@ class FeedbackItem(Model):
     draft_answer = fields.TextField(default="", db_default="")
     draft_by = fields.ForeignKeyField("models.StaffUser", related_name="drafts", null=True)
     draft_at = fields.DatetimeField(null=True)
+    # An officer's extension request waiting for the head's decision (SPEC §4): the new day, why, who
+    # asked and when (the "at least one working day before" rule is judged at the asking).
+    extension_request_day = fields.DateField(null=True)
+    extension_request_reason = fields.TextField(default="", db_default="")
+    extension_request_by = fields.ForeignKeyField(
+        "models.StaffUser", related_name="extension_requests", null=True, on_delete=fields.SET_NULL
+    )
+    extension_request_at = fields.DatetimeField(null=True)
     answer = fields.TextField(default="")
     answered_at = fields.DatetimeField(null=True)
     answered_by = fields.ForeignKeyField("models.StaffUser", related_name="answers", null=True)

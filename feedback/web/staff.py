@@ -25,7 +25,7 @@ from feedback.attachments import uploads
 from feedback.casework.actions import BODIES, perform
 from feedback.casework.api import item_out
 from feedback.casework.inbox import read_filters, search
-from feedback.casework.rules import Action
+from feedback.casework.rules import EXTENDS_AT_ONCE, Action
 from feedback.casework.schemas import AnswerIn
 from feedback.directory.reference import reference
 from feedback.errors import DomainError, Forbidden, NotFound, TooManyRequests, Unauthorized
@@ -53,6 +53,9 @@ DONE = {
     "accept": "Đã tiếp nhận xử lý phản ánh.",
     "refuse": "Đã từ chối tiếp nhận phản ánh.",
     "extend": "Đã gia hạn trả lời.",
+    "extend_requested": "Đã gửi đề nghị gia hạn; chờ lãnh đạo đơn vị phê duyệt.",
+    "approve_extension": "Đã phê duyệt gia hạn; người dân đã được gửi phiếu xin lỗi và hẹn lại ngày trả kết quả.",
+    "refuse_extension": "Đã từ chối đề nghị gia hạn; cán bộ đề nghị đã được thông báo.",
     "assign": "Đã phân công cán bộ xử lý.",
     "note": "Đã thêm ghi chú nội bộ.",
     "answer": "Đã lưu câu trả lời.",
@@ -238,6 +241,7 @@ async def _item_page(
         "values": values or {},
         "done": DONE.get(done, ""),
         "today": clock.now().astimezone(settings.tz).date().isoformat(),
+        "extends_at_once": user.role in EXTENDS_AT_ONCE,  # else an extension is a request to the head
     }
     status = error.status_code if error is not None else 200
     return page(request, "staff_item.html", context, user=user, status_code=status)
@@ -259,6 +263,8 @@ async def _run(user: StaffUser, code: str, action: str, form: Any, settings: Set
 
 
 async def _after(user: StaffUser, code: str, action: str) -> Redirect:
+    if action == "extend" and user.role not in EXTENDS_AT_ONCE:
+        action = "extend_requested"  # an officer's extension waits for the head
     if action == "transfer":
         try:
             await get_for(user, code)

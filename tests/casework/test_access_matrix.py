@@ -29,10 +29,15 @@ MAY = {
     "reopen": {"coordinator"},
     "cooperate": {"officer", "head", "coordinator"},
     "duplicate": {"officer", "head", "coordinator"},
+    # SPEC §4: "One extension per item, decided by the unit's head (an officer's request waits for the
+    # head's approval, like a draft answer)": like approve, only heads and coordinators decide.
+    "approve_extension": {"head", "coordinator"},
+    "refuse_extension": {"head", "coordinator"},
 }
 COOPERATING_MAY = {"note", "answer"}
-# The state of a fresh item does not allow these yet: no draft to approve, nothing answered to reopen.
-NOT_YET = {"approve", "reopen"}
+# The state of a fresh item does not allow these yet: no draft to approve, no extension request to
+# decide, nothing answered to reopen.
+NOT_YET = {"approve", "reopen", "approve_extension", "refuse_extension"}
 
 
 def body(action: str, duplicate_of: str) -> dict:
@@ -48,6 +53,8 @@ def body(action: str, duplicate_of: str) -> dict:
         "reopen": {"reason": "Người dân chưa hài lòng."},
         "cooperate": {"unit": "P-09556-VHXH", "request": "Đề nghị phối hợp.", "due_date": "2026-12-01"},
         "duplicate": {"of": duplicate_of},
+        "approve_extension": {},
+        "refuse_extension": {"reason": "Đủ thông tin để trả lời đúng hạn."},
     }[action]
 
 

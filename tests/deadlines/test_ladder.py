@@ -36,7 +36,7 @@ def test_normal_item() -> None:
     due = CAL.answer_deadline(at(2026, 11, 23), 10)
     assert due == end_of(2026, 12, 7)
     assert plan_steps(due, CAL) == [
-        PlannedStep("reminder", at(2026, 12, 7, 8), expires_at=due),  # start of the last working day
+        PlannedStep("reminder", at(2026, 12, 4, 8), expires_at=due),  # the working day before the last day
         PlannedStep("overdue", due, expires_at=None),
         PlannedStep("escalate_parent", end_of(2026, 12, 9)),  # two working days late
         PlannedStep("escalate_coordinator", end_of(2026, 12, 14)),  # five working days late
@@ -65,7 +65,7 @@ def test_ladder_across_tet() -> None:
     # Deadline ends Friday 13/2/2026; Tết is 16–20/2, so "late" counts from Monday 23/2.
     due = end_of(2026, 2, 13)
     assert plan_steps(due, CAL) == [
-        PlannedStep("reminder", at(2026, 2, 13, 8), expires_at=due),
+        PlannedStep("reminder", at(2026, 2, 12, 8), expires_at=due),
         PlannedStep("overdue", due),
         PlannedStep("escalate_parent", end_of(2026, 2, 24)),
         PlannedStep("escalate_coordinator", end_of(2026, 2, 27)),
@@ -75,9 +75,10 @@ def test_ladder_across_tet() -> None:
 @pytest.mark.parametrize(
     ("due", "days_before", "reminder_at"),
     [
-        (end_of(2026, 2, 23), 1, at(2026, 2, 23, 8)),
-        (end_of(2026, 2, 23), 2, at(2026, 2, 13, 8)),  # one working day back is before Tết
-        (end_of(2025, 4, 28), 2, at(2025, 4, 26, 8)),  # the swapped working Saturday
+        (end_of(2026, 2, 23), 1, at(2026, 2, 13, 8)),  # the working day before is before Tết
+        (end_of(2026, 2, 24), 2, at(2026, 2, 13, 8)),
+        (end_of(2025, 4, 28), 1, at(2025, 4, 26, 8)),  # the swapped working Saturday
+        (end_of(2025, 4, 29), 2, at(2025, 4, 26, 8)),
         (end_of(2026, 2, 17), 1, at(2026, 2, 13, 8)),  # a deadline on a day off: the working day before
     ],
 )

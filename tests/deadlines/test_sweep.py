@@ -33,13 +33,15 @@ async def test_ladder_fires_each_step_once(client, frozen_clock, settings) -> No
     # Received Tuesday 24/11 (a working day: official_calendar.csv), 10 working days end on Tuesday 8/12.
     assert created["due_at"].startswith("2026-12-08T16:59")
 
-    # The day before: nothing due yet, however often we sweep.
+    # Two working days before the last day: nothing due yet, however often we sweep.
     for _ in range(3):
-        report = await sweep(settings, now=at(2026, 12, 7, 16))
+        report = await sweep(settings, now=at(2026, 12, 4, 16))
         assert report.fired == {}
-    # The morning of the last working day: the reminder, once.
+    # The morning of the working day before the last day (an extension can still be asked): the
+    # reminder, once; the last day brings nothing new.
     for _ in range(3):
-        await sweep(settings, now=at(2026, 12, 8, 8))
+        await sweep(settings, now=at(2026, 12, 7, 8))
+    await sweep(settings, now=at(2026, 12, 8, 8))
     assert await sent_kinds() == Counter({("reminder", "unit"): 1})
     # The day after the deadline: the overdue notice to unit and head, the apology to the citizen.
     for _ in range(3):

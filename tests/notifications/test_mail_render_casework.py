@@ -68,6 +68,21 @@ CONTEXTS = {
     },
     "coop_reminder": COOP_STEP,
     "coop_overdue": COOP_STEP,
+    "extension_request": {
+        **STAFF,
+        "requested_by_name": "Nguyễn Văn An",
+        "new_due_at": "2026-12-11T16:59:59+00:00",  # hết ngày 11/12/2026 in Hanoi
+        "requested_at": "2026-12-03T03:00:00+00:00",  # 10:00 03/12/2026 in Hanoi
+        "reason": "Cần xác minh thực địa với Công ty Điện lực",
+    },
+    "extension_decided": {
+        **STAFF,
+        "due_at": "2026-12-11T16:59:59+00:00",  # the new deadline
+        "requested_by_name": "Nguyễn Văn An",
+        "decided_by_name": "Phạm Minh Cường",
+        "approved": True,
+        "reason": "Cần xác minh thực địa với Công ty Điện lực",
+    },
     "reopened_citizen": {
         **CITIZEN,
         "due_at": "2026-12-18T09:59:59+00:00",
@@ -169,6 +184,29 @@ CASES = [
         ["còn 1 ngày làm việc là đến hạn gửi ý kiến phối hợp (16:59 27/11/2026)"],
     ),
     (
+        "extension_request",
+        f"Đề nghị gia hạn chờ phê duyệt: {TITLE}",
+        [
+            "Kính gửi: Lãnh đạo UBND phường Hà Đông,",
+            "Nguyễn Văn An đề nghị gia hạn thời hạn trả lời phản ánh, kiến nghị dưới đây đến hết ngày"
+            " 11/12/2026 (đề nghị lúc 10:00 03/12/2026)",
+            "Lý do đề nghị gia hạn: Cần xác minh thực địa với Công ty Điện lực",
+            "Hạn trả lời: 16:59 04/12/2026",
+            "Mỗi phản ánh, kiến nghị chỉ được gia hạn một lần.",
+        ],
+        ["đề nghị gia hạn thời hạn trả lời", "đến hết ngày 11/12/2026", "Xem và phê duyệt"],
+    ),
+    (
+        "extension_decided",
+        f"Đề nghị gia hạn đã được phê duyệt: {TITLE}",
+        [
+            "Kính gửi: Nguyễn Văn An,",
+            "Phạm Minh Cường đã phê duyệt đề nghị gia hạn",
+            "Hạn trả lời mới: hết ngày 11/12/2026; người dân đã được gửi Phiếu xin lỗi",
+        ],
+        ["Phạm Minh Cường đã phê duyệt đề nghị gia hạn", "Hạn trả lời mới: hết ngày 11/12/2026"],
+    ),
+    (
         "coop_overdue",
         f"Quá hạn gửi ý kiến phối hợp: {TITLE}",
         [
@@ -194,6 +232,7 @@ CASES = [
 CASEWORK_KINDS = {case[0] for case in CASES}
 # The texts written by people, shown in a box in HTML with their line breaks kept.
 MULTILINE = {"approval": "answer", "cooperation": "request", "contribution": "contribution"}
+REASON_KINDS = ("refused", "transferred", "reopened_citizen", "extension_request")
 
 
 def visible(html: str) -> str:
@@ -233,13 +272,16 @@ def test_people_s_text_keeps_its_line_breaks_in_html(kind) -> None:
 
 
 def test_staff_mails_link_to_the_item() -> None:
-    for kind in ("assigned", "approval", "cooperation", "contribution", "coop_reminder", "coop_overdue"):
+    for kind in (
+        "assigned", "approval", "cooperation", "contribution", "coop_reminder", "coop_overdue",
+        "extension_request", "extension_decided",
+    ):  # fmt: skip
         rendered = render(kind, CONTEXTS[kind], HANOI)
         assert f'href="https://pakn.test/staff/feedback/{CODE}"' in rendered.html
         assert f"https://pakn.test/staff/feedback/{CODE}" in rendered.text
 
 
-@pytest.mark.parametrize("kind", ["refused", "transferred", "reopened_citizen"])
+@pytest.mark.parametrize("kind", REASON_KINDS)
 def test_a_reason_is_escaped_in_html_and_plain_in_text(kind) -> None:
     context = {**CONTEXTS[kind], "reason": "Thiếu địa chỉ\n<script>alert(1)</script>"}
     rendered = render(kind, context, HANOI)
@@ -335,3 +377,26 @@ def test_new_item_after_a_transfer_says_where_from_and_why() -> None:
     no_reason = render("new_item", {**NEW_ITEM, "from_unit_name": "UBND phường Hà Đông"}, HANOI)
     assert "được chuyển đến từ UBND phường Hà Đông." in no_reason.text
     assert "Lý do chuyển" not in no_reason.text and "Lý do chuyển" not in no_reason.html
+
+
+def test_a_refused_extension_tells_the_officer_why_and_keeps_the_deadline() -> None:
+    context = {**CONTEXTS["extension_decided"], "approved": False, "due_at": ITEM["due_at"],
+               "reason": "Đủ thông tin để trả lời\n<b>đúng hạn</b>"}  # fmt: skip
+    rendered = render("extension_decided", context, HANOI)
+    assert rendered.subject == f"[{CODE}] Đề nghị gia hạn không được phê duyệt: {TITLE}"
+    assert "Phạm Minh Cường không phê duyệt đề nghị gia hạn" in rendered.text
+    assert "thời hạn trả lời giữ nguyên" in rendered.text and "Hạn trả lời: 16:59 04/12/2026" in rendered.text
+    assert "Lý do: Đủ thông tin để trả lời\n<b>đúng hạn</b>" in rendered.text
+    assert "Đủ thông tin để trả lời<br>\n&lt;b&gt;đúng hạn&lt;/b&gt;" in rendered.html
+    assert "Hạn trả lời mới" not in rendered.text and "Phiếu xin lỗi" not in rendered.text
+
+
+def test_the_reminder_says_an_extension_must_be_asked_today() -> None:
+    """Sent on the working day before the deadline's last day (SPEC §4): that day and the last day are
+    left, and an extension may still be asked, at the latest that day."""
+    rendered = render("reminder", {**STAFF, "officer_name": "Nguyễn Văn An", "days_late": 0}, HANOI)
+    assert rendered.subject == f"[{CODE}] Nhắc việc: còn 1 ngày làm việc đến hạn trả lời"
+    text = " ".join(rendered.text.split())
+    assert "còn 1 ngày làm việc là đến hạn trả lời (16:59 04/12/2026)" in text
+    assert "Nếu cần gia hạn, đề nghị gia hạn chậm nhất trong ngày hôm nay" in text
+    assert "Nếu cần gia hạn, đề nghị gia hạn chậm nhất trong ngày hôm nay" in visible(rendered.html)
