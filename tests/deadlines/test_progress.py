@@ -134,12 +134,12 @@ async def test_a_normal_item_has_no_checkpoints(client, frozen_clock, settings) 
 
 async def test_a_new_deadline_replans_the_checkpoints(client, frozen_clock, settings) -> None:
     created = await file(client)
-    officer = await staff_headers(client, "canbo@hadong.vn", "officer", HADONG)
+    await staff_headers(client, "lanhdao@hadong.vn", "head", HADONG)
     await sweep(settings, now=at(2026, 12, 3, 8))  # the first checkpoint fires (nothing recorded)
     frozen_clock.set(at(2026, 12, 4))
-    officer = await login(client, "canbo@hadong.vn")
+    head = await login(client, "lanhdao@hadong.vn")  # the head decides extensions (SPEC §4)
     await act(
-        client, created["code"], "extend", officer, due_date="2027-01-08", reason="Cần khảo sát hiện trường."
+        client, created["code"], "extend", head, due_date="2027-01-08", reason="Cần khảo sát hiện trường."
     )
     item = await FeedbackItem.get(code=created["code"])
     rows = await DeadlineStep.filter(item_id=item.id, kind__startswith="progress_").order_by(
