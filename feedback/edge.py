@@ -43,6 +43,12 @@ MAX_VALUE = 1000  # characters of one path or query value; the longest column is
 MAX_DEPTH = 32  # the deepest JSON pakn takes is 3 levels
 MAX_BODY = 1024 * 1024  # JSON and url-encoded bodies are checked whole; files come as multipart
 YEARS = (2000, 2100)  # the dates pakn accepts (AwareDatetime and every date field)
+# The furthest a list may page: further than any list goes, and far inside the database's integers.
+MAX_OFFSET = 1_000_000
+
+
+def in_years(year: int) -> bool:
+    return YEARS[0] <= year <= YEARS[1]
 # A tracking code is "PAKN.YYYYMMDD.NNNN", NNNN growing with the day's count up to the column's 20.
 TRACKING_CODE = re.compile(r"PAKN\.\d{8}\.\d{4,6}")
 _DATE = re.compile(
@@ -78,7 +84,7 @@ def is_tracking_code(raw: str) -> bool:
 def year_outside(text: str) -> bool:
     """True when `text` is a date or date-time (ISO 8601) of a year pakn does not accept."""
     match = _DATE.fullmatch(text.strip())
-    return match is not None and not YEARS[0] <= int(match.group(1)) <= YEARS[1]
+    return match is not None and not in_years(int(match.group(1)))
 
 
 def check_text(field: str, text: str, *, max_length: int | None = None) -> None:
@@ -162,7 +168,7 @@ def check_path_params(scope: Scope) -> None:
             continue
         if isinstance(value, int) and not 0 <= value <= MAX_ID:
             raise NotFound("Không tìm thấy", field=name)
-        if isinstance(value, date) and not YEARS[0] <= value.year <= YEARS[1]:
+        if isinstance(value, date) and not in_years(value.year):
             raise NotFound("Không tìm thấy", field=name)
         if isinstance(value, str):
             check_text(name, value, max_length=MAX_VALUE)

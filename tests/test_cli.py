@@ -109,5 +109,5 @@ def test_calendar_prints_each_day_with_its_source(cli_db) -> None:
 
 def test_calendar_refuses_a_year_out_of_range(cli_db) -> None:
     result = pakn(cli_db, "calendar", "1800")
-    assert result.returncode != 0 and "Năm phải từ 2000 đến 2099" in result.stderr
+    assert result.returncode != 0 and "Năm phải từ 2000 đến 2100" in result.stderr
     assert "Traceback" not in result.stderr

@@ -25,7 +25,7 @@ from feedback import clock, db
 from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
 from feedback.directory.models import Category, Commune, Unit
-from feedback.edge import TRACKING_CODE
+from feedback.edge import MAX_OFFSET, TRACKING_CODE
 from feedback.errors import DomainError
 from feedback.intake.schemas import AwareDatetime
 from feedback.items.access import visible_items
@@ -45,7 +45,6 @@ COUNT_LIMIT = 10_000
 # rare (its estimate decides). bench/README.md, "Inbox search".
 TEXT_COUNT_LIMIT = 1_000
 # Nobody pages a million items 50 at a time; the bound also keeps `offset` inside the database's range.
-MAX_OFFSET = 1_000_000
 
 
 class InboxRow(Struct):

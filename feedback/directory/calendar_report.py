@@ -7,9 +7,10 @@ from datetime import date
 from feedback.directory.calendar import LAYER_NAMES, DaySource, sources_of_year
 from feedback.directory.models import CalendarException
 from feedback.directory.official_calendar import tet_decision_recorded
+from feedback.edge import YEARS
 from feedback.errors import DomainError
 
-FIRST_YEAR, LAST_YEAR = 2000, 2099
+FIRST_YEAR, LAST_YEAR = YEARS  # the years every date of pakn lies in
 _WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 _SOURCES = {**LAYER_NAMES, "law": "theo luật"}
 

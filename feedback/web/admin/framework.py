@@ -23,6 +23,7 @@ from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
 from feedback.admin.common import require_coordinator
 from feedback.admin.schemas import explain
+from feedback.edge import MAX_OFFSET
 from feedback.errors import DomainError, Forbidden, NotFound
 from feedback.web.auth import staff_page_user
 from feedback.web.forms import form_struct
@@ -117,9 +118,6 @@ def _errors(exc: DomainError, kind: Kind) -> tuple[dict[str, str], str]:
 
 
 # --- rendering ----------------------------------------------------------------------------------------
-
-
-MAX_OFFSET = 1_000_000  # further than any list goes; a larger number would overflow the database's
 
 
 def _offset(request: Request) -> int:

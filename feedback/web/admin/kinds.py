@@ -23,6 +23,7 @@ from feedback.admin.schemas import (
     UserPatch,
 )
 from feedback.directory.models import CATEGORY_SCOPES, SCOPE_NAMES, UNIT_KIND_NAMES, UNIT_KINDS
+from feedback.edge import in_years
 from feedback.errors import NotFound
 from feedback.items.vocabulary import SEVERITIES, SEVERITY_NAMES
 from feedback.web.admin.framework import PAGE_SIZE, Field, Kind, optional
@@ -275,7 +276,7 @@ POLICIES = Kind(
 async def _calendar(f: dict[str, str], offset: int) -> tuple[int, list[Any]]:
     year = f.get("year", "")
     # A year the calendar cannot hold lists every exception rather than failing.
-    rows = await calendar.list_exceptions(int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None)
+    rows = await calendar.list_exceptions(int(year) if year.isdigit() and in_years(int(year)) else None)
     return len(rows), rows
 
 
