@@ -13,6 +13,7 @@ from datetime import datetime, time
 from typing import Any
 
 from feedback import db
+from feedback.directory.official_calendar import calendar_warning
 from feedback.directory.reference import reference
 from feedback.items.vocabulary import overdue_sql
 from feedback.settings import Settings
@@ -64,6 +65,8 @@ async def queue_digests(settings: Settings, *, now: datetime) -> int:
                 "unit_name": unit["unit_name"],
                 "items": items[code],
                 "staff_url": f"{settings.base_url}/staff?overdue=1",
+                # SPEC §4: until next year's Tết decision is recorded, deadlines over Tết are estimates.
+                "calendar_warning": calendar_warning(day) or "",
             },
             now=now,
         )

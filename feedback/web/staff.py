@@ -27,6 +27,7 @@ from feedback.casework.api import item_out
 from feedback.casework.inbox import read_filters, search
 from feedback.casework.rules import EXTENDS_AT_ONCE, Action
 from feedback.casework.schemas import AnswerIn
+from feedback.directory.official_calendar import calendar_warning
 from feedback.directory.reference import reference
 from feedback.errors import DomainError, Forbidden, NotFound, TooManyRequests, Unauthorized
 from feedback.items.access import ROLES_THAT_SEE_ITEMS, get_for
@@ -340,7 +341,7 @@ async def answer_files(request: Request, code: FromPath[str], settings: Config) 
 
 
 @get("/staff/dashboard", include_in_schema=False)
-async def dashboard(request: Request) -> Response[str]:
+async def dashboard(request: Request, settings: Config) -> Response[str]:
     user = await staff_page_user(request)
     if user.role != "coordinator":
         return _denied(request, user, "Trang tổng quan chỉ dành cho Văn phòng UBND (điều phối).")
@@ -350,6 +351,7 @@ async def dashboard(request: Request) -> Response[str]:
         "total": figures.total,
         "overdue": [{"code": u.code, "name": u.name, "n": u.n} for u in figures.overdue_by_unit],
         "overdue_total": figures.overdue_total,
+        "calendar_warning": calendar_warning(clock.now().astimezone(settings.tz).date()),
     }
     return page(request, "staff_dashboard.html", context, user=user)
 

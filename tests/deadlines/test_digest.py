@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from feedback import clock
 from feedback.deadlines.digest import queue_digests
+from feedback.directory.official_calendar import calendar_warning
 from notifications.models import OutboxMessage
 from tests.helpers import body_text, citizen_body, deliver_all, staff_headers, unit_addresses
 
@@ -35,6 +36,8 @@ async def test_each_head_gets_one_digest_of_overdue_items_a_working_morning(
     text = body_text(digest)
     assert late["code"] in text and done["code"] not in text and elsewhere["code"] not in text
     assert "quá hạn 3 ngày làm việc" in text  # due Monday 7 December (24/11 counts), three working days gone
+    warning = calendar_warning(date(2026, 12, 10))  # December, and next year's Tết per the data
+    assert (warning is None) or ("Lưu ý: " + warning.split(":")[0]) in text
     _, hoankiem_head = await unit_addresses("P-00070-KT")
     assert elsewhere["code"] in body_text(mailbox.to(hoankiem_head)[0])
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import date, timedelta
 from html import unescape
 
 import httpx
 import pytest_asyncio
 
 from feedback.accounts.services import create_user
+from feedback.directory.official_calendar import calendar_warning
 from feedback.items.models import Attachment, Event, FeedbackItem
 from tests.helpers import PASSWORD, citizen_body
 
@@ -263,6 +264,11 @@ async def test_dashboard_counts(browser, frozen_clock) -> None:  # noqa: ANN001
     assert 'href="/staff?overdue=1&amp;unit=P-09556-KT"' in page.text
     inbox = await browser.get("/staff", params={"overdue": "1", "unit": "P-09556-KT"})
     assert inbox.text.count('<tr class="overdue">') == 1
+    # From 1 October until next year's Tết decision is in the official calendar data, coordinators are
+    # warned (SPEC §4); the expectation follows the data, not a date written here.
+    warning = calendar_warning(date(2026, 11, 27))
+    assert (warning is not None) == ('id="calendar-warning"' in page.text)
+    assert calendar_warning(date(2026, 9, 30)) is None  # before October: no warning
 
 
 async def test_logout(browser) -> None:  # noqa: ANN001
