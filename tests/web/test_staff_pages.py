@@ -325,3 +325,11 @@ async def test_cooperation_then_coordinator_reopens(browser) -> None:  # noqa: A
     assert (await FeedbackItem.get(code=code)).status == "in_progress"
     english = await browser.get(f"/staff/feedback/{code}", params={"lang": "en"})
     assert "Timeline" in english.text and "Internal note" in english.text
+
+
+async def test_an_unknown_status_filter_is_named_on_the_inbox(browser) -> None:  # noqa: ANN001
+    await staff("canbo@hadong.vn", "officer", "P-09556-KT")
+    await log_in(browser, "canbo@hadong.vn")
+    page = await browser.get("/staff", params={"status": "zzz"})
+    assert page.status_code == 422 and 'name="q"' in page.text  # the inbox again, with the message
+    assert "Giá trị của &#39;status&#39; không hợp lệ" in page.text or "Giá trị của 'status' không hợp lệ" in page.text
