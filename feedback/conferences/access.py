@@ -55,7 +55,9 @@ def require_host(user: StaffUser, host_unit_id: int, units: Mapping[int, UnitRef
     """For creating a conference or moving it to another host: the host must be within the user's reach."""
     require_organiser(user)
     if not runs(user, host_unit_id, units):
-        raise Forbidden("Chỉ tổ chức được hội nghị của đơn vị mình và các đơn vị trực thuộc", field="host_unit")
+        raise Forbidden(
+            "Chỉ tổ chức được hội nghị của đơn vị mình và các đơn vị trực thuộc", field="host_unit"
+        )
 
 
 def visible_conferences(user: StaffUser, units: Mapping[int, UnitRef]) -> QuerySet[Conference]:
@@ -114,9 +116,10 @@ async def require_answerer(
     if runs(user, conference.host_unit_id, units):
         return
     unit_id = user.unit_id
-    sees = conference.host_unit_id == unit_id or await Question.filter(
-        conference_id=conference.id, unit_id=unit_id
-    ).exists()
+    sees = (
+        conference.host_unit_id == unit_id
+        or await Question.filter(conference_id=conference.id, unit_id=unit_id).exists()
+    )
     if user.role == "organiser" or not sees:
         raise NotFound(f"Không tìm thấy hội nghị số {conference.id}")
     if user.role not in HANDLERS:

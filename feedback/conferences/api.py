@@ -159,10 +159,7 @@ class ConferenceController(Controller):
     ) -> list[QuestionOut]:
         ref = await reference(settings)
         _, rows = await access.questions_for(user, conference_id, ref.units)
-        return [
-            question_out(q, ref, q.feedback_item.code if q.feedback_item_id else None)
-            for q in rows
-        ]
+        return [question_out(q, ref, q.feedback_item.code if q.feedback_item_id else None) for q in rows]
 
     @post("/{conference_id:int}/questions")
     async def floor_question(

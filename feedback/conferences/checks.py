@@ -44,8 +44,10 @@ def place(text: str) -> str:
     return text
 
 
-def question(data: QuestionIn, ref: Reference, *, need_contact: bool) -> dict[str, Any]:
-    """The question's columns, validated like a feedback item, with the unit routing suggests."""
+def question(data: QuestionIn, ref: Reference, *, need_contact: bool, host_unit_id: int) -> dict[str, Any]:
+    """The question's columns, validated like a feedback item, with the unit routing suggests: inside
+    the host's area first (a ward's conference asks the ward's offices), so a question that names no
+    place of its own is routed as if it named the host's commune."""
     name = " ".join(data.asker_name.split())
     if not name:
         raise DomainError("Cần họ và tên người hỏi", field="asker_name")
@@ -72,7 +74,8 @@ def question(data: QuestionIn, ref: Reference, *, need_contact: bool) -> dict[st
         code = suggest_category(text, [(c.code, c.keywords) for c in ref.categories.values()])
         category = ref.categories.get(code) if code else None
     category_id = category.id if category else None
-    suggested = ref.route(category_id, commune.id if commune else None, "normal")
+    place_id = commune.id if commune else ref.area_commune(host_unit_id)
+    suggested = ref.route(category_id, place_id, "normal")
     return {
         "asker_name": name,
         "asker_place": " ".join(data.asker_place.split()),

@@ -51,7 +51,9 @@ async def _written(conference_id: int, kind: str) -> Response:
 
 async def _export(user: StaffUser, conference_id: int, kind: str, settings: Settings) -> Response:
     ref = await reference(settings)
-    await access.run_by(user, conference_id, ref.units)  # 403 for other roles, 404 outside the organiser's units
+    await access.run_by(
+        user, conference_id, ref.units
+    )  # 403 for other roles, 404 outside the organiser's units
     return await _written(conference_id, kind)
 
 

@@ -91,11 +91,13 @@ def _validation_field(exc: msgspec.ValidationError) -> str:
     return match.group(1) if match else "text"
 
 
-def _row(values: dict[str, str], number: int, ref: Reference) -> dict[str, Any] | RowError:
+def _row(values: dict[str, str], number: int, ref: Reference, host_unit_id: int) -> dict[str, Any] | RowError:
     payload: dict[str, Any] = {**values, "category": values["category"] or None,
                                "commune": values["commune"] or None}  # fmt: skip
     try:
-        return checks.question(msgspec.convert(payload, QuestionIn), ref, need_contact=False)
+        return checks.question(
+            msgspec.convert(payload, QuestionIn), ref, need_contact=False, host_unit_id=host_unit_id
+        )
     except msgspec.ValidationError as exc:
         field = _validation_field(exc)
         if field == "text" and not values["text"]:
@@ -109,7 +111,7 @@ def _row(values: dict[str, str], number: int, ref: Reference) -> dict[str, Any] 
         return RowError(number, exc.field or "", exc.message)
 
 
-def read_questions(content: bytes, ref: Reference) -> list[dict[str, Any]]:
+def read_questions(content: bytes, ref: Reference, host_unit_id: int) -> list[dict[str, Any]]:
     """Every question of the file as the columns of a Question, or ImportRejected with every bad row."""
     rows = read_rows(content)
     if not rows or not any(rows[0]):
@@ -126,7 +128,7 @@ def read_questions(content: bytes, ref: Reference) -> list[dict[str, Any]]:
         for column, value in zip(columns, cells, strict=False):
             if column:
                 values[column] = value
-        row = _row(values, number, ref)
+        row = _row(values, number, ref, host_unit_id)
         if isinstance(row, RowError):
             errors.append(row)
         else:

@@ -68,6 +68,13 @@ async def _next_number(conference_id: int) -> int:
     return (rows[0] if rows else 0) + 1
 
 
+async def _host(conference_id: int) -> int:
+    """The host unit, for routing inside its area (0 for no such conference: the access check that
+    follows answers that)."""
+    hosts = await Conference.filter(id=conference_id).limit(1).values_list("host_unit_id", flat=True)
+    return hosts[0] if hosts else 0
+
+
 async def add_question(
     conference_id: int,
     data: QuestionIn,
@@ -82,7 +89,9 @@ async def add_question(
     if channel == QuestionChannel.FLOOR and actor is None:
         raise Forbidden("Câu hỏi tại hội nghị do cán bộ nhập")
     ref = await reference(settings)
-    row = checks.question(data, ref, need_contact=channel == QuestionChannel.ONLINE)
+    row = checks.question(
+        data, ref, need_contact=channel == QuestionChannel.ONLINE, host_unit_id=await _host(conference_id)
+    )
     now = clock.now()
     async with in_transaction():
         if actor is not None:
@@ -107,11 +116,13 @@ async def add_question(
         return question
 
 
-async def import_questions(user: StaffUser, conference_id: int, content: bytes, settings: Settings) -> list[Question]:
+async def import_questions(
+    user: StaffUser, conference_id: int, content: bytes, settings: Settings
+) -> list[Question]:
     """Every row of a CSV or XLSX file (header in row 1), all saved or none (ImportRejected)."""
     access.require_organiser(user)
     ref = await reference(settings)
-    checked = read_questions(content, ref)
+    checked = read_questions(content, ref, await _host(conference_id))
     now = clock.now()
     async with in_transaction():
         conference = await access.run_by(user, conference_id, ref.units, lock=True)

@@ -30,6 +30,11 @@ UNIT_KIND_NAMES: dict[str, str] = {
     UnitKind.COMMUNE: "Xã, phường",
     UnitKind.OFFICE: "Phòng thuộc xã, phường",
 }
+# The general office of a commune or ward (Văn phòng HĐND và UBND, code "<commune unit>-VP" in
+# data/units.json) receives the items that name a place but no field and classifies them: "cấp nào sát
+# dân, gần dân thì giao cấp đó". A commune without one gets them at its people's committee.
+GENERAL_OFFICE_SUFFIX = "-VP"
+
 CATEGORY_SCOPES: tuple[str, ...] = tuple(Scope)
 SCOPE_NAMES: dict[str, str] = {Scope.LOCAL: "Địa phương", Scope.SECTORAL: "Chuyên ngành", Scope.OTHER: "Khác"}
 

@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from feedback.directory.calendar import WorkCalendar
-from feedback.directory.models import CalendarException, Category, Commune, DeadlinePolicy, RoutingRule, Unit
+from feedback.directory.models import (
+    GENERAL_OFFICE_SUFFIX,
+    CalendarException,
+    Category,
+    Commune,
+    DeadlinePolicy,
+    RoutingRule,
+    Unit,
+    UnitKind,
+)
 from feedback.directory.routing import RULE_FIELDS, Rule, route
 from feedback.settings import Settings
 
@@ -69,6 +78,10 @@ class Reference:
     policies: dict[tuple[int | None, str], Policy]
     calendar: WorkCalendar
     coordinator_id: int
+    # Commune id → the unit that receives its items without a field (see GENERAL_OFFICE_SUFFIX).
+    general_offices: dict[int, int]
+    # A commune's people's committee (unit id) → the commune's id.
+    committees: dict[int, int]
 
     def unit_by_code(self, code: str) -> UnitRef | None:
         return next((u for u in self.units.values() if u.code == code), None)
@@ -77,11 +90,22 @@ class Reference:
         return next((c for c in self.categories.values() if c.id == category_id), None)
 
     def route(self, category_id: int | None, commune_id: int | None, severity: str) -> int:
-        """The responsible unit; items no rule covers go to the coordinator office for manual routing."""
+        """The responsible unit. An item with a place but no field goes to that commune's general office,
+        which classifies it; items no rule covers go to the coordinator office for manual routing."""
         if category_id is None:
-            return self.coordinator_id
+            return self.general_offices.get(commune_id or 0, self.coordinator_id)
         candidates = self.rules.get(category_id, ()) + self.rules.get(None, ())
         return route(candidates, category_id, commune_id, severity) or self.coordinator_id
+
+    def area_commune(self, unit_id: int) -> int | None:
+        """The commune or ward whose area a unit serves: its own, or that of the committee it sits
+        under (a ward's office); None for the city's units."""
+        unit = self.units.get(unit_id)
+        while unit is not None:
+            if unit.id in self.committees:
+                return self.committees[unit.id]
+            unit = self.units.get(unit.parent_id) if unit.parent_id else None
+        return None
 
     def policy(self, category_id: int | None, severity: str) -> Policy:
         return self.policies.get((category_id, severity)) or self.policies[(None, severity)]
@@ -147,6 +171,14 @@ async def _load(settings: Settings) -> Reference:
         for p in await DeadlinePolicy.all()
     }
     exceptions = {e.day: e.working for e in await CalendarException.all()}
+    general = {
+        u.parent_id: u.id
+        for u in units.values()
+        if u.kind == UnitKind.OFFICE and u.code.endswith(GENERAL_OFFICE_SUFFIX)
+    }
+    general_offices = {
+        c.id: general.get(c.unit_id, c.unit_id) for c in communes.values() if c.unit_id in units
+    }
     return Reference(
         units=units,
         categories=categories,
@@ -155,4 +187,6 @@ async def _load(settings: Settings) -> Reference:
         policies=policies,
         calendar=WorkCalendar(ZoneInfo(settings.timezone), exceptions, settings.office_hours.periods),
         coordinator_id=coordinator.id,
+        general_offices=general_offices,
+        committees={c.unit_id: c.id for c in communes.values() if c.unit_id is not None},
     )

@@ -36,7 +36,9 @@ async def _conference(client, organiser) -> str:  # noqa: ANN001
     created = await client.post("/api/v1/conferences/", json=CONFERENCE, headers=organiser)
     assert created.status_code == 201, created.text
     base = f"/api/v1/conferences/{created.json()['id']}"
-    assert (await client.post(f"{base}/status", json={"status": "collecting"}, headers=organiser)).status_code == 200
+    assert (
+        await client.post(f"{base}/status", json={"status": "collecting"}, headers=organiser)
+    ).status_code == 200
     assert (await client.post(f"{base}/questions", json=QUESTION, headers=organiser)).status_code == 201
     assigned = await client.post(
         f"{base}/questions/1/assign", json={"unit": "P-09556-KT", "due_date": "2026-12-01"}, headers=organiser
@@ -65,18 +67,30 @@ async def test_an_organiser_runs_only_the_conferences_of_the_own_unit_and_its_su
 
     elsewhere = await staff_headers(client, "tochuc@badinh.vn", "organiser", "P-00004")
     assert (await client.get("/api/v1/conferences/", headers=elsewhere)).json() == []
-    for url in (base, f"{base}/questions", f"{base}/export.docx", f"{base}/export.xlsx", f"{base}/export.csv"):
+    for url in (
+        base,
+        f"{base}/questions",
+        f"{base}/export.docx",
+        f"{base}/export.xlsx",
+        f"{base}/export.csv",
+    ):
         assert (await client.get(url, headers=elsewhere)).status_code == 404, url
     assert (await client.patch(base, json={"title": "Tên khác hẳn"}, headers=elsewhere)).status_code == 404
-    assert (await client.post(f"{base}/status", json={"status": "held"}, headers=elsewhere)).status_code == 404
+    assert (
+        await client.post(f"{base}/status", json={"status": "held"}, headers=elsewhere)
+    ).status_code == 404
     assert (await client.post(f"{base}/questions", json=QUESTION, headers=elsewhere)).status_code == 404
-    assert (await client.post(f"{base}/questions/1/answer", json=ANSWER, headers=elsewhere)).status_code == 404
+    assert (
+        await client.post(f"{base}/questions/1/answer", json=ANSWER, headers=elsewhere)
+    ).status_code == 404
     assert (
         await client.post(f"{base}/questions/1/assign", json={"unit": "P-00004", "due_date": "2026-12-01"},
                           headers=elsewhere)
     ).status_code == 404  # fmt: skip
     # Nor may it make one for the ward, or move the ward's conference to its own unit.
-    refused = await client.post("/api/v1/conferences/", json={**CONFERENCE, "host_unit": "P-09556"}, headers=elsewhere)
+    refused = await client.post(
+        "/api/v1/conferences/", json={**CONFERENCE, "host_unit": "P-09556"}, headers=elsewhere
+    )
     assert refused.status_code == 403 and refused.json()["field"] == "host_unit"
     moved = await client.patch(base, json={"host_unit": "P-00004"}, headers=ward)
     assert moved.status_code == 403
@@ -86,7 +100,9 @@ async def test_an_organiser_runs_only_the_conferences_of_the_own_unit_and_its_su
     assert (await client.get(base, headers=office)).status_code == 200
     ward_conference = await client.post("/api/v1/conferences/", json={**CONFERENCE, "host_unit": "P-09556"},
                                         headers=ward)  # fmt: skip
-    assert (await client.get(f"/api/v1/conferences/{ward_conference.json()['id']}", headers=office)).status_code == 404
+    assert (
+        await client.get(f"/api/v1/conferences/{ward_conference.json()['id']}", headers=office)
+    ).status_code == 404
     assert [c["id"] for c in (await client.get("/api/v1/conferences/", headers=office)).json()] == [int(cid)]
 
     # The coordinator office sees and exports them all.

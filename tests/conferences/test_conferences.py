@@ -365,3 +365,35 @@ async def test_the_conference_built_through_the_api_exports_in_every_format(clie
     assert raw.startswith("\ufeff".encode())
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(table) == 3 and any("ùn tắc giao thông" in cell for row in table for cell in row)
+
+
+async def test_a_wards_questions_are_routed_inside_the_ward_first(client) -> None:
+    """SPEC §6: a ward's conference asks the ward's offices; only what no office of the ward handles
+    goes to the city's departments."""
+    organiser, cid = await _setup(client)
+    base = f"/api/v1/conferences/{cid}/questions"
+    opened = await client.post(
+        f"/api/v1/conferences/{cid}/status", json={"status": "collecting"}, headers=organiser
+    )
+    assert opened.status_code == 200
+
+    async def routed(category: str | None, commune: str | None = None) -> str:
+        body = {"asker_name": "Lê Văn Cường", "category": category, "commune": commune,
+                "text": "Xin hỏi về việc giải quyết phản ánh tại địa phương."}  # fmt: skip
+        response = await client.post(base, json=body, headers=organiser)
+        assert response.status_code == 201, response.text
+        return response.json()["unit"]["code"]
+
+    assert await routed("moi-truong") == "P-09556-KT"  # no place given: the host ward's office
+    assert await routed(None) == "P-09556-VP"  # no field: the ward's general office classifies it
+    assert await routed("thue-phi") == "SO-TC"  # no office of the ward handles taxes
+    assert await routed("moi-truong", "00004") == "P-00004-KT"  # a place of its own elsewhere
+    imported = await client.post(
+        f"{base}/import",
+        files={"file": ("q.csv", _csv([["Họ và tên", "Lĩnh vực", "Nội dung"],
+                                       ["Phạm Thị Dung", "moi-truong", "Cống thoát nước bị tắc gây ngập."]]),
+                        "text/csv")},
+        headers=organiser,
+    )  # fmt: skip
+    assert imported.status_code == 201, imported.text
+    assert imported.json()[0]["unit"]["code"] == "P-09556-KT"

@@ -1,7 +1,14 @@
 import pytest
 from tortoise.transactions import in_transaction
 
-from feedback.directory.models import Category, Commune, DeadlinePolicy, RoutingRule, Unit
+from feedback.directory.models import (
+    GENERAL_OFFICE_SUFFIX,
+    Category,
+    Commune,
+    DeadlinePolicy,
+    RoutingRule,
+    Unit,
+)
 from feedback.directory.routing import RULE_FIELDS, Rule, route
 from feedback.directory.seed import SeedReport, seed
 from feedback.text import suggest_category
@@ -49,6 +56,8 @@ async def test_every_commune_has_its_committee_and_offices(database: str) -> Non
             office = by_code[f"{committee.code}-{suffix}"]
             assert office.kind == "office" and office.parent_id == committee.id
             assert office.name.endswith(commune.name) and office.email and office.head_email
+        general = by_code[f"{committee.code}{GENERAL_OFFICE_SUFFIX}"]  # receives items with no field
+        assert general.kind == "office" and general.name.startswith("Văn phòng HĐND và UBND")
     ward, commune = by_code["P-00004-KT"], by_code["X-00376-KT"]
     assert ward.name == "Phòng Kinh tế, Hạ tầng và Đô thị Phường Ba Đình"
     assert commune.name == "Phòng Kinh tế Xã Sóc Sơn"

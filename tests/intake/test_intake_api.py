@@ -89,7 +89,16 @@ async def test_category_suggested_not_trusted(client) -> None:
         created = (await client.post("/api/v1/feedback", json=body)).json()
         assert created["suggested_category"]["code"] == "moi-truong"
         assert created["category"] is None
-        assert created["unit"]["code"] == "VP-UBND"  # classified by hand at the coordinator office
+        # A place but no field: the ward's general office classifies it (closest to the people).
+        assert created["unit"]["code"] == "P-09556-VP"
+
+
+async def test_no_field_routes_to_the_communes_general_office_or_the_coordinator(client) -> None:
+    ward = (await client.post("/api/v1/feedback", json=citizen_body(category=None))).json()
+    assert ward["unit"]["code"] == "P-09556-VP"
+    assert ward["unit"]["name"].startswith("Văn phòng HĐND và UBND")
+    nowhere = (await client.post("/api/v1/feedback", json=citizen_body(category=None, commune=None))).json()
+    assert nowhere["unit"]["code"] == "VP-UBND"  # no field, no place: the coordinator office
 
 
 @pytest.mark.parametrize(
