@@ -10,7 +10,7 @@ from typing import Protocol
 from litestar import Litestar, Request, Response, get
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.logging.config import LoggingConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -22,6 +22,7 @@ from feedback import db, logs
 from feedback.accounts.api import AuthController
 from feedback.admin.api import AdminController
 from feedback.attachments.api import citizen_download, staff_download
+from feedback.body_errors import explained
 from feedback.casework.api import CaseworkController
 from feedback.casework.citizen import rate
 from feedback.casework.inbox import inbox
@@ -79,6 +80,15 @@ def _refused(request: Request, detail: str, field: str | None = None) -> Respons
         return page(request, "request_refused.html", {"message": detail}, status_code=422)
     body: dict[str, object] = {"status_code": 422, "detail": detail}
     return Response({**body, "field": field} if field else body, status_code=422)
+
+
+def _bad_body(request: Request, exc: ValidationException) -> Response:
+    """A body of the wrong shape (400): msgspec's English explained in Vietnamese, naming the field."""
+    detail, field, extra = explained(exc.detail, exc.extra)
+    if is_page(request.scope):
+        return page(request, "request_refused.html", {"message": detail}, status_code=400)
+    body: dict[str, object] = {"status_code": 400, "detail": detail, "extra": extra}
+    return Response({**body, "field": field} if field else body, status_code=400)
 
 
 def _invalid(request: Request, exc: ValidationError) -> Response:
@@ -184,6 +194,7 @@ def create_app(
         dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
         exception_handlers={
             DomainError: _domain_error,
+            ValidationException: _bad_body,
             DoesNotExist: _not_found,
             IntegrityError: _conflict,
             ValidationError: _invalid,
@@ -208,7 +219,12 @@ def create_app(
             # errors the handlers above turn into 404 and 409) is one line in the request log.
             # ValidationError and OperationalError repeat the client's value: their handlers log instead.
             disable_stack_trace={
-                *range(300, 500), HTTPException, DoesNotExist, IntegrityError, ValidationError, OperationalError
+                *range(300, 500),
+                HTTPException,
+                DoesNotExist,
+                IntegrityError,
+                ValidationError,
+                OperationalError,
             },
         ),
         request_max_body_size=1024 * 1024,

@@ -230,7 +230,9 @@ def _serve(args: argparse.Namespace) -> None:
             " --no-proxy-headers`"
             " with PAKN_SCHEDULER=off"
         )
-    uvicorn.run(create_app(settings, on_startup=background()), **uvicorn_options(settings, args.host, args.port))
+    uvicorn.run(
+        create_app(settings, on_startup=background()), **uvicorn_options(settings, args.host, args.port)
+    )
 
 
 def uvicorn_options(settings: Settings, host: str, port: int) -> dict[str, Any]:

@@ -49,6 +49,8 @@ MAX_OFFSET = 1_000_000
 
 def in_years(year: int) -> bool:
     return YEARS[0] <= year <= YEARS[1]
+
+
 # A tracking code is "PAKN.YYYYMMDD.NNNN", NNNN growing with the day's count up to the column's 20.
 TRACKING_CODE = re.compile(r"PAKN\.\d{8}\.\d{4,6}")
 _DATE = re.compile(

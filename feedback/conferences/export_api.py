@@ -26,7 +26,7 @@ ConferenceId = FromPath[int]
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Litestar adds "; charset=utf-8" to text types itself
 }
 WRITERS: dict[str, Callable[[exports.ExportData], bytes]] = {
     "docx": booklet.to_docx,

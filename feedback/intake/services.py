@@ -133,8 +133,6 @@ async def submit(
     return Submitted(item, token, suggested, len(uploads))
 
 
-
-
 def _require_text(data: FeedbackCreate) -> None:
     """Spaces alone pass the length limits of the schema but say nothing."""
     if len(data.title.strip()) < 3:

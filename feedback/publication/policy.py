@@ -39,7 +39,13 @@ class PublicItem:
 
 
 def public_item(
-    *, title: str, content: str, answer: str, citizen_name: str, citizen_address: str, staff: Iterable[str] = ()
+    *,
+    title: str,
+    content: str,
+    answer: str,
+    citizen_name: str,
+    citizen_address: str,
+    staff: Iterable[str] = (),
 ) -> PublicItem:
     """A published feedback item's texts. Staff who wrote or approved the answer sometimes sign it: their
     names become initials too."""

@@ -54,7 +54,9 @@ async def manage_list(request: Request, settings: Config) -> Response[str]:
 
 async def _list_page(request: Request, user: StaffUser, settings: Settings, **extra: Any) -> Response[str]:
     ref = await reference(settings)
-    conferences = await access.visible_conferences(user, ref.units).order_by("-starts_at").select_related("host_unit")
+    conferences = (
+        await access.visible_conferences(user, ref.units).order_by("-starts_at").select_related("host_unit")
+    )
     context = {
         "conferences": conferences,
         "status_names": STATUS_TITLES,

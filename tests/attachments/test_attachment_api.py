@@ -202,7 +202,12 @@ async def test_bad_data_part_gives_the_json_errors_and_saves_nothing(client, set
     assert as_json.status_code == as_form.status_code == 400
     assert as_form.json() == as_json.json()
     assert as_form.json()["extra"] == [
-        {"message": "Expected `str`, got `int`", "key": "title", "source": "body"}
+        {
+            "message": "Trường `title`: cần chuỗi ký tự, nhưng nhận được số nguyên",
+            "key": "title",
+            "source": "body",
+            "message_en": "Expected `str`, got `int`",
+        }
     ]
 
     # A rule of the service (not of the schema) fails after the files are stored: they go too.

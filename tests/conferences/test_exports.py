@@ -146,7 +146,7 @@ async def test_every_format_through_the_api(client) -> None:  # noqa: ANN001
     # CSV: UTF-8 with a BOM, same columns.
     response = await client.get(f"{base}.csv", headers=headers)
     assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"  # once, not repeated
     assert response.content.startswith(b"\xef\xbb\xbf")
     reader = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert reader[0] == sheets.COLUMNS

@@ -34,7 +34,9 @@ def free_port() -> int:
 
 
 def pakn(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
-    subprocess.run([str(BIN / "pakn"), *args], env=env, input=stdin, text=True, check=True, capture_output=True)
+    subprocess.run(
+        [str(BIN / "pakn"), *args], env=env, input=stdin, text=True, check=True, capture_output=True
+    )
 
 
 def wait_up(url: str, seconds: float = 30) -> None:
@@ -77,7 +79,11 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="pakn-fuzz-") as tmp:
         base = os.environ.get("PAKN_FUZZ_DATABASE_URL", "").strip()
-        database = f"{base.rpartition('/')[0]}/pakn_fuzz_{uuid.uuid4().hex[:6]}" if base else f"sqlite://{tmp}/fuzz.sqlite3"
+        database = (
+            f"{base.rpartition('/')[0]}/pakn_fuzz_{uuid.uuid4().hex[:6]}"
+            if base
+            else f"sqlite://{tmp}/fuzz.sqlite3"
+        )
         port = free_port()
         env = {
             **os.environ,
@@ -102,13 +108,22 @@ def main() -> int:
                  "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
             url = f"http://127.0.0.1:{port}"
             server = subprocess.Popen(
-                [str(BIN / "uvicorn"), "--factory", "feedback.asgi:create", "--port", str(port), "--no-access-log"],
+                [
+                    str(BIN / "uvicorn"),
+                    "--factory",
+                    "feedback.asgi:create",
+                    "--port",
+                    str(port),
+                    "--no-access-log",
+                ],
                 env=env,
             )
             wait_up(url)
             started = time.monotonic()
             anonymous = schemathesis(url, args.examples, tmp)
-            staff = schemathesis(url, args.examples, tmp, f"Authorization: Bearer {token(url, 'fuzz@hanoi.gov.vn')}")
+            staff = schemathesis(
+                url, args.examples, tmp, f"Authorization: Bearer {token(url, 'fuzz@hanoi.gov.vn')}"
+            )
             print(f"fuzz: anonymous rc={anonymous}, staff rc={staff}, {time.monotonic() - started:.0f} s")
             return anonymous or staff
         finally:
@@ -117,7 +132,12 @@ def main() -> int:
                 server.wait(10)
             if base:
                 subprocess.run(
-                    ["psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{database.rpartition("/")[2]}" WITH (FORCE)'],
+                    [
+                        "psql",
+                        admin,
+                        "-qc",
+                        f'DROP DATABASE IF EXISTS "{database.rpartition("/")[2]}" WITH (FORCE)',
+                    ],
                     check=False,
                 )
 

@@ -8,7 +8,9 @@ from tests.helpers import citizen_body, staff_headers
 async def test_severity_filters_and_unknown_values_are_named(client) -> None:  # noqa: ANN001
     coordinator = await staff_headers(client, "dieuphoi@hanoi.gov.vn", "coordinator", None)
     for severity in ("urgent", "normal"):
-        assert (await client.post("/api/v1/feedback", json=citizen_body(severity=severity))).status_code == 201
+        assert (
+            await client.post("/api/v1/feedback", json=citizen_body(severity=severity))
+        ).status_code == 201
 
     urgent = await client.get("/api/v1/staff/feedback?severity=urgent", headers=coordinator)
     assert urgent.status_code == 200 and [i["severity"] for i in urgent.json()["items"]] == ["urgent"]

@@ -115,7 +115,14 @@ async def staff(client) -> dict[str, dict[str, str]]:  # noqa: ANN001
 
 @pytest.mark.parametrize(("name", "who", "method", "path", "kwargs"), CASES, ids=[c[0] for c in CASES])
 async def test_malformed_request_gets_4xx_and_saves_nothing(
-    client, staff, caplog, name, who, method, path, kwargs  # noqa: ANN001
+    client,
+    staff,
+    caplog,
+    name,
+    who,
+    method,
+    path,
+    kwargs,  # noqa: ANN001
 ) -> None:
     filed = await client.post("/api/v1/feedback", json=citizen_body())
     assert filed.status_code == 201, filed.text
@@ -131,7 +138,10 @@ async def test_malformed_request_gets_4xx_and_saves_nothing(
     assert 400 <= response.status_code < 500, (response.status_code, response.text[:300])
     if name in EXPECTED:
         assert response.status_code == EXPECTED[name], response.text[:300]
-    if response.headers.get("content-type", "").startswith("application/json") and response.status_code != 404:
+    if (
+        response.headers.get("content-type", "").startswith("application/json")
+        and response.status_code != 404
+    ):
         assert response.json().get("detail"), response.text  # says what is wrong
     assert {**await counts(), "conferences": await Conference.all().count()} == before
     # No error log and no traceback with what the client typed (the request log's line is the path).
@@ -145,7 +155,9 @@ async def test_malformed_request_gets_4xx_and_saves_nothing(
 
 async def test_dates_in_range_are_still_accepted(client, staff) -> None:  # noqa: ANN001
     response = await client.post(
-        "/api/v1/conferences", json={**CONFERENCE, "starts_at": "2099-12-31T08:00:00+07:00"}, headers=staff["organiser"]
+        "/api/v1/conferences",
+        json={**CONFERENCE, "starts_at": "2099-12-31T08:00:00+07:00"},
+        headers=staff["organiser"],
     )
     assert response.status_code == 201, response.text
     assert await FeedbackItem.all().count() == 0

@@ -34,12 +34,17 @@ CASES = [
         {
             **CONFERENCE,
             "unit_name": "Phòng Kinh tế phường Hà Đông",
-            "questions": [{"number": 4, "text": "Khi nào sửa đèn <đường>?", "due_at": "2026-12-02T16:59:59+00:00"}],
+            "questions": [
+                {"number": 4, "text": "Khi nào sửa đèn <đường>?", "due_at": "2026-12-02T16:59:59+00:00"}
+            ],
             "count": 1,
         },
         f"Giao chuẩn bị trả lời câu hỏi hội nghị đối thoại: {TITLE}",
-        ["Kính gửi: Phòng Kinh tế phường Hà Đông,", "Câu hỏi số 4 (hạn trả lời: 23:59 02/12/2026)",
-         "Thời gian tổ chức: 08:00 03/12/2026"],
+        [
+            "Kính gửi: Phòng Kinh tế phường Hà Đông,",
+            "Câu hỏi số 4 (hạn trả lời: 23:59 02/12/2026)",
+            "Thời gian tổ chức: 08:00 03/12/2026",
+        ],
         "Khi nào sửa đèn <đường>?",
     ),
     (
@@ -60,7 +65,10 @@ CASES = [
         "publish_reminder",
         PUBLISH,
         f"Nhắc việc: còn 1 ngày làm việc đến hạn công bố kết quả hội nghị đối thoại: {TITLE}",
-        ["trong thời hạn 10 ngày kể từ ngày tổ chức hội nghị", "Còn 1 ngày làm việc đến hạn công bố kết quả: 23:59 14/12/2026."],
+        [
+            "trong thời hạn 10 ngày kể từ ngày tổ chức hội nghị",
+            "Còn 1 ngày làm việc đến hạn công bố kết quả: 23:59 14/12/2026.",
+        ],
         "Còn 1 ngày làm việc đến hạn công bố kết quả",
     ),
     (
@@ -74,8 +82,11 @@ CASES = [
         "publish_escalate",
         {**PUBLISH, "unit_name": "Văn phòng UBND Thành phố", "days_late": 2},
         f"Quá hạn công bố kết quả hội nghị đối thoại từ 2 ngày làm việc trở lên: {TITLE}",
-        ["Kính gửi: Văn phòng UBND Thành phố,", "đã quá hạn công bố từ 2 ngày làm việc trở lên",
-         "đôn đốc UBND phường Hà Đông"],
+        [
+            "Kính gửi: Văn phòng UBND Thành phố,",
+            "đã quá hạn công bố từ 2 ngày làm việc trở lên",
+            "đôn đốc UBND phường Hà Đông",
+        ],
         "đã quá hạn công bố từ 2 ngày làm việc trở lên",
     ),
 ]
@@ -90,7 +101,9 @@ def test_every_conference_kind_is_known() -> None:
     assert CONFERENCE_KINDS <= KINDS
 
 
-@pytest.mark.parametrize(("kind", "context", "subject", "phrases", "in_html"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("kind", "context", "subject", "phrases", "in_html"), CASES, ids=[c[0] for c in CASES]
+)
 def test_each_conference_kind_renders_text_and_html(kind, context, subject, phrases, in_html) -> None:
     rendered = render(kind, context, HANOI)
 

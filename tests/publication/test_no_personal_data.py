@@ -56,8 +56,12 @@ TEXT_PHONE, TEXT_EMAIL = "0983.112.457", "khaitv.dan@gmail.com"
 FLOOR_ASKER = "Lưu Thị Nguyệt"
 QUESTIONS = [
     {
-        "asker_name": ASKER, "asker_phone": ASKER_PHONE, "asker_email": ASKER_EMAIL,
-        "asker_place": ASKER_PLACE, "category": "moi-truong", "commune": "09556",
+        "asker_name": ASKER,
+        "asker_phone": ASKER_PHONE,
+        "asker_email": ASKER_EMAIL,
+        "asker_place": ASKER_PLACE,
+        "category": "moi-truong",
+        "commune": "09556",
         "text": f"Tôi là {ASKER.upper()} ở {ASKER_PLACE.lower()}: cống ngõ 71 tắc, gọi {TEXT_PHONE} hoặc viết {TEXT_EMAIL}.",
     },
     {
@@ -144,7 +148,9 @@ async def published_conference(client: httpx.AsyncClient) -> tuple[int, dict[str
     created = await client.post("/api/v1/conferences/", json=conference, headers=organiser)
     assert created.status_code == 201, created.text
     base = f"/api/v1/conferences/{created.json()['id']}"
-    assert (await client.post(f"{base}/status", json={"status": "collecting"}, headers=organiser)).status_code == 200
+    assert (
+        await client.post(f"{base}/status", json={"status": "collecting"}, headers=organiser)
+    ).status_code == 200
     online = await client.post(f"{base}/public-questions", json=QUESTIONS[0])
     assert online.status_code == 201, online.text
     assert leaks(online) == []

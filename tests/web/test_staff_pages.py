@@ -332,4 +332,7 @@ async def test_an_unknown_status_filter_is_named_on_the_inbox(browser) -> None: 
     await log_in(browser, "canbo@hadong.vn")
     page = await browser.get("/staff", params={"status": "zzz"})
     assert page.status_code == 422 and 'name="q"' in page.text  # the inbox again, with the message
-    assert "Giá trị của &#39;status&#39; không hợp lệ" in page.text or "Giá trị của 'status' không hợp lệ" in page.text
+    assert (
+        "Giá trị của &#39;status&#39; không hợp lệ" in page.text
+        or "Giá trị của 'status' không hợp lệ" in page.text
+    )
