@@ -46,7 +46,8 @@ def _assigned_mail(
         "conference_title": conference.title,
         "starts_at": conference.starts_at,
         "place": conference.place,
-        "staff_url": f"{settings.base_url}/staff/conferences/{conference.id}",
+        # The unit answers on its questions page (not the organiser's page of the conference).
+        "staff_url": f"{settings.base_url}/staff/questions#q-{conference.id}-{questions[0].number}",
         "unit_name": unit.name,
         "host_unit_name": host.name if host else "",
         "questions": [

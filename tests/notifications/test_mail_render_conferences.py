@@ -17,7 +17,7 @@ CONFERENCE = {
     "place": "Hội trường UBND phường Hà Đông",
     "unit_name": "UBND phường Hà Đông",
     "host_unit_name": "UBND phường Hà Đông",
-    "staff_url": "https://pakn.test/staff/conferences/7",
+    "staff_url": "https://pakn.test/staff/questions#q-7-1",
 }
 STEP = {
     **CONFERENCE,
@@ -112,8 +112,8 @@ def test_each_conference_kind_renders_text_and_html(kind, context, subject, phra
         assert phrase in rendered.text, phrase
     assert rendered.text.rstrip().endswith("vui lòng không trả lời trực tiếp thư này.")
     assert in_html in visible(rendered.html)
-    assert 'href="https://pakn.test/staff/conferences/7"' in rendered.html
-    assert "https://pakn.test/staff/conferences/7" in rendered.text
+    assert 'href="https://pakn.test/staff/questions#q-7-1"' in rendered.html
+    assert "https://pakn.test/staff/questions#q-7-1" in rendered.text
 
 
 def test_question_text_is_escaped_in_html() -> None:

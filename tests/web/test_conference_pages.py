@@ -8,6 +8,7 @@ import httpx
 import pytest_asyncio
 
 from feedback.accounts.services import create_user
+from notifications.models import OutboxMessage
 from tests.helpers import PASSWORD
 
 
@@ -101,7 +102,7 @@ async def test_a_conference_through_the_pages(web) -> None:  # noqa: ANN001
     assert "Trần Thị Bình" not in published.text and "0987" not in published.text
 
 
-async def test_a_unit_answers_its_questions_on_its_page(web) -> None:  # noqa: ANN001
+async def test_a_unit_answers_its_questions_on_its_page(web, settings) -> None:  # noqa: ANN001
     from feedback.conferences.models import Question
 
     created = await web.post(
@@ -125,8 +126,13 @@ async def test_a_unit_answers_its_questions_on_its_page(web) -> None:  # noqa: A
             email="canbo@kt.vn", role="officer", unit_code=question.unit.code, password=PASSWORD
         )
         await unit.post("/staff/login", data={"email": "canbo@kt.vn", "password": PASSWORD, "next": ""})
-        listing = await unit.get("/staff/questions")
+        # The assignment e-mail's link opens the unit's questions page at this question.
+        mail = await OutboxMessage.get(kind="question_assigned", to_addr=question.unit.email)
+        link = mail.context["staff_url"].removeprefix(settings.base_url)
+        assert link == f"/staff/questions#q-{manage.rsplit('/', 1)[-1]}-1"
+        listing = await unit.get(link.split("#")[0])
         assert listing.status_code == 200 and "Rác thải tồn đọng" in listing.text
+        assert f'id="{link.split("#")[1]}"' in listing.text
         conference_id = manage.rsplit("/", 1)[-1]
         answered = await unit.post(
             f"/conferences/manage/{conference_id}/questions/1/answer",
