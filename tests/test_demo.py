@@ -30,6 +30,12 @@ async def test_demo_catches_mail_and_shows_it(database_clean, settings, tmp_path
         assert await seed_demo(demo) == [lines[-1]]  # a second start adds nothing
         app = create_app(demo, init_db=False, background=False)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            # Each printed item link opens the citizen's tracking page (HTML), not the JSON API.
+            links = [line.split(": ", 1)[1] for line in lines if line.startswith("demo item ")]
+            assert len(links) == 3
+            for link in links:
+                tracked = await client.get(link.removeprefix(demo.base_url))
+                assert tracked.status_code == 200 and "text/html" in tracked.headers["content-type"]
             created = (await client.post("/api/v1/feedback", json=citizen_body())).json()
             while (await deliver_pending(demo.smtp, now=clock.now(), tz=demo.tz)).sent:
                 pass
@@ -60,6 +66,32 @@ async def test_demo_catches_mail_and_shows_it(database_clean, settings, tmp_path
             }
     finally:
         await catcher.close()
+
+
+async def test_each_role_lands_on_its_own_work_after_login(database_clean, settings) -> None:
+    """The demo's organiser logs in to the conferences, not to a 403 inbox; others to the inbox."""
+    await seed_demo(settings)
+    app = create_app(settings, init_db=False, background=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://t") as web:
+        for email, landing in (
+            ("tochuc.hadong@pakn.demo", "/conferences/manage"),
+            ("canbo.hadong@pakn.demo", "/staff"),
+        ):
+            web.cookies.clear()
+            response = await web.post(
+                "/staff/login", data={"email": email, "password": DEMO_PASSWORD, "next": ""}
+            )
+            assert response.status_code == 303 and response.headers["location"] == landing
+            assert (await web.get(landing)).status_code == 200
+        web.cookies.clear()
+        await web.post("/staff/login", data={"email": "tochuc.hadong@pakn.demo", "password": DEMO_PASSWORD})
+        inbox = await web.get("/staff")  # an old bookmark: on to the conferences, not a 403
+        assert inbox.status_code == 303 and inbox.headers["location"] == "/conferences/manage"
+        asked = await web.post(
+            "/staff/login",
+            data={"email": "tochuc.hadong@pakn.demo", "password": DEMO_PASSWORD, "next": "/staff/questions"},
+        )
+        assert asked.headers["location"] == "/staff/questions"  # a page asked for wins
 
 
 async def test_demo_pages_are_off_outside_demo(client) -> None:

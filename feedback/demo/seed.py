@@ -21,6 +21,7 @@ DEMO_ACCOUNTS = [
     ("canbo.hadong@pakn.demo", "officer", "P-09556-KT", "Lê Minh Cán Bộ"),
     ("lanhdao.hadong@pakn.demo", "head", "P-09556-KT", "Phạm Quốc Lãnh Đạo"),
     ("canbo.hoankiem@pakn.demo", "officer", "P-00070-KT", "Đỗ Thu Hoàn Kiếm"),
+    ("tochuc.hadong@pakn.demo", "organiser", "P-09556", "Vũ Thị Tổ Chức"),
 ]
 
 
@@ -53,9 +54,10 @@ async def seed_demo(settings: Settings) -> list[str]:
                 actor=desk,
             )
             lines.append(
-                f"demo item {created.item.code}: {settings.base_url}/api/v1/feedback/{created.item.code}?token={created.token}"
+                # The citizen's tracking page, as the acknowledgement e-mail links it (not the JSON API).
+                f"demo item {created.item.code}: {settings.base_url}/track/{created.item.code}?token={created.token}"
             )
-    lines.append(f"caught mail: {settings.base_url}/demo/mail")
+    lines.append(f"caught mail (log in with a demo account): {settings.base_url}/demo/mail")
     return lines
 
 

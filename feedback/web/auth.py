@@ -14,6 +14,15 @@ from feedback.accounts.models import StaffUser
 from feedback.errors import DomainError
 from feedback.security.sessions import SESSION_COOKIE
 
+# Where each role starts after logging in (with no page asked for): its own work, not a page it may not
+# see. An organiser runs conferences; everyone else starts at the inbox.
+HOME_PAGES = {"organiser": "/conferences/manage"}
+INBOX = "/staff"
+
+
+def home_page(role: str) -> str:
+    return HOME_PAGES.get(role, INBOX)
+
 
 class LoginRequired(HTTPException):
     """Raised by `staff_page_user`; the app turns it into a redirect to the login page."""

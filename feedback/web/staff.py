@@ -36,7 +36,7 @@ from feedback.reports.dashboard import dashboard as reports_dashboard
 from feedback.security import sessions, throttle
 from feedback.security.client import client_address
 from feedback.settings import Settings
-from feedback.web.auth import optional_user, staff_page_user
+from feedback.web.auth import INBOX, home_page, optional_user, staff_page_user
 from feedback.web.forms import form_struct
 from feedback.web.rendering import SEVERITY_NAMES, STATUS_NAMES, page
 
@@ -72,7 +72,7 @@ def _local_next(value: str | None) -> str:
     """Only a path of this site: never `//evil.example` or `/\\evil.example` or a full address."""
     if value and value.startswith("/") and not value.startswith(("//", "/\\")) and "\n" not in value:
         return value
-    return "/staff"
+    return ""
 
 
 def _text(form: Any, name: str) -> str:
@@ -109,12 +109,12 @@ async def login_submit(request: Request, settings: Config) -> Response[str] | Re
     else:
         try:
             async with throttle.login_attempt(email, client_address(request, settings), settings):
-                _, token = await accounts.login(email, password)
+                user, token = await accounts.login(email, password)
         except (Unauthorized, TooManyRequests) as exc:
             status, error = exc.status_code, exc.message
         else:
             cookies = sessions.login_cookies(settings, token, accounts.SESSION_LIFETIME)
-            return Redirect(next_path, status_code=303, cookies=cookies)
+            return Redirect(next_path or home_page(user.role), status_code=303, cookies=cookies)
     context = {"next": next_path, "email": email, "error": error}
     return page(request, "staff_login.html", context, status_code=status)
 
@@ -133,9 +133,11 @@ async def logout(request: Request, settings: Config) -> Redirect:
 
 
 @get("/staff", include_in_schema=False)
-async def inbox_page(request: Request, settings: Config) -> Response[str]:
+async def inbox_page(request: Request, settings: Config) -> Response[str] | Redirect:
     user = await staff_page_user(request)
     if user.role not in ROLES_THAT_SEE_ITEMS:
+        if home_page(user.role) != INBOX:  # an organiser who follows a link to the inbox
+            return Redirect(home_page(user.role), status_code=303)
         return _denied(request, user, "Vai trò của bạn không xử lý phản ánh, kiến nghị.")
     params = request.query_params
     asked = {
