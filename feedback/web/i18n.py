@@ -56,6 +56,7 @@ EN: dict[str, str] = {
     "Tìm xã/phường": "Search commune/ward",
     "gõ có dấu hoặc không dấu, ví dụ: ha dong": "with or without diacritics, e.g. ha dong",
     "Xã/phường": "Commune/ward",
+    "Nơi phản ánh": "Place of the problem",
     "Địa chỉ nơi xảy ra": "Address where it happened",
     "Dùng vị trí hiện tại của tôi": "Use my current location",
     "Đã ghi nhận vị trí.": "Location recorded.",

@@ -17,6 +17,7 @@ from litestar.datastructures import Cookie
 from litestar.enums import MediaType
 
 from feedback.accounts.models import StaffUser
+from feedback.casework.routing import CLASSIFICATIONS
 from feedback.edge import edge_refusal
 from feedback.items.vocabulary import CHANNEL_NAMES, SEVERITY_NAMES
 from feedback.items.vocabulary import STATUS_NAMES as STATUS_WORDS
@@ -65,6 +66,14 @@ FIELD_NAMES = {
     "citizen_reopened": "Người dân đã đề nghị mở lại",
 }
 
+# The coded values of those fields, by field: "authority" reads "thuộc thẩm quyền".
+VALUE_NAMES: dict[str, dict[str, str]] = {
+    "status": STATUS_NAMES,
+    "severity": {code: name.capitalize() for code, name in SEVERITY_NAMES.items()},
+    "channel": {code: name.capitalize() for code, name in CHANNEL_NAMES.items()},
+    "classification": {code: name.capitalize() for code, name in CLASSIFICATIONS.items()},
+}
+
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES),
     autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
@@ -102,7 +111,7 @@ def page(
         "local_date": lambda v: _local(v, tz, "%d/%m/%Y"),
         "channel_name": lambda c: CHANNEL_NAMES.get(c, c),
         "field_name": lambda f: FIELD_NAMES.get(f, f),
-        "shown": lambda v: _shown(v, tz),
+        "shown": lambda v, field="": _shown(v, tz, field),
         # A value the edge refused (feedback/edge.py shows the form's page again): base.html says why,
         # unless the page puts it next to its field itself (then its context sets `refusal` to None).
         "refusal": edge_refusal(request.scope),
@@ -126,10 +135,13 @@ def _local(value: Any, tz: ZoneInfo, pattern: str) -> str:
     return str(value)
 
 
-def _shown(value: Any, tz: ZoneInfo) -> str:
-    """A value of the timeline's changes, as people read it: local times, status names, — for none."""
+def _shown(value: Any, tz: ZoneInfo, field: str = "") -> str:
+    """A value of the timeline's changes, as people read it: local times, the names of coded values
+    (statuses, severities, channels, classifications), — for none."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, str) and value in VALUE_NAMES.get(field, {}):
+        return VALUE_NAMES[field][value]
     if isinstance(value, bool):
         return "có" if value else "không"
     if isinstance(value, str):

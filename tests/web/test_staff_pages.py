@@ -166,6 +166,11 @@ async def test_accept_note_and_answer_through_the_forms(browser) -> None:  # noq
         follow_redirects=True,
     )
     assert noted.status_code == 200 and "Đã gọi điện cho người dân" in noted.text and "Nội bộ" in noted.text
+    # The timeline names coded values as people read them, never the codes.
+    assert (
+        "Phân loại: — → Thuộc thẩm quyền" in noted.text
+        and "authority" not in noted.text.split("Diễn biến")[1]
+    )
     # The answer with a file: a multipart form, the CSRF token as one of its fields.
     answered = await browser.post(
         f"/staff/feedback/{code}/answer",
