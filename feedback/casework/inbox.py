@@ -30,7 +30,14 @@ from feedback.errors import DomainError
 from feedback.intake.schemas import AwareDatetime
 from feedback.items.access import visible_items
 from feedback.items.models import FeedbackItem
-from feedback.items.vocabulary import SEVERITIES, STATUSES, is_overdue, overdue_filter
+from feedback.items.vocabulary import (
+    SEVERITIES,
+    STATUSES,
+    awaiting_approval,
+    awaiting_approval_filter,
+    is_overdue,
+    overdue_filter,
+)
 from feedback.text import fold, is_email, normalize_phone
 
 # pg_trgm indexes runs of 3 characters: a shorter query cannot use the index and reads every item.
@@ -56,6 +63,7 @@ class InboxRow(Struct):
     received_at: datetime
     due_at: datetime
     overdue: bool
+    awaiting_approval: bool = False  # a draft answer or an extension request waits for the head
 
 
 class Inbox(Struct):
@@ -74,6 +82,7 @@ class Filters:
     commune: str | None = None
     unit: str | None = None
     overdue: bool | None = None
+    awaiting_approval: bool | None = None
     due_before: datetime | None = None
     code: str | None = None
     phone: str | None = None
@@ -191,6 +200,9 @@ async def items_query(user: StaffUser, f: Filters, now: datetime) -> QuerySet[Fe
         # One Q: Tortoise's exclude(a=…, b=…) would negate each condition apart (NOT a AND NOT b).
         late = Q(**overdue_filter(now))
         query = query.filter(late if f.overdue else ~late)
+    if f.awaiting_approval is not None:
+        waiting = awaiting_approval_filter()
+        query = query.filter(waiting if f.awaiting_approval else ~waiting)
     if f.due_before:
         query = query.filter(due_at__lt=f.due_before)
     if f.code:
@@ -256,6 +268,7 @@ async def search(user: StaffUser, f: Filters, *, limit: int = 50, offset: int = 
                 received_at=i.received_at,
                 due_at=i.due_at,
                 overdue=is_overdue(i.status, i.due_at, now),
+                awaiting_approval=awaiting_approval(i.draft_answer, i.extension_request_day),
             )
             for i in rows
         ],
@@ -275,6 +288,9 @@ async def inbox(
     commune: Annotated[str | None, QueryParameter(max_length=10)] = None,
     unit: Annotated[str | None, QueryParameter(max_length=40)] = None,
     overdue: Annotated[bool | None, QueryParameter()] = None,
+    awaiting_approval: Annotated[
+        bool | None, QueryParameter(description="a draft answer or an extension request waits for the head")
+    ] = None,
     due_before: Annotated[AwareDatetime | None, QueryParameter()] = None,
     code: Annotated[str | None, QueryParameter(max_length=30)] = None,
     phone: Annotated[str | None, QueryParameter(max_length=30)] = None,
@@ -293,6 +309,7 @@ async def inbox(
         commune=commune,
         unit=unit,
         overdue=overdue,
+        awaiting_approval=awaiting_approval,
         due_before=due_before,
         code=code,
         phone=phone,

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
+from tortoise.expressions import Q
+
 
 class Status(StrEnum):
     RECEIVED = "received"
@@ -82,6 +84,11 @@ def is_overdue(status: str, due_at: datetime, now: datetime) -> bool:
     return is_open(status) and due_at < now
 
 
+def awaiting_approval(draft_answer: str, extension_request_day: object) -> bool:
+    """Waiting for the unit head: an officer's draft answer or extension request (SPEC §4)."""
+    return bool(draft_answer) or extension_request_day is not None
+
+
 def answered_on_time(answered_at: datetime, due_at: datetime) -> bool:
     """Answered no later than the deadline in force (the end of its last working day)."""
     return answered_at <= due_at
@@ -111,3 +118,8 @@ def answered_on_time_sql(alias: str = "i") -> str:
 def overdue_filter(now: datetime) -> dict[str, object]:
     """The ORM form: `Q(**overdue_filter(now))`."""
     return {"status__in": OPEN_STATUSES, "due_at__lt": now}
+
+
+def awaiting_approval_filter() -> Q:
+    """The ORM form of `awaiting_approval`."""
+    return ~Q(draft_answer="") | Q(extension_request_day__isnull=False)

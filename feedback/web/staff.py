@@ -59,7 +59,8 @@ DONE = {
     "refuse_extension": "Đã từ chối đề nghị gia hạn; cán bộ đề nghị đã được thông báo.",
     "assign": "Đã phân công cán bộ xử lý.",
     "note": "Đã thêm ghi chú nội bộ.",
-    "answer": "Đã lưu câu trả lời.",
+    "answer": "Đã gửi câu trả lời.",
+    "answer_draft": "Đã lưu dự thảo trả lời; dự thảo chờ lãnh đạo đơn vị duyệt rồi mới gửi người dân.",
     "approve": "Đã phê duyệt và gửi câu trả lời.",
     "reopen": "Đã mở lại phản ánh.",
     "cooperate": "Đã mời đơn vị phối hợp.",
@@ -141,7 +142,8 @@ async def inbox_page(request: Request, settings: Config) -> Response[str] | Redi
         return _denied(request, user, "Vai trò của bạn không xử lý phản ánh, kiến nghị.")
     params = request.query_params
     asked = {
-        k: (params.get(k) or "").strip() for k in ("status", "category", "commune", "unit", "overdue", "q")
+        k: (params.get(k) or "").strip()
+        for k in ("status", "category", "commune", "unit", "overdue", "approval", "q")
     }
     try:
         number = max(1, int(params.get("page") or 1))
@@ -158,6 +160,7 @@ async def inbox_page(request: Request, settings: Config) -> Response[str] | Redi
             commune=asked["commune"] or None,
             unit=(asked["unit"] or None) if user.role == "coordinator" else None,
             overdue=overdue,
+            awaiting_approval={"1": True, "0": False}.get(asked["approval"]),
             due_before=None,
             code=None,
             phone=None,
@@ -266,6 +269,10 @@ async def _run(user: StaffUser, code: str, action: str, form: Any, settings: Set
 async def _after(user: StaffUser, code: str, action: str) -> Redirect:
     if action == "extend" and user.role not in EXTENDS_AT_ONCE:
         action = "extend_requested"  # an officer's extension waits for the head
+    if action == "answer":
+        item = await get_for(user, code)
+        if item.draft_answer:
+            action = "answer_draft"  # the unit's head approves before the citizen gets it
     if action == "transfer":
         try:
             await get_for(user, code)

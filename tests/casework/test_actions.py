@@ -245,6 +245,15 @@ async def test_a_draft_waits_for_the_heads_approval(
     item = response.json()
     assert item["status"] == "in_progress" and item["draft_answer"] == draft and item["answer"] is None
     assert (await act(client, code, "approve", officer)).status_code == 403
+    # The head finds it: marked in the inbox, and a filter for what waits for approval.
+    waiting = (
+        await client.get("/api/v1/staff/feedback", params={"awaiting_approval": True}, headers=head)
+    ).json()
+    assert [(r["code"], r["awaiting_approval"]) for r in waiting["items"]] == [(code, True)]
+    others = (
+        await client.get("/api/v1/staff/feedback", params={"awaiting_approval": False}, headers=head)
+    ).json()
+    assert code not in [r["code"] for r in others["items"]]
 
     await deliver_all(settings)
     _, head_mail = await unit_addresses(HADONG)

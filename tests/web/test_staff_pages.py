@@ -340,3 +340,33 @@ async def test_an_unknown_status_filter_is_named_on_the_inbox(browser) -> None: 
         "Giá trị của &#39;status&#39; không hợp lệ" in page.text
         or "Giá trị của 'status' không hợp lệ" in page.text
     )
+
+
+async def test_a_draft_is_marked_and_heads_filter_what_waits_for_them(browser) -> None:  # noqa: ANN001
+    from feedback.directory import reference
+    from feedback.directory.models import Unit
+
+    await Unit.filter(code="P-09556-KT").update(requires_approval=True)
+    reference.invalidate()
+    try:
+        await staff("canbo@hadong.vn", "officer", "P-09556-KT")
+        await staff("lanhdao@hadong.vn", "head", "P-09556-KT")
+        code, other = await file_item(browser), await file_item(browser)
+        await log_in(browser, "canbo@hadong.vn")
+        saved = await browser.post(
+            f"/staff/feedback/{code}/answer",
+            data={"csrf_token": csrf(browser), "answer": "Phường đã bố trí xe thu gom rác hằng tuần."},
+            follow_redirects=True,
+        )
+        # The officer is told the draft waits for the head, and the page marks it.
+        assert (
+            "chờ lãnh đạo đơn vị duyệt" in saved.text and "Dự thảo trả lời chờ lãnh đạo duyệt" in saved.text
+        )
+        await log_in(browser, "lanhdao@hadong.vn")
+        waiting = await browser.get("/staff?approval=1")
+        assert code in waiting.text and other not in waiting.text and "Chờ duyệt" in waiting.text
+        rest = await browser.get("/staff?approval=0")
+        assert other in rest.text and code not in rest.text
+    finally:
+        await Unit.filter(code="P-09556-KT").update(requires_approval=False)
+        reference.invalidate()
