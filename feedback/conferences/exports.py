@@ -185,10 +185,5 @@ def format_date(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def format_datetime(value: datetime | None) -> str:
-    moment = local(value)
-    return moment.strftime("%H:%M %d/%m/%Y") if moment else ""
-
-
 def filename(conference_id: int, extension: str) -> str:
     return f"hoi-nghi-{conference_id}.{extension}"

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, datetime
 
-from feedback.conferences.exports import ILLEGAL_XML, ExportData, format_date, format_datetime
+from feedback.conferences.exports import ILLEGAL_XML, ExportData, local
 from feedback.conferences.vocabulary import CHANNEL_NAMES, MODE_NAMES, QUESTION_STATUS_NAMES
 
 COLUMNS = [
@@ -40,7 +41,8 @@ WIDTHS = [10, 14, 24, 30, 14, 26, 16, 24, 22, 60, 30, 16, 30, 17, 14, 30, 60, 24
 
 
 def rows(data: ExportData) -> list[list[object]]:
-    """One row per question, in COLUMNS order (numbers stay numbers, everything else text)."""
+    """One row per question, in COLUMNS order: numbers stay numbers, dates and times are local dates and
+    times (without a zone: a spreadsheet has none), everything else text."""
     return [
         [
             q.number,
@@ -56,19 +58,40 @@ def rows(data: ExportData) -> list[list[object]]:
             q.suggested_unit_name,
             q.unit_code,
             q.unit_name,
-            format_datetime(q.due_at),
+            _local(q.due_at),
             QUESTION_STATUS_NAMES.get(q.status, q.status),
             MODE_NAMES.get(q.answer_mode, q.answer_mode) if q.answer_mode else "",
             q.answer,
             q.official_name,
             q.official_position,
             q.document_number,
-            format_date(q.document_date),
+            q.document_date,
             q.feedback_code,
-            format_datetime(q.answered_at),
+            _local(q.answered_at),
         ]
         for q in data.questions
     ]
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    found = local(moment)
+    return found.replace(tzinfo=None) if found else None
+
+
+# How dates read in the XLSX (real dates, shown the Vietnamese way) and in the CSV (text that a
+# spreadsheet set to Vietnamese reads back as a date).
+DATE_FORMAT, DATETIME_FORMAT = "dd/mm/yyyy", "dd/mm/yyyy hh:mm"
+CSV_DATE, CSV_DATETIME = "%d/%m/%Y", "%d/%m/%Y %H:%M"
+
+
+def _csv_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.strftime(CSV_DATETIME)
+    if isinstance(value, date):
+        return value.strftime(CSV_DATE)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 # Characters a spreadsheet would read as the start of a formula (CSV injection, OWASP).
@@ -105,6 +128,10 @@ def to_xlsx(data: ExportData) -> bytes:
                     cell = WriteOnlyCell(sheet, value=value)
                     cell.data_type = "s"
                     value = cell
+            elif isinstance(value, date):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
+                value = cell
             out.append(value)
         sheet.append(out)
     buffer = io.BytesIO()
@@ -113,10 +140,11 @@ def to_xlsx(data: ExportData) -> bytes:
 
 
 def to_csv(data: ExportData) -> bytes:
-    """UTF-8 with a BOM (so Excel reads the Vietnamese right), CRLF line ends, the XLSX's columns."""
+    """UTF-8 with a BOM (so Excel reads the Vietnamese right), CRLF line ends, the XLSX's columns, dates
+    as dd/mm/yyyy (hh:mm)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for row in rows(data):
-        writer.writerow(["'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in row])
+        writer.writerow([_csv_value(value) for value in row])
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")

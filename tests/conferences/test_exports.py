@@ -138,6 +138,15 @@ async def test_every_format_through_the_api(client) -> None:  # noqa: ANN001
     table = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert table[0] == sheets.COLUMNS
     xlsx_rows = [dict(zip(sheets.COLUMNS, row, strict=True)) for row in table[1:]]
+    # Dates are dates (shown dd/mm/yyyy), not text.
+    written_row = 1 + [r["Số câu hỏi"] for r in xlsx_rows].index(2) + 1
+    document_date = sheet.cell(row=written_row, column=sheets.COLUMNS.index("Ngày văn bản") + 1)
+    assert document_date.is_date and document_date.number_format == "dd/mm/yyyy"
+    assert document_date.value == datetime(2026, 12, 10)
+    due = sheet.cell(row=written_row, column=sheets.COLUMNS.index("Thời điểm trả lời") + 1)
+    assert due.is_date and isinstance(due.value, datetime) and due.number_format == "dd/mm/yyyy hh:mm"
+    for row in xlsx_rows:
+        row["Ngày văn bản"] = row["Ngày văn bản"].strftime("%d/%m/%Y") if row["Ngày văn bản"] else ""
     _check_rows(xlsx_rows, item_code)
     forwarded = next(r for r in xlsx_rows if r["Số câu hỏi"] == 3)
     assert forwarded["Nội dung câu hỏi"].startswith("=HYPERLINK")  # text, not a formula
