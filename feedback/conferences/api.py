@@ -43,7 +43,9 @@ def _import_rejected(_: Request, exc: ImportRejected) -> Response:
         {
             "status_code": 422,
             "detail": exc.message,
-            "errors": [{"row": e.row, "field": e.field, "message": e.message} for e in exc.errors],
+            "errors": [
+                {"row": e.row, "field": e.field, "column": e.column, "message": e.message} for e in exc.errors
+            ],
         },
         status_code=422,
     )

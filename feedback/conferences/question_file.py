@@ -36,11 +36,53 @@ _HEADER = {fold(alias): column for column, aliases in _ALIASES.items() for alias
 }
 
 
+# The columns as the file's reader knows them (the errors name them so).
+COLUMN_LABELS = {
+    "asker_name": "Họ và tên",
+    "asker_place": "Địa chỉ",
+    "asker_phone": "Số điện thoại",
+    "asker_email": "Email",
+    "category": "Lĩnh vực",
+    "commune": "Xã/phường",
+    "text": "Nội dung",
+    "file": "Tệp",
+}
+
+
 @dataclass(frozen=True)
 class RowError:
     row: int
     field: str
     message: str
+
+    @property
+    def column(self) -> str:
+        """The column in the reader's words ("Họ và tên"), not the code's (`asker_name`)."""
+        return COLUMN_LABELS.get(self.field, self.field)
+
+
+def category_code(value: str, ref: Reference) -> str | None:
+    """A field given by its code ("moi-truong") or by its name ("Môi trường", "moi truong")."""
+    if not value or value in ref.categories:
+        return value or None
+    wanted = fold(value)
+    return next((c.code for c in ref.categories.values() if fold(c.name) == wanted), value)
+
+
+_LEVEL = re.compile(r"^(phuong|xa|thi tran)\s+")
+
+
+def commune_code(value: str, ref: Reference) -> str | None:
+    """A commune or ward given by its code ("09556") or by its name, with or without its level and its
+    diacritics ("Phường Hà Đông", "Hà Đông", "phuong ha dong")."""
+    if not value or value in ref.communes:
+        return value or None
+    wanted = fold(value)
+    for commune in ref.communes.values():
+        name = fold(commune.name)
+        if wanted in (name, _LEVEL.sub("", name)):
+            return commune.code
+    return value  # unknown: the check names it
 
 
 class ImportRejected(DomainError):
@@ -92,8 +134,8 @@ def _validation_field(exc: msgspec.ValidationError) -> str:
 
 
 def _row(values: dict[str, str], number: int, ref: Reference, host_unit_id: int) -> dict[str, Any] | RowError:
-    payload: dict[str, Any] = {**values, "category": values["category"] or None,
-                               "commune": values["commune"] or None}  # fmt: skip
+    payload: dict[str, Any] = {**values, "category": category_code(values["category"], ref),
+                               "commune": commune_code(values["commune"], ref)}  # fmt: skip
     try:
         return checks.question(
             msgspec.convert(payload, QuestionIn), ref, need_contact=False, host_unit_id=host_unit_id

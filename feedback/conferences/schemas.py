@@ -113,6 +113,7 @@ class QuestionOut(Struct):
 class RowErrorOut(Struct):
     row: int
     field: str
+    column: str  # the column in Vietnamese, as the file's header may name it
     message: str
 
 

@@ -57,6 +57,8 @@ EN: dict[str, str] = {
     "gõ có dấu hoặc không dấu, ví dụ: ha dong": "with or without diacritics, e.g. ha dong",
     "Xã/phường": "Commune/ward",
     "Nơi phản ánh": "Place of the problem",
+    "Email": "E-mail",
+    "Tệp": "File",
     "Chờ lãnh đạo duyệt": "Awaiting the head's approval",
     "Dự thảo hoặc đề nghị gia hạn chờ duyệt": "A draft answer or extension request awaits approval",
     "Không chờ duyệt": "Not awaiting approval",

@@ -286,6 +286,8 @@ async def test_a_bad_import_is_refused_with_row_numbers_and_saves_nothing(client
     assert response.status_code == 422, response.text
     errors = [(e["row"], e["field"]) for e in response.json()["errors"]]
     assert errors == [(3, "asker_name"), (4, "asker_phone"), (5, "category")]
+    # Named in the file's own words, not the code's.
+    assert [e["column"] for e in response.json()["errors"]] == ["Họ và tên", "Số điện thoại", "Lĩnh vực"]
     assert "Số điện thoại không hợp lệ" in response.json()["errors"][1]["message"]
     assert await Question.all().count() == 0 and await ConferenceStep.all().count() == 0
 
@@ -397,3 +399,36 @@ async def test_a_wards_questions_are_routed_inside_the_ward_first(client) -> Non
     )  # fmt: skip
     assert imported.status_code == 201, imported.text
     assert imported.json()[0]["unit"]["code"] == "P-09556-KT"
+
+
+async def test_an_import_names_fields_and_communes_as_people_write_them(client) -> None:
+    """Organisers' files name the field and the ward in words, with or without diacritics."""
+    organiser, cid = await _setup(client)
+    rows = [
+        ["Họ và tên", "Lĩnh vực", "Xã/phường", "Nội dung"],
+        ["Lê Văn Cường", "Môi trường", "Phường Hà Đông", "Cống thoát nước bị tắc gây ngập úng."],
+        ["Phạm Thị Dung", "giao thong", "ha dong", "Vỉa hè bị lấn chiếm làm bãi gửi xe trái phép."],
+        ["Trần Văn Em", "moi-truong", "09556", "Rác thải tồn đọng ở đầu ngõ 5 Quang Trung."],
+    ]
+    response = await client.post(
+        f"/api/v1/conferences/{cid}/questions/import",
+        files={"file": ("cau-hoi.xlsx", _xlsx(rows), "application/octet-stream")},
+        headers=organiser,
+    )
+    assert response.status_code == 201, response.text
+    assert [
+        (q["category"]["code"], q["commune"]["code"] if q.get("commune") else None) for q in response.json()
+    ] == [
+        ("moi-truong", "09556"),
+        ("giao-thong", "09556"),
+        ("moi-truong", "09556"),
+    ]
+    unknown = await client.post(
+        f"/api/v1/conferences/{cid}/questions/import",
+        files={"file": ("x.xlsx", _xlsx([rows[0], ["Lê Văn Cường", "Thiên văn", "", "Câu hỏi về thiên văn học."]]),
+                        "application/octet-stream")},
+        headers=organiser,
+    )  # fmt: skip
+    assert unknown.status_code == 422
+    [error] = unknown.json()["errors"]
+    assert error["column"] == "Lĩnh vực" and "Thiên văn" in error["message"]
