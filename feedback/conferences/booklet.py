@@ -7,6 +7,7 @@ as the public page and API. A pure function of `ExportData`.
 from __future__ import annotations
 
 import io
+import re
 
 from feedback.conferences.exports import ILLEGAL_XML, ExportData, ExportQuestion, format_date, local
 from feedback.conferences.vocabulary import MODE_NAMES, NOT_ANSWERED, AnswerMode
@@ -14,18 +15,31 @@ from feedback.publication.policy import public_question
 
 FONT = "Times New Roman"  # what official documents use; has every Vietnamese glyph
 
+# The layout of an administrative document, Nghị định 30/2020/NĐ-CP, Phụ lục I: A4 paper (mục I.1),
+# margins top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm (mục I.3); the national title in
+# upper case, bold, size 12–13, and the motto bold, size 13–14, centred under it (mục II.1); the
+# issuing body upper case, its superior above it (mục II.2); one font, Times New Roman, black.
+NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+A4_MM = (210, 297)
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+
 
 def _set_fonts(style) -> None:  # noqa: ANN001 - a python-docx style
     """Latin, complex-script and East-Asian fonts all set, so Word never falls back to a font without
-    the Vietnamese letters for some runs (STACK.md)."""
+    the Vietnamese letters for some runs (STACK.md); black, not the theme's blue headings."""
     from docx.oxml.ns import qn
+    from docx.shared import RGBColor
 
     style.font.name = FONT
+    style.font.color.rgb = RGBColor(0, 0, 0)
     rpr = style.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.append(fonts)
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attribute), None)  # a theme font would win over the named one
     for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attribute), FONT)
     rpr_lang = rpr.find(qn("w:lang"))
@@ -34,6 +48,54 @@ def _set_fonts(style) -> None:  # noqa: ANN001 - a python-docx style
         rpr.append(rpr_lang)
     rpr_lang.set(qn("w:val"), "vi-VN")
     rpr_lang.set(qn("w:eastAsia"), "vi-VN")
+
+
+def _a4(document) -> None:  # noqa: ANN001
+    from docx.shared import Mm
+
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(A4_MM[0]), Mm(A4_MM[1])
+        section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+        section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+
+
+def _header(document, c) -> None:  # noqa: ANN001
+    """The two columns of ND 30/2020's header: the superior and the issuing unit on the left, the
+    national title and motto on the right; then the place and date, in italics, on the right."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    table = document.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    lines_left = [(c.host_parent_name.upper(), False), (c.host_unit_name.upper(), True)]
+    lines_right = [(NATIONAL_TITLE, True), (MOTTO, True)]
+    for cell, lines in ((left, lines_left), (right, lines_right)):
+        cell.text = ""
+        first = True
+        for text, bold in lines:
+            if not text:
+                continue
+            paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+            first = False
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = paragraph.add_run(text)
+            run.bold, run.font.size = bold, Pt(13 if text != NATIONAL_TITLE else 12)
+    dated = document.add_paragraph()
+    dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    made = local(c.published_at or c.starts_at)
+    dated.add_run(
+        f"{place_name(c.host_unit_name)}, ngày {made:%d} tháng {made:%m} năm {made:%Y}"
+    ).italic = True
+
+
+_LEVELS = re.compile(r"\b(?:Phường|Xã|Đặc khu)\s+(.+)$", re.IGNORECASE)
+
+
+def place_name(unit_name: str) -> str:
+    """The place a document is dated at (địa danh, ND 30/2020 Phụ lục I mục II.4): the ward or commune
+    of a commune-level unit ("UBND Phường Hà Đông" → "Hà Đông"), the city for the city's own units."""
+    found = _LEVELS.search(unit_name)
+    return found.group(1).strip() if found else "Hà Nội"
 
 
 def _table(document, header: list[str], rows: list[list[str]]):  # noqa: ANN001, ANN202
@@ -109,18 +171,23 @@ def to_docx(data: ExportData) -> bytes:
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
         _set_fonts(document.styles[name])
     document.styles["Normal"].font.size = Pt(13)
+    for name, size in (("Heading 1", 14), ("Heading 2", 13), ("Heading 3", 13)):
+        document.styles[name].font.size = Pt(size)
     document.core_properties.title = c.title
     document.core_properties.language = "vi-VN"
+    _a4(document)
+    _header(document, c)
 
-    unit = document.add_paragraph()
-    unit.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    unit.add_run(c.host_unit_name.upper()).bold = True
-    title = document.add_heading(c.title, level=0)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # The kind of document in upper case, then what it is about in bold (ND 30/2020 Phụ lục I mục II.5).
+    for text, size in (("TỔNG HỢP CÂU HỎI VÀ TRẢ LỜI", 14), (c.title, 14)):
+        title = document.add_paragraph()
+        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        title_run = title.add_run(text)
+        title_run.bold, title_run.font.size = True, Pt(size)
     starts = local(c.starts_at)
     when = document.add_paragraph()
     when.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    when.add_run(f"Thời gian: {starts:%H:%M} ngày {starts:%d/%m/%Y}. Địa điểm: {c.place}")
+    when.add_run(f"Thời gian: {starts:%H} giờ {starts:%M}, ngày {starts:%d/%m/%Y}. Địa điểm: {c.place}")
 
     groups = data.by_field()
     document.add_heading("Tổng hợp câu hỏi", level=1)

@@ -34,6 +34,7 @@ class ExportConference:
     title: str
     host_unit_code: str
     host_unit_name: str
+    host_parent_name: str  # the unit above the host, first line of the document's header (ND 30/2020)
     starts_at: datetime
     place: str
     categories: list[str]
@@ -121,12 +122,13 @@ _TEXT_FIELDS = {
 
 async def load_export(conference_id: int) -> ExportData:
     """The conference and all its questions; `DoesNotExist` (a 404 in the API) when there is none."""
-    conference = await Conference.get(id=conference_id).select_related("host_unit")
+    conference = await Conference.get(id=conference_id).select_related("host_unit", "host_unit__parent")
     head = ExportConference(
         id=conference.id,
         title=_nfc(conference.title),
         host_unit_code=conference.host_unit.code,
         host_unit_name=_nfc(conference.host_unit.name),
+        host_parent_name=_nfc(conference.host_unit.parent.name) if conference.host_unit.parent else "",
         starts_at=conference.starts_at,
         place=_nfc(conference.place),
         categories=list(conference.categories or []),

@@ -90,6 +90,24 @@ def _docx_text(content: bytes) -> tuple[str, list[list[list[str]]]]:
     return text, tables
 
 
+def _check_layout(content: bytes, header: list[list[str]]) -> None:
+    """Nghị định 30/2020's layout: A4, its margins, the two-column header with the national title and
+    motto, the place and date; one font (Times New Roman), black headings."""
+    document = docx.Document(io.BytesIO(content))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert round(section.left_margin.mm) == 30 and round(section.right_margin.mm) == 15
+    [[left, right]] = header
+    assert left.split("\n") == ["UBND THÀNH PHỐ HÀ NỘI", "UBND PHƯỜNG HÀ ĐÔNG"]
+    assert right.split("\n") == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert any(p.text.startswith("Hà Đông, ngày ") for p in document.paragraphs)
+    for name in ("Normal", "Heading 1", "Heading 2", "Heading 3"):
+        style = document.styles[name]
+        assert style.font.name == "Times New Roman"
+        assert style.font.color.rgb in (None, docx.shared.RGBColor(0, 0, 0))
+    assert "w:asciiTheme" not in document.styles["Heading 1"].element.xml
+
+
 async def test_every_format_through_the_api(client) -> None:  # noqa: ANN001
     conference, item_code = await _conference(client)
     headers = await staff_headers(client, "tochuc@hadong.vn", "organiser", "P-09556")
@@ -105,7 +123,8 @@ async def test_every_format_through_the_api(client) -> None:  # noqa: ANN001
     text, tables = _docx_text(response.content)
     assert "PHƯỜNG HÀ ĐÔNG" in text.upper()
     assert "Hội nghị đối thoại với Nhân dân phường Hà Đông năm 2026" in text
-    assert "08:00 ngày 05/12/2026" in text and "Hội trường UBND phường Hà Đông" in text
+    assert "08 giờ 00, ngày 05/12/2026" in text and "Hội trường UBND phường Hà Đông" in text
+    _check_layout(response.content, tables[0])
     assert text.count("Câu hỏi số ") == 5
     assert "Ngập úng đường Quang Trung" in text
     assert ASKER not in text and PHONE not in text and "0912 345 678" not in text
@@ -114,7 +133,7 @@ async def test_every_format_through_the_api(client) -> None:  # noqa: ANN001
     assert "Trần Văn Bình, Phó Chủ tịch UBND phường" in text
     assert "Trả lời bằng văn bản số 125/UBND-KT ngày 10/12/2026" in text
     assert f"mã phản ánh {item_code}" in text
-    by_field, by_mode = tables
+    _, by_field, by_mode = tables
     counts = {row[0]: row[1] for row in by_field[1:]}
     assert counts == {"Môi trường": "3", "Giao thông": "2", "Tổng cộng": "5"}
     modes = {row[0]: row[1] for row in by_mode[1:]}
