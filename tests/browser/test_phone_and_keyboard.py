@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+
 import pytest
+
+PASSWORD = "mat-khau-trinh-duyet-2026"
 
 
 @pytest.mark.parametrize("path", ["/", "/feedback/new", "/track", "/public", "/staff/login"])
@@ -31,3 +36,69 @@ async def test_the_filing_form_works_from_the_keyboard(page) -> None:  # noqa: A
         "(() => { const e = document.activeElement; return e.labels && e.labels.length ? e.labels[0].innerText : e.tagName })()"
     )
     assert "Tiêu đề" in focused
+
+
+# Every control a finger must hit, and the navigation links: at least 44 × 44 CSS px (WCAG 2.2, 2.5.5).
+_TOO_SMALL = """(() => {
+  const small = [];
+  for (const e of document.querySelectorAll(
+      'header.site nav a, header.site nav button, button, select, input:not([type=hidden]), label.check')) {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;  // not shown
+    if (e.matches('input[type=radio], input[type=checkbox]')) continue;  // its label.check is the target
+    if (r.height < 44 || r.width < 44) small.push(`${e.tagName} ${e.name || e.textContent.trim()}: ${Math.round(r.width)}×${Math.round(r.height)}`);
+  }
+  return small;
+})()"""
+
+
+@pytest.mark.parametrize("path", ["/", "/feedback/new", "/track", "/staff/login"])
+async def test_tap_targets_are_big_enough_on_a_phone(browser, base_url, path: str) -> None:  # noqa: ANN001
+    context = await browser.new_context(
+        base_url=base_url, locale="vi-VN", viewport={"width": 390, "height": 844}
+    )
+    page = await context.new_page()
+    try:
+        await page.goto(path)
+        assert await page.evaluate(_TOO_SMALL) == []
+    finally:
+        await context.close()
+
+
+async def test_a_long_unbroken_word_does_not_widen_the_staff_pages(browser, base_url, live_server) -> None:  # noqa: ANN001
+    """A pasted URL or code without spaces wraps on the item page and the demo mail page."""
+    context = await browser.new_context(
+        base_url=base_url, locale="vi-VN", viewport={"width": 390, "height": 844}
+    )
+    page = await context.new_page()
+    try:
+        await page.goto("/feedback/new")
+        await page.fill("#title", "Phản ánh " + "x" * 150)
+        await page.fill("#content", "https://example.vn/" + "a" * 400)
+        await page.fill("#name", "Nguyễn Văn An")
+        await page.fill("#phone", "0912345678")
+        for selector, value in (("#citizen_address", "Số 1 phố Quang Trung"),):
+            if await page.query_selector(selector):
+                await page.fill(selector, value)
+        await page.click("button[type=submit]")
+        await page.wait_for_load_state()
+        overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the confirmation is {overflow}px too wide"
+        code = re.search(r"PAKN\.\d{8}\.\d{4}", await page.content()).group(0)
+        email = f"dieuphoi.{uuid.uuid4().hex[:6]}@e2e.vn"
+        live_server.pakn("users", "create", "--email", email, "--role", "coordinator", "--password-stdin",
+                         input=PASSWORD)  # fmt: skip
+        await page.goto("/staff/login")
+        await page.get_by_label("Thư điện tử").fill(email)
+        await page.get_by_label("Mật khẩu").fill(PASSWORD)
+        await page.get_by_role("button", name="Đăng nhập").click()
+        await page.wait_for_load_state()
+        for path in (f"/staff/feedback/{code}", "/demo/mail"):
+            response = await page.goto(path)
+            if path == "/demo/mail" and response is not None and response.status == 404:
+                continue  # /demo/mail exists only in demo mode
+            assert response is not None and response.status == 200, path
+            overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} is {overflow}px too wide"
+    finally:
+        await context.close()
