@@ -22,6 +22,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 # Subjects without the tracking code: render() puts "[code] " in front when the context has one.
 SUBJECTS = {
     "ack": "Xác nhận đã tiếp nhận phản ánh, kiến nghị",
+    "track_link": "Đường dẫn tra cứu mới cho phản ánh, kiến nghị",
     "new_item": "{% if severity|default('') == 'urgent' %}KHẨN: {% endif %}"
     "Phản ánh, kiến nghị mới giao đơn vị xử lý: {{ title }}",
     "reminder": "Nhắc việc: còn 1 ngày làm việc đến hạn trả lời",

@@ -22,9 +22,10 @@ from feedback.intake.schemas import (
     Ref,
 )
 from feedback.items import timeline
-from feedback.items.access import get_by_token
+from feedback.items.access import get_by_contact, get_by_token
 from feedback.items.models import FeedbackItem
-from feedback.security.throttle import rate_limited
+from feedback.security.client import client_address
+from feedback.security.throttle import contact_attempt, rate_limited
 from feedback.settings import Settings
 
 MAX_JSON_BODY = 256 * 1024
@@ -62,10 +63,28 @@ class FeedbackController(Controller):
         self,
         code: FromPath[str],
         request: Request,
+        settings: NamedDependency[Settings],
         token: Annotated[str | None, QueryParameter(required=False)] = None,
+        contact: Annotated[
+            str | None,
+            QueryParameter(
+                required=False,
+                max_length=254,
+                description="instead of the token: the phone number or e-mail given at filing "
+                "(wrong ones are limited per item and per address)",
+            ),
+        ] = None,
     ) -> FeedbackTracked:
-        item = await get_by_token(code, request.headers.get("x-access-token") or token or "")
-        return await tracked(item)
+        given = request.headers.get("x-access-token") or token or ""
+        if not given and contact:
+            return await tracked(await track_by_contact(code, contact, request, settings))
+        return await tracked(await get_by_token(code, given))
+
+
+async def track_by_contact(code: str, contact: str, request: Request, settings: Settings) -> FeedbackItem:
+    """The item for a citizen who gives the code and the phone or e-mail given at filing, rate-limited."""
+    async with contact_attempt(code, client_address(request, settings), settings):
+        return await get_by_contact(code, contact)
 
 
 def _ref(obj: CategoryRef | Category | None) -> Ref | None:

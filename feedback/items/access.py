@@ -17,6 +17,7 @@ from tortoise.queryset import QuerySet
 from feedback.accounts.models import StaffUser
 from feedback.errors import Forbidden, NotFound
 from feedback.items.models import Cooperation, FeedbackItem
+from feedback.text import normalize_phone
 
 # How the acting user's unit stands to the item: it leads it (the item's unit), it cooperates on it
 # (liên thông), or the user is a coordinator, who may act on every item.
@@ -75,11 +76,29 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+NOT_FOUND = "Không tìm thấy phản ánh với mã và khóa tra cứu này"
+
+
+async def get_by_contact(code: str, contact: str) -> FeedbackItem:
+    """The item behind a code, for the citizen who gives the phone number or e-mail given at filing
+    (a citizen who lost the secret link, or never had one: no e-mail). Any mismatch is the same 'not
+    found' as a wrong token; callers rate-limit the attempts (security.throttle.contact_attempt)."""
+    given = contact.strip()
+    item = await FeedbackItem.filter(code=code).first()
+    if "@" in given:
+        wanted, held = given.lower(), (item.citizen_email if item else "")
+    else:
+        wanted, held = normalize_phone(given) or "", (item.citizen_phone if item else "")
+    if item is None or not wanted or not held or not hmac.compare_digest(held.encode(), wanted.encode()):
+        raise NotFound(NOT_FOUND)
+    return item
+
+
 async def get_by_token(code: str, token: str, *, lock: bool = False) -> FeedbackItem:
     """The item behind a code, for the citizen who holds its token; anything else is 'not found'.
     With `lock` (inside a transaction), the row stays locked until it ends."""
     query = FeedbackItem.filter(code=code)
     item = await (query.select_for_update() if lock else query).first()
     if item is None or not token or not hmac.compare_digest(item.token_hash, hash_token(token)):
-        raise NotFound("Không tìm thấy phản ánh với mã và khóa tra cứu này")
+        raise NotFound(NOT_FOUND)
     return item

@@ -14,7 +14,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from feedback.errors import TooManyRequests, Unauthorized
+from feedback.errors import NotFound, TooManyRequests, Unauthorized
 from feedback.security import store
 from feedback.security.client import app_settings, client_address
 from feedback.settings import Settings
@@ -76,6 +76,42 @@ async def login_attempt(email: str, address: str, settings: Settings) -> AsyncIt
         raise
     await store.release(by_address)
     await store.DatabaseStore().delete(by_account)
+
+
+# Tracking by code and contact (phone or e-mail) instead of the secret token: a phone number is far
+# easier to guess than a token, so wrong guesses are limited per item (a guesser has a handful of tries
+# an hour at one item's ten digits) and per address (one client cannot walk through many items).
+CONTACT_WINDOW = 3600
+CONTACT_CODE_LIMIT = 5
+CONTACT_ADDRESS_LIMIT = 20
+
+
+@asynccontextmanager
+async def contact_attempt(code: str, address: str, settings: Settings) -> AsyncIterator[None]:
+    """Wrap one check of a contact against an item: 429 when too many wrong ones were tried for this
+    item or from this address this hour; a wrong one (NotFound) stays counted, a right one does not."""
+    keys = (
+        (counter_key("contact:address", address, settings), CONTACT_ADDRESS_LIMIT),
+        (counter_key("contact:code", code.strip().upper(), settings), CONTACT_CODE_LIMIT),
+    )
+    for key, limit in keys:
+        counter = await store.hit_counter(key, CONTACT_WINDOW)
+        if counter.count > limit:
+            raise TooManyRequests(
+                "Đã có quá nhiều lần tra cứu sai; "
+                f"hãy thử lại sau {wait_text(counter.retry_after)} hoặc dùng đường dẫn trong thư xác nhận",
+                retry_after=counter.retry_after,
+            )
+    try:
+        yield
+    except NotFound:
+        raise  # a wrong contact: counted
+    except BaseException:
+        for key, _ in keys:
+            await store.release(key)
+        raise
+    for key, _ in keys:
+        await store.release(key)
 
 
 def rate_limited(name: str) -> Guard:

@@ -245,7 +245,15 @@ async def track_form(
     return page(
         request,
         "track_form.html",
-        {"code": code, "token": token, "errors": errors, "refusal": None},
+        {
+            "code": code,
+            "token": token,
+            "errors": errors,
+            "refusal": None,
+            "contact_errors": {},
+            "contact_code": "",
+            "sent": "",
+        },
         user=await optional_user(request),
         status_code=422 if errors else 200,
     )

@@ -6,5 +6,14 @@ from feedback.web.conferences import CONFERENCE_ROUTES
 from feedback.web.demo import demo_mail_page
 from feedback.web.staff import STAFF_ROUTES
 from feedback.web.static_files import static_files
+from feedback.web.tracking import TRACKING_ROUTES
 
-WEB_ROUTES = [static_files, *CITIZEN_ROUTES, *STAFF_ROUTES, *ADMIN_ROUTES, *CONFERENCE_ROUTES, demo_mail_page]
+WEB_ROUTES = [
+    static_files,
+    *CITIZEN_ROUTES,
+    *TRACKING_ROUTES,
+    *STAFF_ROUTES,
+    *ADMIN_ROUTES,
+    *CONFERENCE_ROUTES,
+    demo_mail_page,
+]

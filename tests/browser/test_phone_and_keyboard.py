@@ -102,3 +102,33 @@ async def test_a_long_unbroken_word_does_not_widen_the_staff_pages(browser, base
             assert overflow <= 0, f"{path} is {overflow}px too wide"
     finally:
         await context.close()
+
+
+async def test_tracking_by_code_and_phone_on_a_phone(browser, base_url, screenshots) -> None:  # noqa: ANN001
+    """A citizen who lost the link finds the item with the code and the phone number, on a 390 px screen."""
+    context = await browser.new_context(
+        base_url=base_url, locale="vi-VN", viewport={"width": 390, "height": 844}
+    )
+    page = await context.new_page()
+    try:
+        await page.goto("/feedback/new")
+        await page.fill("#title", "Đèn đường hỏng ở ngõ 7")
+        await page.fill(
+            "#content", "Cả dãy đèn đường ngõ 7 không sáng từ tuần trước, đi lại ban đêm nguy hiểm."
+        )
+        await page.fill("#name", "Trần Thị Bình")
+        await page.fill("#phone", "0987 654 321")
+        await page.click("button[type=submit]")
+        await page.wait_for_load_state()
+        code = re.search(r"PAKN\.\d{8}\.\d{4}", await page.content()).group(0)
+        await page.goto("/track")
+        await page.fill("#contact-code", code)
+        await page.fill("#contact", "0987654321")
+        await page.screenshot(path=str(screenshots / "track-by-phone.png"), full_page=True)
+        await page.locator("form[action='/track/contact'] button[type=submit]").click()
+        await page.wait_for_load_state()
+        assert code in await page.content() and "Đèn đường hỏng ở ngõ 7" in await page.content()
+        overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
+    finally:
+        await context.close()

@@ -37,6 +37,13 @@ CASES = [
         "Vui lòng giữ bí mật, không chia sẻ đường dẫn",
     ),
     (
+        "track_link",
+        {**CITIZEN, "secret_track_url": "https://pakn.test/track/PAKN.20261121.0007?token=m01"},
+        "[PAKN.20261121.0007] Đường dẫn tra cứu mới cho phản ánh, kiến nghị",
+        ["Kính gửi: Ông/Bà Trần Thị Bình", "token=m01", "Đường dẫn cũ không còn sử dụng được"],
+        "Đường dẫn cũ không còn sử dụng được",
+    ),
+    (
         "new_item",
         {**STAFF, "severity": "urgent", "severity_name": "Khẩn"},
         "[PAKN.20261121.0007] KHẨN: Phản ánh, kiến nghị mới giao đơn vị xử lý: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
