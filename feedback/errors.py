@@ -13,6 +13,8 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+        # A form's text fields as they were sent, for a page that shows the form again (a refused file).
+        self.form_fields: dict[str, str] = {}
 
 
 class NotFound(DomainError):

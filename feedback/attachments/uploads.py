@@ -162,6 +162,13 @@ async def read_form(
     except BaseException:
         reader.discard()
         raise
+    if reader.file_error is not None:
+        # A refused file refuses the whole form (nothing is half-saved), but only once every part was
+        # read: the text typed after the file input goes back with the error (`form_fields`), so a
+        # page can show the form again as it was, with only the files to choose again.
+        reader.discard()
+        reader.file_error.form_fields = dict(reader.fields)
+        raise reader.file_error
     return UploadForm(reader.fields, reader.uploads)
 
 
@@ -176,11 +183,32 @@ class _Reader:
         self._segment: MultipartSegment | None = None
         self._file: storage.StagedFile | None = None  # the file part being received, if any
         self._text = bytearray()
+        self.file_error: DomainError | None = None  # the first refused file; the rest is still read
+        self._skipping = False  # the bytes of a refused file part are dropped as they come
 
     def feed(self, event: MultipartSegment | bytes | bytearray | None) -> None:
+        try:
+            self._feed(event)
+        except DomainError as exc:
+            if exc.field != FILES:
+                raise
+            self._refuse_file(exc)
+
+    def _refuse_file(self, exc: DomainError) -> None:
+        if self._file is not None:
+            self._file.discard()
+            self._file = None
+        self._skipping = True
+        if self.file_error is None:
+            self.file_error = exc
+
+    def _feed(self, event: MultipartSegment | bytes | bytearray | None) -> None:
         if isinstance(event, MultipartSegment):
+            self._skipping = False
             self._start(event)
             return
+        if self._skipping:
+            return  # the rest of a refused file part (its end included)
         segment = self._segment
         assert segment is not None  # the parser sends a part's headers before its body and its end
         if event is None:

@@ -17,6 +17,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect
 
 from feedback.attachments import uploads
+from feedback.attachments.services import attachments_of
 from feedback.casework import rating as casework
 from feedback.directory import lists
 from feedback.directory.reference import reference
@@ -143,18 +144,22 @@ def _form_data(fields: dict[str, str]) -> dict[str, Any]:
 @post(
     "/feedback/new",
     include_in_schema=False,
-    status_code=201,
+    status_code=303,
     request_max_body_size=uploads.MAX_BODY,
     guards=[rate_limited("submit")],
 )
-async def feedback_submit(request: Request, settings: NamedDependency[Settings]) -> Response[str]:
+async def feedback_submit(request: Request, settings: NamedDependency[Settings]) -> Response[str] | Redirect:
     try:
         form = await uploads.read_form(request, settings, text_fields=FORM_FIELDS)
     except DomainError as exc:
-        # A refused file stops the reading at once: the typed values are not available any more.
+        # A refused file: every typed value comes back (exc.form_fields); only the files must be chosen
+        # again, which the page says next to the file field.
         field = "files" if exc.field == uploads.FILES else (exc.field or "files")
         status = exc.status_code if exc.status_code != 404 else 422
-        return await _form_page(request, settings, {"severity": "normal"}, {field: exc.message}, status)
+        kept = {name: exc.form_fields.get(name, "") for name in FORM_FIELDS} | {
+            "severity": exc.form_fields.get("severity") or "normal"
+        }
+        return await _form_page(request, settings, kept, {field: exc.message}, status)
     values = {name: form.fields.get(name, "") for name in FORM_FIELDS}
     try:
         with form.discard_on_error():
@@ -165,15 +170,39 @@ async def feedback_submit(request: Request, settings: NamedDependency[Settings])
     except DomainError as exc:
         field = _FIELD_OF.get(exc.field or "", exc.field or "form")
         return await _form_page(request, settings, values, {field: exc.message}, 422)
-    created = await created_out(submitted, settings)
+    # Post/Redirect/Get: reloading the confirmation must not file the item again.
+    query = urlencode({"token": submitted.token})
+    return Redirect(f"/feedback/sent/{quote(submitted.item.code)}?{query}", status_code=303)
+
+
+@get("/feedback/sent/{code:str}", include_in_schema=False)
+async def feedback_sent(
+    request: Request,
+    code: FromPath[str],
+    settings: NamedDependency[Settings],
+    token: Annotated[str, QueryParameter(required=False, max_length=MAX_VALUE)] = "",
+) -> Response[str]:
+    """The confirmation after filing: the code and the secret link (the token is in this page's address
+    as in the link itself)."""
+    user = await optional_user(request)
+    try:
+        if not is_tracking_code(code):
+            raise NotFound("Không tìm thấy phản ánh với mã và khóa tra cứu này")
+        item = await get_by_token(code, token)
+    except NotFound as exc:
+        return page(request, "citizen_not_found.html", {"message": exc.message}, user=user, status_code=404)
+    ref = await reference(settings)
+    suggested = ref.category_by_id(item.suggested_category_id)
+    files = await attachments_of(item)
+    created = await created_out(intake.Submitted(item, token, suggested, len(files)), settings)
     context = {
         "created": created,
         "track_url": mail.track_url(settings, created.code, created.token),
         "track_path": f"/track/{quote(created.code)}?token={quote(created.token)}",
-        "attachments": submitted.attachments,
-        "email_given": bool(values["email"].strip()),
+        "attachments": len(files),
+        "email_given": bool(item.citizen_email),
     }
-    return page(request, "feedback_created.html", context, user=await optional_user(request), status_code=201)
+    return page(request, "feedback_created.html", context, user=user)
 
 
 @get("/feedback/suggest", include_in_schema=False)
@@ -387,6 +416,7 @@ CITIZEN_ROUTES = [
     home,
     feedback_form,
     feedback_submit,
+    feedback_sent,
     suggest,
     communes,
     track_form,

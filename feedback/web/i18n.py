@@ -57,6 +57,8 @@ EN: dict[str, str] = {
     "gõ có dấu hoặc không dấu, ví dụ: ha dong": "with or without diacritics, e.g. ha dong",
     "Xã/phường": "Commune/ward",
     "Nơi phản ánh": "Place of the problem",
+    "Tối đa 10.000 ký tự.": "At most 10,000 characters.",
+    "Trình duyệt không giữ được tệp đã chọn khi biểu mẫu hiện lại: các thông tin khác vẫn được giữ, Ông/Bà vui lòng chọn lại tệp.": "Browsers cannot keep chosen files when a form is shown again: everything else was kept; please choose the files again.",
     "Không còn đường dẫn riêng?": "Lost your private link?",
     "Nhập mã số phản ánh và số điện thoại hoặc thư điện tử Ông/Bà đã khai khi gửi phản ánh.": "Enter the tracking code and the phone number or e-mail you gave when filing.",
     "Số điện thoại hoặc thư điện tử đã khai": "Phone number or e-mail you gave",

@@ -132,3 +132,21 @@ async def test_tracking_by_code_and_phone_on_a_phone(browser, base_url, screensh
         assert overflow <= 0
     finally:
         await context.close()
+
+
+async def test_a_long_paste_is_counted_and_its_cut_is_said(page) -> None:  # noqa: ANN001
+    """The browser cuts pasted text at the field's limit without a word: the form says so."""
+    await page.goto("/feedback/new")
+    counter = page.locator("#content-count")
+    assert "0/10.000" in await counter.inner_text()
+    await page.fill("#content", "Rác thải ùn ứ.")
+    assert "14/10.000 ký tự" in await counter.inner_text()
+    await page.evaluate(
+        """() => { const t = document.getElementById('content'); t.value = ''; t.focus();
+                   const data = new DataTransfer(); data.setData('text/plain', 'a'.repeat(10050));
+                   t.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+                   t.value = 'a'.repeat(10000); t.dispatchEvent(new Event('input', {bubbles: true})); }"""
+    )
+    await page.wait_for_timeout(50)
+    text = await counter.inner_text()
+    assert "10.000/10.000" in text and "phần cuối đã bị cắt" in text

@@ -108,8 +108,13 @@ async def test_the_commune_search_ignores_diacritics(client) -> None:  # noqa: A
 async def test_filing_through_the_form_with_a_picture(client) -> None:  # noqa: ANN001
     fields = {**FORM, "latitude": "20.97", "longitude": "105.77"}
     files = [*_multipart(fields).items(), ("files", ("anh-rac.png", png(), "image/png"))]
-    response = await client.post("/feedback/new", files=files)
-    assert response.status_code == 201, response.text
+    posted = await client.post("/feedback/new", files=files)
+    # Post/Redirect/Get: the confirmation is a page of its own, so a reload files nothing again.
+    assert posted.status_code == 303 and posted.headers["location"].startswith("/feedback/sent/PAKN.")
+    response = await client.get(posted.headers["location"])
+    assert response.status_code == 200, response.text
+    again = await client.get(posted.headers["location"])
+    assert again.status_code == 200 and await FeedbackItem.all().count() == 1
     item = await FeedbackItem.get()
     assert item.title == FORM["title"] and item.citizen_phone == "0912345678" and item.publish
     assert item.latitude == 20.97 and item.category_id is not None
@@ -131,6 +136,20 @@ async def test_a_bad_phone_keeps_the_values_and_saves_nothing(client) -> None:  
     assert 'value="12345"' in response.text and 'value="Nguyễn Văn An"' in response.text
     assert "Rác thải sinh hoạt không được thu gom" in response.text
     assert '<option value="09556" selected>' in response.text
+    assert await FeedbackItem.all().count() == 0
+
+
+async def test_a_refused_file_keeps_every_typed_value(client) -> None:  # noqa: ANN001
+    """Issue 13: a wrong file type lost the whole form; now only the file must be chosen again."""
+    files = [*_multipart(FORM).items()]
+    at = [name for name, _ in files].index("title") + 3  # the file input sits before the citizen's fields
+    files.insert(at, ("files", ("virus.exe", b"MZ\x90\x00 not a picture", "application/octet-stream")))
+    response = await client.post("/feedback/new", files=files)
+    assert response.status_code == 422
+    html = unescape(response.text)
+    assert "virus.exe" in html and "chọn lại tệp" in html
+    for value in (FORM["title"], FORM["name"], FORM["phone"], FORM["email"], FORM["citizen_address"]):
+        assert value in html, value
     assert await FeedbackItem.all().count() == 0
 
 

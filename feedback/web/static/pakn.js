@@ -42,9 +42,45 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUpLocate);
-  } else {
+  // Filing form: a counter under a long text field, and a warning when pasted text was cut at its limit
+  // (the browser cuts it silently at maxlength).
+  function setUpCounters() {
+    var en = document.documentElement.lang === "en";
+    document.querySelectorAll("[data-counts]").forEach(function (counter) {
+      var field = document.getElementById(counter.getAttribute("data-counts"));
+      if (!field || !field.maxLength || field.maxLength < 0) return;
+      var max = field.maxLength;
+      var cut = false;
+      var show = function () {
+        var n = field.value.length;
+        var text = (en ? n + " of " + max.toLocaleString("en") + " characters"
+                       : n.toLocaleString("vi") + "/" + max.toLocaleString("vi") + " ký tự");
+        if (cut) {
+          text += en ? ". The pasted text was longer than the limit: its end was cut off."
+                     : ". Nội dung dán vào dài hơn giới hạn nên phần cuối đã bị cắt; vui lòng rút gọn.";
+        }
+        counter.textContent = text;
+        counter.classList.toggle("field-error", cut || n >= max);
+      };
+      field.addEventListener("paste", function (event) {
+        var pasted = (event.clipboardData || window.clipboardData).getData("text") || "";
+        var selected = field.selectionEnd - field.selectionStart;
+        cut = field.value.length - selected + pasted.length > max;
+        setTimeout(show, 0);
+      });
+      field.addEventListener("input", function () { if (field.value.length < max) cut = false; show(); });
+      show();
+    });
+  }
+
+  function setUp() {
     setUpLocate();
+    setUpCounters();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
   }
 })();
