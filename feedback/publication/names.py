@@ -34,7 +34,6 @@ _DATA = Path(__file__).parent / "data"
 _COMMUNES = Path(__file__).parents[1] / "directory" / "data" / "communes.csv"
 
 
-
 def _phrases(listed: str) -> frozenset[str]:
     return frozenset(phrase.strip() for phrase in listed.split(","))
 
@@ -59,15 +58,23 @@ PERSON_WORDS = _phrases(
     "mẹ, bố, cha, đồng chí, đ/c, cán bộ, công chức, viên chức, chủ tịch, phó chủ tịch, bí thư, "
     "tổ trưởng, trưởng thôn, trưởng khu, giám đốc, hiệu trưởng, bác sĩ, bs, y tá, giáo viên, cô giáo, "
     "thầy giáo, công an, cảnh sát, chiến sĩ, kế toán, chủ hộ, chủ nhà, chủ quán, hộ, gia đình, "
-    "họ tên, tên là, tôi là, hộ ông, hộ bà"
+    "họ tên, tên là, tôi là, hộ ông, hộ bà, hàng xóm"
 )
+# The same words typed without diacritics, for a text typed so ("ong Tran Van Binh", "duong Tran Phu"),
+# less those that then mean something else too: "cho" (chợ, cho), "den" (đền, đến), "ban" (bản, bạn), "ga".
+_PLAIN_PLACE_WORDS = frozenset(fold(w) for w in PLACE_WORDS) - {"cho", "den", "ban", "ga"}
+_PLAIN_PERSON_WORDS = frozenset(fold(w) for w in PERSON_WORDS) - _PLAIN_PLACE_WORDS  # "duong": đường
+_COMMUNE_WORDS = frozenset({"phuong", "xa", "quan", "huyen"})
+_CONTEXT_WORDS = _PLAIN_PLACE_WORDS | _PLAIN_PERSON_WORDS
 # Kept whatever comes before: people the public knows by name, who are no personal data to hide.
 _NO_PERSON_BEFORE = frozenset({"anh hùng", "vua", "đại tướng", "danh nhân", "nhà thơ"})
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d[\w/]*(?:[.,-]\d[\w/]*)*|[^\w\s]")
 # A folded Vietnamese syllable: an initial consonant, a vowel nucleus, a final consonant ("nguyen",
 # "thuong", "khanh"); acronyms ("UBND", "THCS") and foreign words ("Park", "Street") do not fit.
-_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?")
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,10 +154,13 @@ def _is_family(token: _Token) -> bool:
     return token.lower in with_marks if _has_diacritics(token.text) else token.folded in folded
 
 
-def _is_syllable(token: _Token) -> bool:
-    """A capitalised word that can be a Vietnamese syllable, one space after the word before."""
+def _is_syllable(token: _Token, *, last: bool = False) -> bool:
+    """A capitalised word that can be a Vietnamese syllable, one space after the word before. With
+    `last` (after a family and a middle name), a single capital too: "Nguyễn Văn A", "Lê Thị B"."""
     if not token.is_word or not _capitalised(token.text) or token.gap != " ":
         return False
+    if last and len(token.text) == 1:
+        return True
     if "'" in token.text or "’" in token.text:  # "H'Hen": names of the Central Highlands' peoples
         return True
     # "Ông"/"Bà" start the next phrase ("… Nguyễn Văn Nam Bà Hoa …"); "Anh", "Em" are given names too.
@@ -167,8 +177,10 @@ def _words_before(tokens: Sequence[_Token], i: int, n: int) -> str | None:
     return " ".join(t.lower for t in words)
 
 
-def _context(tokens: Sequence[_Token], i: int) -> str:
-    """What the words before the name at `i` make of it: "place", "person" or "" (nothing said)."""
+def _context(tokens: Sequence[_Token], i: int, *, plain: bool) -> str:
+    """What the words before the name at `i` make of it: "place", "person", "official" (a title of a
+    commune's committee: "Chủ tịch UBND phường Trần Văn Bình") or "" (nothing said).
+    `plain`: the text has no diacritics, so the words are compared folded."""
     if i == 0:
         return ""
     before = tokens[i - 1]
@@ -182,11 +194,22 @@ def _context(tokens: Sequence[_Token], i: int) -> str:
             continue
         if words in _NO_PERSON_BEFORE:
             return "place"  # a historical person, as public as a place
-        if words in PERSON_WORDS:
+        if words in PERSON_WORDS or (plain and words in _PLAIN_PERSON_WORDS):
             return "person"
-        if words in PLACE_WORDS or (n == 1 and words in PLACE_ABBREVIATIONS):
-            return "place"
+        if (
+            words in PLACE_WORDS
+            or (n == 1 and words in PLACE_ABBREVIATIONS)
+            or (plain and words in _PLAIN_PLACE_WORDS)
+        ):
+            return "official" if n == 1 and _after_a_title(tokens, i - 1) else "place"
     return ""
+
+
+def _after_a_title(tokens: Sequence[_Token], i: int) -> bool:
+    """Whether the commune word at `i` ends a title: "Chủ tịch UBND phường", "cán bộ UBND xã"."""
+    if tokens[i].folded not in _COMMUNE_WORDS or i < 2 or tokens[i - 1].folded != "ubnd":
+        return False
+    return any(_words_before(tokens, i - 1, n) in PERSON_WORDS for n in (3, 2, 1))
 
 
 def person_name_spans(text: str) -> list[tuple[int, int]]:
@@ -194,15 +217,24 @@ def person_name_spans(text: str) -> list[tuple[int, int]]:
     tokens = _tokens(text)
     letters = [c for c in text if c.isalpha()]
     shouting = len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+    plain = text.isascii()
     places, public = named_places()
     spans, i = [], 0
     while i < len(tokens):
         if not _is_family(tokens[i]):
             i += 1
             continue
-        context = _context(tokens, i)
+        # Without diacritics "Duong" is Dương and đường, "Ho" Hồ and hộ: before another family name, it is
+        # the word ("Duong Nguyen Trai", "Ho Tran Van Binh").
+        if plain and i + 1 < len(tokens) and _is_family(tokens[i + 1]) and tokens[i].folded in _CONTEXT_WORDS:
+            i += 1
+            continue
+        context = _context(tokens, i, plain=plain)
+        # Most names have three syllables: in a text all in capitals, where the next word is capitalised
+        # too, a name is taken to end there ("ÔNG NGUYỄN VĂN NAM XÂY NHÀ").
+        longest = 3 if shouting else 4
         j = i + 1
-        while j < len(tokens) and j - i < 4 and _is_syllable(tokens[j]):
+        while j < len(tokens) and j - i < longest and _is_syllable(tokens[j], last=j - i >= 2):
             # "Hà Đông Nguyễn Văn A": a place ends where the place's name does, unless a person word
             # came before ("chị Hoàng Mai Anh").
             if context != "person" and j - i >= 2 and _joined(tokens, i, j) in places:
@@ -211,13 +243,16 @@ def person_name_spans(text: str) -> list[tuple[int, int]]:
         if j - i < 2:
             i += 1
             continue
-        name, tail = _joined(tokens, i, j), _joined(tokens, i + 1, j)
+        name = _joined(tokens, i, j)
+        # "Hồ Tây", "Hồ Linh Đàm": hồ is a lake as well as a family name.
+        lake = tokens[i].folded == "ho" and _joined(tokens, i + 1, j) in places
         if context == "person":
             hidden = name not in public
+        elif context == "official":  # the commune's own name when it is a known one ("phường Lê Đại Hành")
+            hidden = name not in places and name not in public
         else:
-            # Kept: a place word before; a known place or figure, whole or after a family name that is
-            # also a place word ("Hồ Tây"); anything in a text written all in capitals.
-            hidden = not (context or shouting or name in places or tail in places or name in public)
+            # Kept: a place word before; a known place or figure; anything in a text all in capitals.
+            hidden = not (context or shouting or name in places or lake or name in public)
         if hidden:
             spans.append((tokens[i].start, tokens[j - 1].end))
         i = j
