@@ -64,6 +64,13 @@ def _parser() -> argparse.ArgumentParser:
     sweep = sub.add_parser("sweep", help="run one deadline sweep now")
     sweep.add_argument("--dry-run", action="store_true", help="list what it would send, change nothing")
     sweep.set_defaults(handler=lambda a: _run(_sweep, Settings.from_env(), a.dry_run))
+    retention = sub.add_parser(
+        "retention", help="remove citizens' personal data kept longer than PAKN_RETENTION_DAYS (monthly)"
+    )
+    retention.add_argument(
+        "--dry-run", action="store_true", help="count what it would remove, change nothing"
+    )
+    retention.set_defaults(handler=lambda a: _run(_retention, Settings.from_env(), a.dry_run))
     sub.add_parser("deliver", help="deliver pending e-mail now").set_defaults(
         handler=lambda a: _run(_deliver, Settings.from_env(require=("PAKN_SMTP_HOST",)))
     )
@@ -156,6 +163,12 @@ async def _deliver(settings: Settings) -> None:
     except DeliveryConfigError as exc:
         sys.exit(f"pakn: mail configuration error: {exc}")
     print(f"sent {total.sent}, to retry later {total.retried}, failed {total.failed}")
+
+
+async def _retention(settings: Settings, dry_run: bool) -> None:
+    from feedback.publication.retention import run
+
+    print(await run(settings, now=clock.now(), dry_run=dry_run))
 
 
 async def _calendar(settings: Settings, year: int) -> None:

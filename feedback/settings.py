@@ -71,6 +71,9 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     # Log lines as text ("text") or one JSON object a line ("json"), for every process.
     log_format: str = "text"
+    # Days a finished item (and a published conference's askers) keep the citizen's personal data before
+    # `pakn retention` removes it; 5 years by default.
+    retention_days: int = 1826
 
     @property
     def tz(self) -> ZoneInfo:
@@ -159,7 +162,16 @@ def _parse(env: Mapping[str, str], *, demo: bool) -> Settings:
         rate_limit=_rate_limit(get("PAKN_RATE_LIMIT")),
         trusted_proxies=_networks(get("PAKN_TRUSTED_PROXIES")),
         log_format=_log_format(get("PAKN_LOG_FORMAT")),
+        retention_days=_retention_days(get("PAKN_RETENTION_DAYS")),
     )
+
+
+def _retention_days(raw: str | None) -> int:
+    if raw is None or raw.strip() == "":
+        return Settings.retention_days
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= 36_500:
+        raise SettingsError(f"PAKN_RETENTION_DAYS must be a number of days from 1 to 36500, not {raw!r}")
+    return int(raw)
 
 
 def _log_format(raw: str | None) -> str:

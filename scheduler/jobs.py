@@ -13,6 +13,7 @@ from feedback import clock
 from feedback.conferences.sweep import sweep_conferences
 from feedback.deadlines.digest import DIGEST_AT, queue_digests
 from feedback.deadlines.sweep import sweep
+from feedback.publication.retention import run as run_retention
 from feedback.settings import Settings
 from notifications.delivery import DeliveryConfigError, DeliveryReport, deliver_pending
 
@@ -55,6 +56,21 @@ async def digest_job(settings: Settings) -> None:
         return
     if queued:
         log.info("digest: queued %d daily digests of overdue items", queued)
+
+
+# The 1st of every month at 02:00 local time, when nobody works: `pakn retention` (Nghị định 13/2023).
+RETENTION_DAY, RETENTION_HOUR = 1, 2
+
+
+async def retention_job(settings: Settings) -> None:
+    """Remove personal data past PAKN_RETENTION_DAYS; a repeat finds nothing left to remove."""
+    try:
+        report = await run_retention(settings, now=clock.now())
+    except Exception:
+        log.exception("retention failed; it runs again next month, or run `pakn retention`")
+        return
+    if report.items or report.questions or report.messages:
+        log.info("%s", report)
 
 
 async def deliver_job(settings: Settings) -> None:
@@ -116,6 +132,19 @@ def build_scheduler(settings: Settings) -> AsyncIOScheduler:
         coalesce=True,
         max_instances=1,
         misfire_grace_time=3 * 3600,
+    )
+    scheduler.add_job(
+        retention_job,
+        "cron",
+        day=RETENTION_DAY,
+        hour=RETENTION_HOUR,
+        minute=0,
+        timezone=settings.tz,
+        args=[settings],
+        id="retention",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=24 * 3600,  # a scheduler down that night still runs it that day
     )
     scheduler.add_job(
         deliver_job, "interval", seconds=DELIVER_EVERY_SECONDS, args=[settings], id="deliver", **options

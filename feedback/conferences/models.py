@@ -59,6 +59,8 @@ class Question(Model):
     answered_by = fields.ForeignKeyField("models.StaffUser", related_name="answered_questions", null=True)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
+    # When `pakn retention` reduced the asker to initials (publication/retention.py); migration 0012.
+    anonymised_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "question"

@@ -65,6 +65,8 @@ class FeedbackItem(Model):
     duplicate_of = fields.ForeignKeyField("models.FeedbackItem", related_name="duplicates", null=True)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
+    # When `pakn retention` removed the citizen's personal data (publication/retention.py); migration 0012.
+    anonymised_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "feedback_item"

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from feedback.publication.names import person_name_spans
 from feedback.text import fold, normalize_phone
 
 PHONE_MASK = "[số điện thoại đã ẩn]"
@@ -148,10 +149,22 @@ def _replace_phrase(text: str, phrase: str, replacement: str, *, capitalised: bo
 # --- all together ------------------------------------------------------------------------------------
 
 
-def mask_text(text: str, *, names: Iterable[str] = (), addresses: Iterable[str] = ()) -> str:
+def mask_people(text: str) -> str:
+    """`text` with the full names of people written in it reduced to initials, as the writer's own name
+    is: "ông Nguyễn Văn Nam ở số 5" -> "ông N.V.N. ở số 5"; "phố Lê Lợi" stays (`publication.names`)."""
+    pieces, last = [], 0
+    for start, end in person_name_spans(text):
+        pieces += [text[last:start], initials(text[start:end])]
+        last = end
+    return "".join(pieces) + text[last:]
+
+
+def mask_text(
+    text: str, *, names: Iterable[str] = (), addresses: Iterable[str] = (), others: bool = True
+) -> str:
     """`text` with e-mail addresses, phone numbers and ID numbers masked, each name in `names` replaced by
     its initials and each address in `addresses` masked (names and addresses with or without diacritics,
-    in any case).
+    in any case), and, with `others`, the full names of other people written in it reduced to initials.
 
     A one-word name is replaced only where it is capitalised, so the name "An" leaves "an toàn" alone.
     An address without a digit ("Hà Đông") identifies nobody and is left, so the text keeps its places.
@@ -170,4 +183,4 @@ def mask_text(text: str, *, names: Iterable[str] = (), addresses: Iterable[str] 
         name = unicodedata.normalize("NFC", name)
         if replacement := initials(name):
             text = _replace_phrase(text, name, replacement, capitalised=len(name.split()) == 1)
-    return text
+    return mask_people(text) if others else text

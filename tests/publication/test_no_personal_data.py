@@ -5,7 +5,9 @@ conference is held and published whose questions and answers repeat their askers
 e-mail addresses and addresses; then every public GET route of the app is called (a DOCX is read back
 with python-docx), the tracking ones without the token and with a wrong one, and
 no response body or header may contain any of the personal values in any written form (case,
-diacritics, spacing and punctuation of phone and ID numbers). Every other GET route must refuse a
+diacritics, spacing and punctuation of phone and ID numbers), nor the names of the neighbours the texts
+mention (Nghị định 13/2023: a third person's name is personal data too), while the streets named after
+people stay readable. Every other GET route must refuse a
 caller without a login, so a new public route fails here until this test covers it.
 """
 
@@ -33,12 +35,15 @@ EMAIL = "Xuyen.Hoang.Pakn@example.vn"
 ADDRESS = "Số 47 ngách 215/9 Trần Khát Chân"
 CCCD = "079186004321"
 CONTENT_PHONE = "0977.531.864"
+# Other people the texts name: a neighbour in the item and its answer, one in a conference question.
+NEIGHBOUR, NEIGHBOUR_PLAIN, FLOOR_NEIGHBOUR = "Phùng Văn Đức", "PHUNG VAN DUC", "Quách Thị Lụa"
 HEAD_NAME, HEAD_EMAIL = "Đỗ Quang Vinh", "vinh.do.pakn@hadong.vn"
 BODY = {
     "title": "Rác thải ùn ứ trước cửa nhà",
     "content": (
         f"Tôi là {NAME.upper()}, CCCD {CCCD}, ở {ADDRESS.lower()}. Rác thải ùn ứ nhiều ngày nay; "
-        f"cần thì gọi {CONTENT_PHONE} hoặc +84 388 246 135, hoặc viết thư {EMAIL.lower()}."
+        f"cần thì gọi {CONTENT_PHONE} hoặc +84 388 246 135, hoặc viết thư {EMAIL.lower()}. "
+        f"Ông {NEIGHBOUR} ở số 5 phố Lê Lợi đổ rác ra đây; {NEIGHBOUR_PLAIN} biết mà không nói."
     ),
     "category": "moi-truong",
     "commune": "09556",
@@ -46,7 +51,10 @@ BODY = {
     "citizen": {"name": NAME, "phone": PHONE, "email": EMAIL, "address": ADDRESS},
     "publish": True,
 }
-ANSWER = f"Kính gửi bà {NAME}: phường đã thu gom rác. Người trả lời: {HEAD_NAME}, điện thoại 024 3825 3536."
+ANSWER = (
+    f"Kính gửi bà {NAME}: phường đã thu gom rác và nhắc nhở hộ ông {NEIGHBOUR}. "
+    f"Người trả lời: {HEAD_NAME}, điện thoại 024 3825 3536."
+)
 
 # A dialogue conference's askers: one asks online with a phone and an e-mail, one on the floor; both
 # questions and both answers repeat what identifies them.
@@ -66,7 +74,10 @@ QUESTIONS = [
     },
     {
         "asker_name": FLOOR_ASKER,
-        "text": f"Bà {FLOOR_ASKER} hỏi: đường Nguyễn Trãi ùn tắc giờ cao điểm, xin giải pháp; số của bà 0356 222 918.",
+        "text": (
+            f"Bà {FLOOR_ASKER} hỏi: đường Nguyễn Trãi ùn tắc giờ cao điểm vì bà {FLOOR_NEIGHBOUR} bày hàng, "
+            "xin giải pháp; số của bà 0356 222 918."
+        ),
     },
 ]
 ANSWERS = [
@@ -80,11 +91,12 @@ FOLDED = {
     "name": fold(NAME), "email": fold(EMAIL), "address": fold(ADDRESS), "house": "215/9",
     "asker": fold(ASKER), "asker e-mail": fold(ASKER_EMAIL), "asker address": fold(ASKER_PLACE),
     "e-mail in a question": fold(TEXT_EMAIL), "floor asker": fold(FLOOR_ASKER),
+    "neighbour": fold(NEIGHBOUR), "floor neighbour": fold(FLOOR_NEIGHBOUR),
 }  # fmt: skip
 SQUASHED = {
     "name": "hoangthixuyen", "email": "xuyenhoangpakn", "address": "ngach2159", "asker": "trinhvankhai",
     "asker e-mail": "khaitrinhhoinghi", "asker address": "so38ngo71", "e-mail in a question": "khaitvdan",
-    "floor asker": "luuthinguyet",
+    "floor asker": "luuthinguyet", "neighbour": "phungvanduc", "floor neighbour": "quachthilua",
 }  # fmt: skip
 DIGITS = {
     "phone": "388246135", "content phone": "977531864", "id number": CCCD, "asker phone": "912468579",
@@ -223,6 +235,9 @@ async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:
     }
     published = await client.get(f"/api/v1/public/feedback/{code}")
     assert published.status_code == 200 and published.json()["citizen_initials"] == "H.T.X."
+    # The neighbour is there as initials, the street named after a person as it is.
+    assert "Ông P.V.Đ. ở số 5 phố Lê Lợi" in published.json()["content"]
+    assert "hộ ông P.V.Đ." in published.json()["answer"]
     listed = (await client.get("/api/v1/public/feedback", params={"q": "rac thai"})).json()
     assert [entry["code"] for entry in listed["items"]] == [code]
 
@@ -232,6 +247,7 @@ async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:
     assert "cống ngõ 71 tắc" in shown[0]["text"] and "T.V.K." in shown[0]["answer"]
     assert "[số điện thoại đã ẩn]" in shown[0]["answer"] and "[email đã ẩn]" in shown[0]["answer"]
     assert "phường sẽ phân luồng" in shown[1]["answer"] and "L.T.N." in shown[1]["answer"]
+    assert "đường Nguyễn Trãi ùn tắc giờ cao điểm vì bà Q.T.L. bày hàng" in shown[1]["text"]
     assert "T.V.K." in (await client.get(f"/conferences/{cid}")).text
     booklet = await client.get(f"/api/v1/public/conferences/{cid}/booklet.docx")
     assert booklet.status_code == 200 and "Câu hỏi số 2" in docx_text(booklet.content)
@@ -286,7 +302,8 @@ async def test_the_citizen_with_the_token_sees_the_item_but_no_contact_data(app_
         assert response.status_code == 200
         assert "phường đã thu gom rác" in response.text  # the answer, addressed to the citizen by name
         # Phone, e-mail, address and the text with the ID number stay on the staff side.
-        assert set(leaks(response, officer=False)) <= {"name"}
+        # The neighbour the citizen named is in the answer to them: their own page, not a public one.
+        assert set(leaks(response, officer=False)) <= {"name", "neighbour"}
         assert fold(HEAD_EMAIL) not in fold(response.text)
     tracked = (await client.get(f"/api/v1/feedback/{code}", params={"token": token})).json()
     assert not {"citizen", "phone", "email", "address", "content", "token"} & set(tracked)

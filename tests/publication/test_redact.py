@@ -139,13 +139,19 @@ def test_what_is_not_personal_is_kept(text: str) -> None:
         ("Tôi là Nguyễn Văn An, ở Hà Đông.", "Tôi là N.V.A., ở Hà Đông."),
         ("ông NGUYỄN VĂN AN", "ông N.V.A."),
         ("ông nguyen van an và bà Nguyen  Van\nAn", "ông N.V.A. và bà N.V.A."),
-        ("ông Nguyễn Văn Anh", "ông Nguyễn Văn Anh"),  # another person
+        ("ông Nguyễn Văn Anh", "ông N.V.A."),  # another person: masked as a third person's name
         ("an toàn, an ninh", "an toàn, an ninh"),
         (unicodedata.normalize("NFD", "Tôi là Nguyễn Văn An"), "Tôi là N.V.A."),
     ],
 )
 def test_the_citizens_name_becomes_initials(text: str, expected: str) -> None:
     assert mask_text(text, names=["Nguyễn Văn An"]) == expected
+
+
+def test_the_citizens_name_is_matched_as_whole_words() -> None:
+    # Without the masking of other people's names, only the citizen's own name goes.
+    assert mask_text("ông Nguyễn Văn Anh", names=["Nguyễn Văn An"], others=False) == "ông Nguyễn Văn Anh"
+    assert mask_text("ông Nguyễn Văn An", names=["Nguyễn Văn An"], others=False) == "ông N.V.A."
 
 
 def test_a_one_word_name_is_masked_only_where_capitalised() -> None:
