@@ -209,6 +209,7 @@ async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:
             f"/api/v1/feedback/{code}?token=sai-khoa",
         ],
         "/track/{code:str}": [f"/track/{code}", f"/track/{code}?token=sai-khoa"],
+        "/feedback/sent/{code:str}": [f"/feedback/sent/{code}", f"/feedback/sent/{code}?token=sai-khoa"],
         "/api/v1/feedback/{code:str}/attachments/{attachment_id:int}": [
             f"/api/v1/feedback/{code}/attachments/1",
             f"/api/v1/feedback/{code}/attachments/1?token=sai-khoa",
