@@ -40,11 +40,10 @@ from feedback.casework.schemas import (
     TransferIn,
     Transferred,
 )
-from feedback.errors import Forbidden
 from feedback.intake import services as intake
 from feedback.intake.api import MAX_JSON_BODY, created_out
 from feedback.intake.schemas import FeedbackCreated, Ref, StaffFeedbackCreate
-from feedback.items.access import get_for, relation_of
+from feedback.items.access import get_for, relation_of, require_intake
 from feedback.items.models import Cooperation, FeedbackItem
 from feedback.items.vocabulary import is_overdue
 from feedback.settings import Settings
@@ -76,8 +75,7 @@ class CaseworkController(Controller):
     async def create(self, request: Request, settings: Config, user: User) -> FeedbackCreated:
         """A one-stop desk officer (or coordinator) enters an item received on paper, by post, phone…
         JSON, or multipart with that JSON in a part `data` and up to 5 parts `files`."""
-        if user.role not in ("desk", "coordinator"):
-            raise Forbidden("Chỉ Bộ phận Một cửa hoặc điều phối viên được nhập phản ánh")
+        require_intake(user)
         if not uploads.is_multipart(request):
             data = await uploads.read_json(request, StaffFeedbackCreate, MAX_JSON_BODY)
             return await created_out(await intake.submit(data, settings, actor=user), settings)

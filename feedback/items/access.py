@@ -25,6 +25,15 @@ Relation = Literal["lead", "cooperating", "coordinator"]
 
 # Conference organisers run conferences; they do not handle feedback items.
 ROLES_THAT_SEE_ITEMS = frozenset({"desk", "officer", "head", "coordinator"})
+# Who enters an item received on paper, by post, by phone or in person, with its real receipt time.
+ENTERS_RECEIVED_ITEMS = frozenset({"desk", "coordinator"})
+
+
+def require_intake(user: StaffUser) -> None:
+    if user.role not in ENTERS_RECEIVED_ITEMS:
+        raise Forbidden("Chỉ Bộ phận Một cửa hoặc điều phối viên được nhập phản ánh")
+
+
 # Who handles an item: accepts, refuses, transfers, answers.
 HANDLERS = frozenset({"officer", "head", "coordinator"})
 # Who decides for a unit: assigns officers, approves answers and extensions.
@@ -61,6 +70,17 @@ async def get_for(user: StaffUser, code: str, *, lock: bool = False) -> Feedback
     query = (await visible_items(user)).filter(code=code)
     item = await (query.select_for_update() if lock else query).first()
     if item is None:
+        raise NotFound(f"Không tìm thấy phản ánh {code}")
+    return item
+
+
+async def entered_by(user: StaffUser, code: str) -> FeedbackItem:
+    """An item this desk officer (or coordinator) entered: the desk hands its receipt over even when the
+    item went to another unit, which the desk may not otherwise see. 'Not found' for any other."""
+    from feedback.items.models import Event
+
+    item = await FeedbackItem.filter(code=code).first()
+    if item is None or not await Event.filter(item_id=item.id, kind="received", actor_id=user.id).exists():
         raise NotFound(f"Không tìm thấy phản ánh {code}")
     return item
 

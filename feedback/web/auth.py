@@ -15,8 +15,9 @@ from feedback.errors import DomainError
 from feedback.security.sessions import SESSION_COOKIE
 
 # Where each role starts after logging in (with no page asked for): its own work, not a page it may not
-# see. An organiser runs conferences; everyone else starts at the inbox.
-HOME_PAGES = {"organiser": "/conferences/manage"}
+# see. An organiser runs conferences, a desk officer enters what the desk received; everyone else
+# starts at the inbox.
+HOME_PAGES = {"organiser": "/conferences/manage", "desk": "/staff/intake"}
 INBOX = "/staff"
 
 

@@ -54,14 +54,14 @@ FORM_FIELDS = (
     "publish",
 )
 # Where a service or schema error belongs on the form.
-_FIELD_OF = {
+FIELD_OF = {
     "citizen.name": "name",
     "citizen.phone": "phone",
     "citizen.email": "email",
     "citizen.address": "citizen_address",
 }
 # Friendlier words than msgspec's for the limits of FeedbackCreate.
-_LIMIT_MESSAGES = {
+LIMIT_MESSAGES = {
     "title": "Tiêu đề cần từ 3 đến 200 ký tự",
     "content": "Nội dung phản ánh cần từ 10 đến 10.000 ký tự",
     "name": "Cần họ và tên người phản ánh (tối đa 120 ký tự)",
@@ -87,15 +87,19 @@ async def home(request: Request) -> Response[str]:
 # --- filing ------------------------------------------------------------------------------------------
 
 
-async def _form_page(
+async def form_page(
     request: Request,
     settings: Settings,
     values: dict[str, str],
     errors: dict[str, str] | None = None,
     status_code: int = 200,
+    **extra: Any,
 ) -> Response[str]:
+    """The filing form: the citizen's, or with `desk` (and its channels) the one-stop desk's."""
     ref = await reference(settings)
     context = {
+        "desk": False,
+        "saved": None,
         "values": values,
         "errors": errors or {},
         "categories": lists.categories(ref),
@@ -104,6 +108,7 @@ async def _form_page(
         "accept": ACCEPT_FILES,
         "max_files": uploads.MAX_FILES,
         "max_mb": uploads.MAX_FILE_SIZE // 2**20,
+        **extra,
     }
     return page(
         request, "feedback_new.html", context, user=await optional_user(request), status_code=status_code
@@ -112,10 +117,10 @@ async def _form_page(
 
 @get("/feedback/new", include_in_schema=False)
 async def feedback_form(request: Request, settings: NamedDependency[Settings]) -> Response[str]:
-    return await _form_page(request, settings, {"severity": "normal"})
+    return await form_page(request, settings, {"severity": "normal"})
 
 
-def _form_data(fields: dict[str, str]) -> dict[str, Any]:
+def form_body(fields: dict[str, str]) -> dict[str, Any]:
     """The form's fields as a FeedbackCreate body (msgspec then checks types and sizes)."""
 
     def optional(name: str) -> str | None:
@@ -159,17 +164,17 @@ async def feedback_submit(request: Request, settings: NamedDependency[Settings])
         kept = {name: exc.form_fields.get(name, "") for name in FORM_FIELDS} | {
             "severity": exc.form_fields.get("severity") or "normal"
         }
-        return await _form_page(request, settings, kept, {field: exc.message}, status)
+        return await form_page(request, settings, kept, {field: exc.message}, status)
     values = {name: form.fields.get(name, "") for name in FORM_FIELDS}
     try:
         with form.discard_on_error():
             data = form_struct(
-                _form_data(form.fields), FeedbackCreate, messages=_LIMIT_MESSAGES, fields=_FIELD_OF
+                form_body(form.fields), FeedbackCreate, messages=LIMIT_MESSAGES, fields=FIELD_OF
             )
             submitted = await intake.submit(data, settings, uploads=form.uploads)
     except DomainError as exc:
-        field = _FIELD_OF.get(exc.field or "", exc.field or "form")
-        return await _form_page(request, settings, values, {field: exc.message}, 422)
+        field = FIELD_OF.get(exc.field or "", exc.field or "form")
+        return await form_page(request, settings, values, {field: exc.message}, 422)
     # Post/Redirect/Get: reloading the confirmation must not file the item again.
     query = urlencode({"token": submitted.token})
     return Redirect(f"/feedback/sent/{quote(submitted.item.code)}?{query}", status_code=303)

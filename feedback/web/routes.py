@@ -4,6 +4,7 @@ from feedback.web.admin import ADMIN_ROUTES
 from feedback.web.citizen import CITIZEN_ROUTES
 from feedback.web.conferences import CONFERENCE_ROUTES
 from feedback.web.demo import demo_mail_page
+from feedback.web.desk import DESK_ROUTES
 from feedback.web.staff import STAFF_ROUTES
 from feedback.web.static_files import static_files
 from feedback.web.tracking import TRACKING_ROUTES
@@ -12,6 +13,7 @@ WEB_ROUTES = [
     static_files,
     *CITIZEN_ROUTES,
     *TRACKING_ROUTES,
+    *DESK_ROUTES,
     *STAFF_ROUTES,
     *ADMIN_ROUTES,
     *CONFERENCE_ROUTES,

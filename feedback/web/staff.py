@@ -66,6 +66,7 @@ DONE = {
     "cooperate": "Đã mời đơn vị phối hợp.",
     "duplicate": "Đã đánh dấu trùng.",
     "transfer": "Đã chuyển phản ánh.",
+    "intake": "Đã lưu phản ánh tiếp nhận tại Bộ phận Một cửa.",
 }
 
 

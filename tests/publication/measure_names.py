@@ -63,7 +63,9 @@ def measure(path: Path = SAMPLE) -> Measure:
 def main() -> None:
     for path in (SAMPLE, HOLDOUT):
         m = measure(path)
-        print(f"{path.name}: {m.sentences} sentences, {m.names} names labelled, {m.found} found, {m.right} right")
+        print(
+            f"{path.name}: {m.sentences} sentences, {m.names} names labelled, {m.found} found, {m.right} right"
+        )
         print(f"  precision {m.precision:.3f}  recall {m.recall:.3f}")
         for name, sentence in m.false_positives:
             print(f"  masked, not a person's name: {name!r} in {sentence!r}")
