@@ -94,6 +94,13 @@ def is_position(text: str) -> bool:
     return any(text == word or text.startswith(word + " ") for word in POSITION_WORDS)
 
 
+def position_in_text(position: str) -> str:
+    """A recorded position as running text: "Trưởng Phòng Kinh tế Phường Ba Đình" → "Trưởng phòng
+    Kinh tế phường Ba Đình" (the title absorbs the word "phòng", as in head_position)."""
+    text = name_in_text(position)
+    return re.sub(r"^((?:Phó )?Trưởng) Phòng ", r"\1 phòng ", text)
+
+
 def head_salutation(head_name: str, unit_name: str) -> str:
     """Whom a letter to a unit's head greets: "Ông/Bà <name>, <position>" when a person is on file,
     else the position itself (the head's recorded position, or the one the unit's name implies)."""
@@ -101,7 +108,7 @@ def head_salutation(head_name: str, unit_name: str) -> str:
     if head and not is_position(head):
         position = head_position(unit_name)
         return f"Ông/Bà {head}, {position}" if position else f"Ông/Bà {head}"
-    return name_in_text(head) if head else head_position(unit_name)
+    return position_in_text(head) if head else head_position(unit_name)
 
 
 def time_text(moment: datetime) -> str:

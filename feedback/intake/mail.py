@@ -14,7 +14,7 @@ from feedback.directory.reference import Reference, UnitRef
 from feedback.items.mail import context_of
 from feedback.items.models import FeedbackItem
 from feedback.settings import Settings
-from notifications.official import head_position, is_position, name_in_text
+from notifications.official import head_position, is_position, name_in_text, position_in_text
 from notifications.outbox import NewMessage, new_message
 
 
@@ -44,7 +44,7 @@ def signer(user: StaffUser | None, ref: Reference) -> dict[str, str]:
         return {"signer_name": "", "signer_title": "", "signer_unit": ""}
     if user.role == "head":
         recorded = unit.head_name if unit else ""
-        title = name_in_text(recorded) if is_position(recorded) else head_position(unit_name)
+        title = position_in_text(recorded) if is_position(recorded) else head_position(unit_name)
     else:
         title = f"{ROLE_NAMES.get(user.role, '')} {name_in_text(unit_name)}".strip()
     return {"signer_name": user.name or user.email, "signer_title": title, "signer_unit": unit_name}

@@ -69,6 +69,10 @@ def test_a_head_is_greeted_by_name_and_position_or_by_position() -> None:
         "Chủ tịch Ủy ban nhân dân phường Hà Đông"
     )
     assert head_salutation("", "Sở Xây dựng") == "Giám đốc Sở Xây dựng"
+    # The seed data records a position as title + unit name.
+    assert head_salutation("Trưởng Phòng Kinh tế Phường Ba Đình", "Phòng Kinh tế Phường Ba Đình") == (
+        "Trưởng phòng Kinh tế phường Ba Đình"
+    )
 
 
 def test_times_and_deadlines() -> None:
