@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from notifications.render import render
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-FOLDER = Path("docs/letters")
+FOLDER = Path(__file__).resolve().parent.parent / "docs" / "letters"  # in the source tree
 BASE = "https://pakn.hanoi.gov.vn"
 
 UNIT = "UBND Phường Hà Đông"
