@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: help install run test test-pg fuzz lint bench screenshots clean
+.PHONY: help install run test test-pg fuzz lint bench screenshots letters clean
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -36,6 +36,9 @@ lint: install  ## ruff, and the shape of the code (layers, no cycles, module siz
 screenshots: install  ## refresh docs/screenshots/ from the browser tests (needs /usr/bin/chromium)
 	CI=true $(BIN)/pytest -q -p no:cacheprovider tests/browser
 	cp build/screenshots/*.png docs/screenshots/
+
+letters: install  ## render every e-mail template with sample data into docs/letters/ (for review)
+	$(BIN)/python -m notifications.samples docs/letters
 
 bench: install  ## the benchmarks of bench/README.md (PostgreSQL)
 	$(BIN)/python bench/run_all.py

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup, escape
 
+from notifications import official
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 # Subjects without the tracking code: render() puts "[code] " in front when the context has one.
@@ -34,7 +36,7 @@ SUBJECTS = {
     "answer": "Kết quả trả lời phản ánh, kiến nghị",
     "extension": "Gia hạn trả lời: phiếu xin lỗi và hẹn lại ngày trả kết quả",
     "reopen": "Phản ánh, kiến nghị được mở lại để xử lý tiếp: {{ title }}",
-    "digest": "Tổng hợp phản ánh, kiến nghị quá hạn của {{ unit_name }}: {{ items|length }} hồ sơ",
+    "digest": "Tổng hợp phản ánh, kiến nghị quá hạn của {{ unit_name|in_text }}: {{ items|length }} hồ sơ",
     # Casework actions: refusal, transfer, assignment, approval, cooperation (liên thông), review.
     "refused": "Thông báo không tiếp nhận xử lý phản ánh, kiến nghị",
     "transferred": "Phản ánh, kiến nghị đã được chuyển đơn vị xử lý",
@@ -44,7 +46,7 @@ SUBJECTS = {
     "extension_decided": "{% if approved %}Đề nghị gia hạn đã được phê duyệt{% else %}"
     "Đề nghị gia hạn không được phê duyệt{% endif %}: {{ title }}",
     "cooperation": "Đề nghị phối hợp xử lý phản ánh, kiến nghị: {{ title }}",
-    "contribution": "Ý kiến phối hợp của {{ coop_unit_name }}: {{ title }}",
+    "contribution": "Ý kiến phối hợp của {{ coop_unit_name|in_text }}: {{ title }}",
     "coop_reminder": "Nhắc việc phối hợp: còn 1 ngày làm việc đến hạn gửi ý kiến: {{ title }}",
     "coop_overdue": "Quá hạn gửi ý kiến phối hợp: {{ title }}",
     "reopened_citizen": "Phản ánh, kiến nghị được xem xét lại",
@@ -122,13 +124,24 @@ def _templates(tz_name: str) -> _Templates:
 
     def date_filter(value: Any) -> str:
         when = local(value)
-        return when.strftime("%d/%m/%Y") if when else ""
+        return official.date_text(when) if when else ""
 
     def datetime_filter(value: Any) -> str:
+        """A moment: "09 giờ 00, ngày 26/10/2026" (a bare date: its day)."""
         when = local(value)
         if isinstance(when, datetime):
-            return when.strftime("%H:%M %d/%m/%Y")
-        return when.strftime("%d/%m/%Y") if when else ""
+            return official.time_text(when)
+        return official.date_text(when) if when else ""
+
+    def deadline_filter(value: Any) -> str:
+        """A deadline: "hết ngày 09/11/2026" when it runs to the end of its day."""
+        when = local(value)
+        return official.deadline_text(when) if when else ""
+
+    def since_filter(value: Any) -> str:
+        """The start of a period: "từ 09 giờ 00, ngày 23/11/2026" or "từ sau ngày 02/12/2026"."""
+        when = local(value)
+        return official.since_text(when) if when else ""
 
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -145,6 +158,11 @@ def _templates(tz_name: str) -> _Templates:
     env.filters.update(
         date=date_filter,
         datetime=datetime_filter,
+        deadline=deadline_filter,
+        since=since_filter,
+        in_text=official.name_in_text,
+        head_position=official.head_position,
+        head_salutation=official.head_salutation,
         nl2br=_nl2br,
     )
     return _Templates(env, {kind: env.from_string(source) for kind, source in SUBJECTS.items()})

@@ -135,8 +135,15 @@ async def _answer_duplicate(case: Case, duplicate_item: FeedbackItem, main: Feed
 
 
 def _answer_mail(case: Case, item: FeedbackItem, key: str) -> list[NewMessage]:
-    context = {**mail.item_context(item, case.ref, case.settings), "answer": item.answer}
-    return mail.to_citizen("answer", item, {**context, "answered_at": case.now.isoformat()}, case.now, key)
+    """The answer, signed by who sent it (the head who approved it, or the officer who answered) for
+    the item's unit, with the link to rate it or ask for a review (SPEC §5)."""
+    context = {
+        **mail.item_context(item, case.ref, case.settings),
+        **mail.signer(case.actor, case.ref),
+        "answer": item.answer,
+        "answered_at": case.now.isoformat(),
+    }
+    return mail.to_citizen("answer", item, context, case.now, key)
 
 
 async def _draft(case: Case, text: str) -> None:
@@ -151,8 +158,4 @@ async def _draft(case: Case, text: str) -> None:
     )
     unit = case.unit()
     context = case.context(draft_by_name=who(actor), answer=text)
-    await send(
-        mail.to_address(
-            "approval", f"approval:{event.id}", unit.head_email, unit.head_name, case.item, context, case.now
-        )
-    )
+    await send(mail.to_head("approval", f"approval:{event.id}", unit, case.item, context, case.now))

@@ -47,12 +47,7 @@ async def extend(
             requested_by_name=who(user), new_due_at=new_due.isoformat(), reason=reason,
             requested_at=case.now.isoformat(),
         )  # fmt: skip
-        await send(
-            mail.to_address(
-                "extension_request", f"extension_request:{event.id}", unit.head_email, unit.head_name,
-                item, context, case.now,
-            )
-        )  # fmt: skip
+        await send(mail.to_head("extension_request", f"extension_request:{event.id}", unit, item, context, case.now))
     return item
 
 
@@ -126,7 +121,5 @@ async def _tell_requester(
         requested_by_name=who(requester), decided_by_name=who(case.actor), approved=approved, reason=reason
     )
     await send(
-        mail.to_address(
-            "extension_decided", key, requester.email, who(requester), case.item, context, case.now
-        )
+        mail.to_officer("extension_decided", key, requester, case.unit().name, case.item, context, case.now)
     )

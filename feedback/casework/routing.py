@@ -61,8 +61,9 @@ async def refuse(user: StaffUser, code: str, settings: Settings, *, reason: str)
         event = await case.event("refused", "Không tiếp nhận xử lý phản ánh.", public=True, reason=reason)
         await send(
             mail.to_citizen(
-                "refused", case.item, case.context(reason=reason), case.now, f"refused:{event.id}"
-            )
+                "refused", case.item, case.context(reason=reason, **mail.signer(user, case.ref)),
+                case.now, f"refused:{event.id}",
+            )  # fmt: skip
         )
     return case.item
 
@@ -102,8 +103,9 @@ async def transfer(user: StaffUser, code: str, settings: Settings, *, unit: str,
                 case.now, f"{key}:unit",
             ),
             mail.to_citizen(
-                "transferred", item, case.context(from_unit_name=source.name, reason=reason), case.now,
-                f"{key}:citizen",
+                "transferred", item,
+                case.context(from_unit_name=source.name, reason=reason, **mail.signer(user, case.ref)),
+                case.now, f"{key}:citizen",
             ),
         )  # fmt: skip
     return item
@@ -126,9 +128,7 @@ async def assign(user: StaffUser, code: str, settings: Settings, *, officer: str
         event = await case.event("assigned", f"Phân công {who(chosen)} xử lý.", public=False)
         context = case.context(officer_name=who(chosen), assigned_by_name=who(user))
         await send(
-            mail.to_address(
-                "assigned", f"assigned:{event.id}", chosen.email, who(chosen), item, context, case.now
-            )
+            mail.to_officer("assigned", f"assigned:{event.id}", chosen, case.unit().name, item, context, case.now)
         )
     return item
 

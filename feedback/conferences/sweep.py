@@ -40,10 +40,10 @@ CONFERENCE_STEPS = StepTable(
     ),
     thread="'HNDT.' || CAST(c.id AS TEXT)",
     parties={
-        "unit": ("u.email", "u.name"),
-        "head": ("u.head_email", "u.head_name"),
-        "coordinator": ("u.email", "u.name"),
-        "coordinator_head": ("u.head_email", "u.head_name"),
+        "unit": ("u.email", "u.name", "u.name"),
+        "head": ("u.head_email", "u.head_name", "u.name"),
+        "coordinator": ("u.email", "u.name", "u.name"),
+        "coordinator_head": ("u.head_email", "u.head_name", "u.name"),
     },
     contexts={
         "staff": {

@@ -63,6 +63,10 @@ async def queue_digests(settings: Settings, *, now: datetime) -> int:
             to_name=unit["head_name"],
             context={
                 "unit_name": unit["unit_name"],
+                # The digest goes to the unit's head, whom the salutation names (SPEC §5).
+                "recipient": "head",
+                "recipient_name": unit["head_name"],
+                "recipient_unit": unit["unit_name"],
                 "items": items[code],
                 "staff_url": f"{settings.base_url}/staff?overdue=1",
                 # SPEC §4: until next year's Tết decision is recorded, deadlines over Tết are estimates.

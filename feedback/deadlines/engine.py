@@ -47,9 +47,17 @@ class StepTable:
     claim: tuple[str, str] | None  # a table joined while claiming (alias included) and its ON
     joins: str  # after `FROM <steps> s`: the rows the messages read
     thread: str
-    parties: Mapping[str, tuple[str, str]]  # role → (address, name)
-    contexts: Mapping[str, Mapping[str, str]]  # audience → key → expression
+    # role → (address, name, the name of the unit it is a mailbox or a head of: '' for a citizen)
+    parties: Mapping[str, tuple[str, str, str]]
+    # audience → key → expression; an expression may name FIRED, this sweep's fired steps (ids)
+    contexts: Mapping[str, Mapping[str, str]]
     events: bool = False  # write the rungs' timeline events (`s.item_id`)
+
+
+# In a context's expression: the ids of the steps this sweep fires, as a subquery. On PostgreSQL the
+# sweep is one statement, whose reads do not see its own UPDATE: the steps it fires are the CTE `fired`.
+# On SQLite they are already marked done by the sweep's token ($2).
+FIRED = "{fired}"
 
 
 @dataclass
@@ -171,10 +179,18 @@ def _sends(steps: StepTable) -> list[tuple[Rung, Send]]:
 
 def _message_columns(steps: StepTable, rung: Rung, send: Send, *, postgres: bool) -> str:
     """key, kind, to_addr, to_name, thread, context of one recipient's message for step row `s`."""
-    addr, name = steps.parties[send.role]
-    context = {**steps.contexts[send.audience], "days_late": days_late_sql(steps.rungs)}
+    addr, name, unit = steps.parties[send.role]
+    # Who the message greets travels with it: the role (SPEC §5: the salutation names the recipient).
+    context = {
+        **steps.contexts[send.audience],
+        "days_late": days_late_sql(steps.rungs),
+        "recipient": f"'{send.role}'",
+        "recipient_name": f"COALESCE({name}, '')",
+        "recipient_unit": f"COALESCE({unit}, '')",
+    }
     function = "jsonb_build_object" if postgres else "json_object"
-    pairs = ", ".join(f"'{key}', {value}" for key, value in context.items())
+    fired = "(SELECT id FROM fired)" if postgres else f"(SELECT id FROM {steps.table} WHERE sweep = $2)"
+    pairs = ", ".join(f"'{key}', {value.replace(FIRED, fired)}" for key, value in context.items())
     return (
         f"'{steps.key_prefix}:' || CAST(s.id AS TEXT) || ':{send.role}' AS key, '{send.template}' AS kind,"
         f" {addr} AS to_addr, COALESCE({name}, '') AS to_name, {steps.thread} AS thread,"

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
-from feedback.deadlines.engine import StepTable, SweepReport, fire_due
+from feedback.deadlines.engine import FIRED, StepTable, SweepReport, fire_due
 from feedback.deadlines.ladder import COOPERATION, ITEM, PROGRESS, expected_answer_date
 from feedback.deadlines.services import COOPERATION_DEADLINE
 from feedback.directory.reference import reference
@@ -31,6 +31,19 @@ __all__ = ["APOLOGY_PROMISE_DAYS", "ITEM_STEPS", "SweepReport", "sweep"]
 class _DryRun(Exception):
     """Raised to roll back a dry run after it has counted what it would do."""
 
+
+def _sent(kind: str) -> str:
+    """Whether the step `kind` of the same deadline was sent (fired, by an earlier sweep or this one),
+    so that a message states only what happened: an escalation does not claim a reminder that was
+    skipped, stale after downtime, or never planned (SPEC §4)."""
+    return (
+        "EXISTS (SELECT 1 FROM deadline_step e WHERE e.item_id = s.item_id AND e.deadline_no = s.deadline_no"
+        f" AND e.kind = '{kind}' AND (e.status = 'done' OR e.id IN {FIRED}))"
+    )
+
+
+# `sent_reminder`, `sent_overdue`, `sent_escalate_parent`, …: one per rung of the item's ladder.
+SENT = {f"sent_{rung.kind}": _sent(rung.kind) for rung in ITEM if not rung.numbered}
 
 _COMMON = {
     **context_sql(item="i", unit="u", category="c", base_url="$3", staff=False),
@@ -65,13 +78,13 @@ ITEM_STEPS = StepTable(
     ),
     thread="i.code",
     parties={
-        "unit": ("u.email", "u.name"),
-        "head": ("u.head_email", "u.head_name"),
-        "officer": ("o.email", "o.name"),
-        "citizen": ("i.citizen_email", "i.citizen_name"),
-        "parent_head": ("p.head_email", "p.head_name"),
-        "coordinator": ("k.email", "k.name"),
-        "coordinator_head": ("k.head_email", "k.head_name"),
+        "unit": ("u.email", "u.name", "u.name"),
+        "head": ("u.head_email", "u.head_name", "u.name"),
+        "officer": ("o.email", "COALESCE(NULLIF(o.name, ''), o.email)", "u.name"),
+        "citizen": ("i.citizen_email", "i.citizen_name", "''"),
+        "parent_head": ("p.head_email", "p.head_name", "p.name"),
+        "coordinator": ("k.email", "k.name", "k.name"),
+        "coordinator_head": ("k.head_email", "k.head_name", "k.name"),
     },
     contexts={
         "staff": {
@@ -79,6 +92,7 @@ ITEM_STEPS = StepTable(
             "staff_url": context_sql(base_url="$3")["staff_url"],
             "parent_unit_name": "COALESCE(p.name, '')",
             "progress_since": "CAST(s.since AS TEXT)",  # a progress checkpoint's window (else null)
+            **SENT,
         },
         "citizen": {**_COMMON, "citizen_name": "i.citizen_name", "expected_at": "CAST($4 AS TEXT)"},
     },

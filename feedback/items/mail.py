@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from feedback.items.vocabulary import CHANNEL_NAMES, SEVERITY_NAMES
 
-Source = Literal["column", "time", "name", "unit", "category", "staff_url"]
+Source = Literal["column", "time", "name", "unit", "category", "staff_url", "track_url"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,9 @@ ITEM_CONTEXT: tuple[Key, ...] = (
     Key("channel", "column", "channel"),
     Key("channel_name", "name", "channel", CHANNEL_NAMES),
     Key("staff_url", "staff_url"),
+    # The tracking page with the code filled in: the citizen adds the secret token of the
+    # acknowledgement (only its hash is stored, so no later mail can carry the private link).
+    Key("track_url", "track_url"),
 )
 # What a citizen's message leaves out: the staff pages are no business of theirs.
 STAFF_ONLY = frozenset({"staff_url"})
@@ -45,6 +48,10 @@ STAFF_ONLY = frozenset({"staff_url"})
 
 def staff_url(base_url: str, code: str) -> str:
     return f"{base_url}/staff/feedback/{code}"
+
+
+def track_url(base_url: str, code: str) -> str:
+    return f"{base_url}/track?code={code}"
 
 
 def context_of(item: Any, *, unit_name: str, category_name: str, base_url: str) -> dict[str, Any]:
@@ -56,6 +63,7 @@ def context_of(item: Any, *, unit_name: str, category_name: str, base_url: str) 
         "unit": lambda k: unit_name,
         "category": lambda k: category_name,
         "staff_url": lambda k: staff_url(base_url, item.code),
+        "track_url": lambda k: track_url(base_url, item.code),
     }
     return {k.key: values[k.source](k) for k in ITEM_CONTEXT}
 
@@ -77,6 +85,7 @@ def context_sql(
         "unit": lambda k: f"COALESCE({unit}.name, '')",
         "category": lambda k: f"COALESCE({category}.name, '')",
         "staff_url": lambda k: f"CAST({base_url} AS TEXT) || {_text(staff_url('', ''))} || {item}.code",
+        "track_url": lambda k: f"CAST({base_url} AS TEXT) || {_text(track_url('', ''))} || {item}.code",
     }
     return {k.key: forms[k.source](k) for k in ITEM_CONTEXT if staff or k.key not in STAFF_ONLY}
 

@@ -24,6 +24,7 @@ from feedback.items.vocabulary import STATUS_NAMES as STATUS_WORDS
 from feedback.security.client import app_settings
 from feedback.security.sessions import SESSION_COOKIE, csrf_token
 from feedback.web.i18n import LANG_COOKIE, language, translator
+from notifications.official import deadline_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 HTMX = "/static/vendor/htmx-2.0.11.min.js"
@@ -109,6 +110,8 @@ def page(
         "severity_name": lambda s: SEVERITY_NAMES.get(s, s),
         "local": lambda v: _local(v, tz, "%H:%M %d/%m/%Y"),
         "local_date": lambda v: _local(v, tz, "%d/%m/%Y"),
+        # A deadline as the letters write it ("hết ngày 09/11/2026", notifications/official.py).
+        "deadline": lambda v: _deadline(v, tz) if lang == "vi" else _local(v, tz, "%H:%M %d/%m/%Y"),
         "channel_name": lambda c: CHANNEL_NAMES.get(c, c),
         "field_name": lambda f: FIELD_NAMES.get(f, f),
         "shown": lambda v, field="": _shown(v, tz, field),
@@ -133,6 +136,14 @@ def _local(value: Any, tz: ZoneInfo, pattern: str) -> str:
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return str(value)
+
+
+def _deadline(value: Any, tz: ZoneInfo) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return deadline_text(value.astimezone(tz) if isinstance(value, datetime) else value)
 
 
 def _shown(value: Any, tz: ZoneInfo, field: str = "") -> str:

@@ -80,7 +80,7 @@ async def test_a_silent_complex_item_is_reminded_once_at_the_checkpoint(
     [reminder] = [m for m in mailbox.to(unit_mail) if SUBJECT in str(m["Subject"])]
     assert str(reminder["Subject"]).startswith(f"[{created['code']}] Nhắc cập nhật tiến độ xử lý")
     text = body_text(reminder)
-    assert "kể từ 09:00 23/11/2026 đến nay chưa có ghi nhận tiến độ xử lý" in text
+    assert "từ 09 giờ 00, ngày 23/11/2026 đến nay chưa có ghi nhận tiến độ xử lý" in text
     assert f"/staff/feedback/{created['code']}" in text
 
     # The citizen never sees it.
@@ -120,7 +120,7 @@ async def test_the_assigned_officer_is_reminded_too(client, frozen_clock, settin
     await deliver_all(settings)
     [to_officer] = [m for m in mailbox.to("canbo@hadong.vn") if SUBJECT in str(m["Subject"])]
     # The second window opens where the first checkpoint closed (the end of 2/12).
-    assert "kể từ 23:59 02/12/2026" in body_text(to_officer)
+    assert "từ sau ngày 02/12/2026 đến nay" in body_text(to_officer)
 
 
 async def test_a_normal_item_has_no_checkpoints(client, frozen_clock, settings) -> None:

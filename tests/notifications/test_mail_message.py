@@ -67,7 +67,7 @@ def test_long_vietnamese_headers_fold_within_78_columns_and_decode_intact() -> N
     assert mail["Date"].datetime.utcoffset().total_seconds() == 7 * 3600
     assert mail["Auto-Submitted"] == "auto-generated"
     text = mail.get_body(("plain",)).get_content()
-    assert "Mức độ: Khẩn" in text and "Hạn trả lời: 16:59 07/12/2026" in text
+    assert "Mức độ: Khẩn" in text and "Hạn trả lời: 16 giờ 59, ngày 07/12/2026" in text
     assert "Mức độ: <strong" in mail.get_body(("html",)).get_content()
 
 

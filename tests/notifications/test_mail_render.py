@@ -34,7 +34,7 @@ CASES = [
         },
         "[PAKN.20261121.0007] Xác nhận đã tiếp nhận phản ánh, kiến nghị",
         ["Kính gửi: Ông/Bà Trần Thị Bình", "Trực tiếp tại Bộ phận Một cửa", "token=t0k3n", "giữ bí mật"],
-        "Vui lòng giữ bí mật, không chia sẻ đường dẫn",
+        "Đề nghị Ông/Bà giữ bí mật, không chia sẻ đường dẫn",
     ),
     (
         "track_link",
@@ -50,7 +50,7 @@ CASES = [
         [
             "Mức độ: Khẩn",
             "Lĩnh vực: Hạ tầng đô thị",
-            "16:59 04/12/2026",
+            "Hạn trả lời: 16 giờ 59, ngày 04/12/2026",
             "Xem và xử lý tại: https://pakn.test/staff",
         ],
         "Mức độ: Khẩn",
@@ -59,16 +59,16 @@ CASES = [
         "reminder",
         STAFF,
         "[PAKN.20261121.0007] Nhắc việc: còn 1 ngày làm việc đến hạn trả lời",
-        ["còn 1 ngày làm việc là đến hạn trả lời (16:59 04/12/2026)", "đề nghị gia hạn"],
-        "còn 1 ngày làm việc là đến hạn trả lời",
+        ["hạn trả lời là 16 giờ 59, ngày 04/12/2026, còn 1 ngày làm việc", "gia hạn"],
+        "còn 1 ngày làm việc",
     ),
     (
         "progress_reminder",
         {**STAFF, "progress_since": "2026-11-21 05:00:00+00:00"},
         "[PAKN.20261121.0007] Nhắc cập nhật tiến độ xử lý phản ánh, kiến nghị: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
         [
-            "Kính gửi: UBND phường Hà Đông,",
-            "kể từ 12:00 21/11/2026 đến nay chưa có ghi nhận tiến độ xử lý",
+            "Kính gửi: Ủy ban nhân dân phường Hà Đông\n",
+            "từ 12 giờ 00, ngày 21/11/2026 đến nay chưa có ghi nhận tiến độ xử lý",
             "Xem và cập nhật tiến độ tại: https://pakn.test/staff",
         ],
         "Nhắc cập nhật tiến độ: phản ánh, kiến nghị dưới đây",
@@ -77,8 +77,8 @@ CASES = [
         "overdue_unit",
         STAFF,
         "[PAKN.20261121.0007] Quá hạn trả lời phản ánh, kiến nghị: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
-        ["Kính gửi: Lãnh đạo UBND phường Hà Đông", "đã quá hạn trả lời kể từ 16:59 04/12/2026"],
-        "đã quá hạn trả lời kể từ 16:59 04/12/2026",
+        ["Kính gửi: Ủy ban nhân dân phường Hà Đông\n", "đã quá hạn trả lời (hạn trả lời: 16 giờ 59, ngày 04/12/2026)"],
+        "đã quá hạn trả lời (hạn trả lời: 16 giờ 59, ngày 04/12/2026)",
     ),
     (
         "overdue_citizen",
@@ -86,10 +86,10 @@ CASES = [
         "[PAKN.20261121.0007] Phiếu xin lỗi và hẹn lại ngày trả kết quả",
         [
             "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
-            "Ngày 21/11/2026, UBND phường Hà Đông đã tiếp nhận",
+            "Ngày 21/11/2026, Ủy ban nhân dân phường Hà Đông đã tiếp nhận",
             "thuộc lĩnh vực Hạ tầng đô thị",
             "Mã số phản ánh: PAKN.20261121.0007.",
-            "Thời hạn trả lời theo quy định: ngày 04/12/2026.",
+            "Thời hạn trả lời theo quy định: 16 giờ 59, ngày 04/12/2026.",
             "Lý do: chưa có kết quả trả lời.",
             "thành thật xin lỗi Ông/Bà và sẽ trả kết quả cho Ông/Bà vào ngày 11/12/2026",
         ],
@@ -97,17 +97,18 @@ CASES = [
     ),
     (
         "escalate_parent",
-        {**STAFF, "days_late": 2, "parent_unit_name": "UBND thành phố Hà Nội"},
+        {**STAFF, "days_late": 2, "parent_unit_name": "UBND thành phố Hà Nội", "recipient": "parent_head",
+         "recipient_name": "", "recipient_unit": "UBND Thành phố Hà Nội"},
         "[PAKN.20261121.0007] Đơn vị trực thuộc chậm trả lời từ 2 ngày làm việc trở lên: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
-        ["Kính gửi: Lãnh đạo UBND thành phố Hà Nội", "đã quá hạn từ 2 ngày làm việc trở lên"],
-        "đã quá hạn từ 2 ngày làm việc trở lên",
+        ["Kính gửi: Chủ tịch Ủy ban nhân dân thành phố Hà Nội\n", "đã quá hạn trả lời 2 ngày làm việc"],
+        "đã quá hạn trả lời 2 ngày làm việc",
     ),
     (
         "escalate_coordinator",
         {**STAFF, "days_late": 5},
         "[PAKN.20261121.0007] Quá hạn từ 5 ngày làm việc trở lên, đề nghị theo dõi, đôn đốc: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
-        ["đã quá hạn từ 5 ngày làm việc trở lên", "xem xét giao xử lý lại theo thẩm quyền"],
-        "đã quá hạn từ 5 ngày làm việc trở lên",
+        ["đã quá hạn trả lời 5 ngày làm việc", "xem xét giao xử lý lại theo thẩm quyền"],
+        "đã quá hạn trả lời 5 ngày làm việc",
     ),
     (
         "answer",
@@ -117,7 +118,7 @@ CASES = [
             "answered_at": "2026-11-25T03:00:00+00:00",
         },
         "[PAKN.20261121.0007] Kết quả trả lời phản ánh, kiến nghị",
-        ["Ngày 25/11/2026, UBND phường Hà Đông trả lời", "Đơn vị đã thay bóng đèn.\nĐề nghị Ông/Bà phản hồi"],
+        ["Ngày 25/11/2026, Ủy ban nhân dân phường Hà Đông trả lời", "Đơn vị đã thay bóng đèn.\nĐề nghị Ông/Bà phản hồi"],
         "Đơn vị đã thay bóng đèn. Đề nghị Ông/Bà phản hồi",
     ),
     (
@@ -140,8 +141,8 @@ CASES = [
         "reopen",
         {**STAFF, "reason": "Người dân chưa hài lòng: đèn vẫn hỏng"},
         "[PAKN.20261121.0007] Phản ánh, kiến nghị được mở lại để xử lý tiếp: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
-        ["đã được mở lại", "Lý do mở lại: Người dân chưa hài lòng: đèn vẫn hỏng"],
-        "Lý do mở lại: Người dân chưa hài lòng: đèn vẫn hỏng",
+        ["được mở lại", "Lý do đề nghị xem xét lại: Người dân chưa hài lòng: đèn vẫn hỏng"],
+        "Lý do đề nghị xem xét lại: Người dân chưa hài lòng: đèn vẫn hỏng",
     ),
     (
         "digest",
@@ -162,13 +163,13 @@ CASES = [
                 },
             ],
         },
-        "Tổng hợp phản ánh, kiến nghị quá hạn của UBND phường Hà Đông: 2 hồ sơ",
+        "Tổng hợp phản ánh, kiến nghị quá hạn của Ủy ban nhân dân phường Hà Đông: 2 hồ sơ",
         [
-            "Đơn vị hiện có 2 phản ánh, kiến nghị đã quá hạn",
+            "Ủy ban nhân dân phường Hà Đông hiện có 2 phản ánh, kiến nghị đã quá hạn",
             "1. PAKN.20261101.0001 - Ngập úng đường Quang Trung",
             "quá hạn 6 ngày làm việc",
         ],
-        "PAKN.20261101.0001 Ngập úng đường Quang Trung 14/11/2026 6",
+        "PAKN.20261101.0001 Ngập úng đường Quang Trung 16 giờ 59, ngày 14/11/2026 6",
     ),
 ]
 
@@ -253,8 +254,8 @@ def test_dates_are_shown_in_the_service_time_zone() -> None:
     # 17:30 UTC on the 21st is already the 22nd in Hanoi.
     context = {**STAFF, "received_at": "2026-11-21 17:30:00+00:00", "due_at": "2026-12-04"}
     text = render("reminder", context, HANOI).text
-    assert "Thời điểm tiếp nhận: 00:30 22/11/2026" in text
-    assert "Hạn trả lời: 04/12/2026" in text
+    assert "Thời điểm tiếp nhận: 00 giờ 30, ngày 22/11/2026" in text
+    assert "hạn trả lời là hết ngày 04/12/2026" in text
 
 
 def test_a_message_queued_before_the_names_shows_the_codes() -> None:

@@ -96,12 +96,12 @@ CASES = [
         "refused",
         "Thông báo không tiếp nhận xử lý phản ánh, kiến nghị",
         [
-            "Kính gửi: Ông/Bà Trần Thị Bình,",
-            "Ngày 21/11/2026, hệ thống đã nhận được phản ánh, kiến nghị của Ông/Bà",
-            "UBND phường Hà Đông thông báo không tiếp nhận xử lý phản ánh, kiến nghị",
+            "Kính gửi: Ông/Bà Trần Thị Bình\n",
+            "Ngày 21/11/2026, Ủy ban nhân dân phường Hà Đông đã nhận được phản ánh, kiến nghị của Ông/Bà",
+            "Ủy ban nhân dân phường Hà Đông thông báo không tiếp nhận xử lý phản ánh, kiến nghị",
             "Lý do: Nội dung không thuộc phạm vi phản ánh, kiến nghị về quy định hành chính",
             "gửi lại phản ánh, kiến nghị với đầy đủ thông tin",
-            "liên hệ trực tiếp UBND phường Hà Đông",
+            "liên hệ trực tiếp Ủy ban nhân dân phường Hà Đông",
         ],
         [
             "không tiếp nhận xử lý phản ánh, kiến nghị nêu trên",
@@ -113,39 +113,38 @@ CASES = [
         "transferred",
         "Phản ánh, kiến nghị đã được chuyển đơn vị xử lý",
         [
-            "đã được UBND phường Hà Đông chuyển đến Sở Xây dựng Hà Nội",
+            "đã được chuyển từ Ủy ban nhân dân phường Hà Đông đến Sở Xây dựng Hà Nội",
             "Lý do chuyển: Tuyến đường do Sở Xây dựng quản lý",
             "Đơn vị xử lý: Sở Xây dựng Hà Nội",
-            "Hạn trả lời: 11/12/2026",
-            "được xác định lại là ngày 11/12/2026.",
+            "được xác định lại là 16 giờ 59, ngày 11/12/2026.",
         ],
         [
-            "chuyển đến Sở Xây dựng Hà Nội",
+            "đến Sở Xây dựng Hà Nội",
             "Lý do chuyển: Tuyến đường do Sở Xây dựng quản lý",
             "Đơn vị xử lý Sở Xây dựng Hà Nội",
-            "được xác định lại là ngày 11/12/2026",
+            "được xác định lại là 16 giờ 59, ngày 11/12/2026",
         ],
     ),
     (
         "assigned",
         f"Phân công xử lý phản ánh, kiến nghị: {TITLE}",
         [
-            "Kính gửi: Ông/Bà Nguyễn Văn An (UBND phường Hà Đông),",
+            "Kính gửi: Ông/Bà Nguyễn Văn An, Ủy ban nhân dân phường Hà Đông\n",
             "Phạm Minh Cường đã phân công Ông/Bà chủ trì xử lý",
             "Mức độ: Thông thường",
-            "Hạn trả lời: 16:59 04/12/2026",
+            "Hạn trả lời: 16 giờ 59, ngày 04/12/2026",
             f"Xem và xử lý tại: https://pakn.test/staff/feedback/{CODE}",
         ],
-        ["Phạm Minh Cường đã phân công Ông/Bà chủ trì xử lý", "Hạn trả lời 16:59 04/12/2026"],
+        ["Phạm Minh Cường đã phân công Ông/Bà chủ trì xử lý", "Hạn trả lời 16 giờ 59, ngày 04/12/2026"],
     ),
     (
         "approval",
         f"Dự thảo trả lời chờ phê duyệt: {TITLE}",
         [
-            "Kính gửi: Lãnh đạo UBND phường Hà Đông,",
+            "Kính gửi: Chủ tịch Ủy ban nhân dân phường Hà Đông\n",
             "Nguyễn Văn An đã trình dự thảo văn bản trả lời",
             "Đơn vị đã thay bóng đèn ngày 25/11/2026.\nĐề nghị Ông/Bà phản hồi nếu còn hỏng.",
-            "Hạn trả lời: 16:59 04/12/2026",
+            "Hạn trả lời: 16 giờ 59, ngày 04/12/2026",
         ],
         ["Nguyễn Văn An đã trình dự thảo văn bản trả lời", "Xem và phê duyệt"],
     ),
@@ -153,22 +152,22 @@ CASES = [
         "cooperation",
         f"Đề nghị phối hợp xử lý phản ánh, kiến nghị: {TITLE}",
         [
-            "Kính gửi: Công ty Điện lực Hà Đông,",
-            "UBND phường Hà Đông là đơn vị chủ trì",
+            "Kính gửi: Công ty Điện lực Hà Đông\n",
+            "Ủy ban nhân dân phường Hà Đông là đơn vị chủ trì",
             "Kiểm tra nguồn điện cấp cho tuyến đèn.\nCho biết thời gian sửa chữa dự kiến.",
-            "gửi UBND phường Hà Đông trước 16:59 27/11/2026",
-            "Hạn trả lời: 16:59 04/12/2026",
+            "gửi Ủy ban nhân dân phường Hà Đông chậm nhất 16 giờ 59, ngày 27/11/2026",
+            "Hạn trả lời: 16 giờ 59, ngày 04/12/2026",
         ],
-        ["đề nghị Công ty Điện lực Hà Đông phối hợp xử lý", "trước 16:59 27/11/2026"],
+        ["đề nghị Công ty Điện lực Hà Đông phối hợp xử lý", "chậm nhất 16 giờ 59, ngày 27/11/2026"],
     ),
     (
         "contribution",
         f"Ý kiến phối hợp của Công ty Điện lực Hà Đông: {TITLE}",
         [
-            "Kính gửi: UBND phường Hà Đông,",
+            "Kính gửi: Ủy ban nhân dân phường Hà Đông\n",
             "Công ty Điện lực Hà Đông đã gửi ý kiến phối hợp",
             "Đã kiểm tra, nguồn điện bình thường.\nHỏng do bóng đèn, đề nghị phường thay thế.",
-            "Hạn trả lời: 16:59 04/12/2026",
+            "Hạn trả lời: 16 giờ 59, ngày 04/12/2026",
         ],
         ["Công ty Điện lực Hà Đông đã gửi ý kiến phối hợp", "Đã kiểm tra, nguồn điện bình thường."],
     ),
@@ -176,22 +175,22 @@ CASES = [
         "coop_reminder",
         f"Nhắc việc phối hợp: còn 1 ngày làm việc đến hạn gửi ý kiến: {TITLE}",
         [
-            "Kính gửi: Công ty Điện lực Hà Đông,",
-            "còn 1 ngày làm việc là đến hạn gửi ý kiến phối hợp (16:59 27/11/2026)",
+            "Kính gửi: Công ty Điện lực Hà Đông\n",
+            "Hạn gửi ý kiến phối hợp là 16 giờ 59, ngày 27/11/2026 (ngày làm việc tiếp theo)",
             "Đơn vị phối hợp: Công ty Điện lực Hà Đông",
-            "Hạn gửi ý kiến phối hợp: 16:59 27/11/2026",
+            "Hạn gửi ý kiến phối hợp: 16 giờ 59, ngày 27/11/2026",
         ],
-        ["còn 1 ngày làm việc là đến hạn gửi ý kiến phối hợp (16:59 27/11/2026)"],
+        ["Hạn gửi ý kiến phối hợp là 16 giờ 59, ngày 27/11/2026"],
     ),
     (
         "extension_request",
         f"Đề nghị gia hạn chờ phê duyệt: {TITLE}",
         [
-            "Kính gửi: Lãnh đạo UBND phường Hà Đông,",
+            "Kính gửi: Chủ tịch Ủy ban nhân dân phường Hà Đông\n",
             "Nguyễn Văn An đề nghị gia hạn thời hạn trả lời phản ánh, kiến nghị dưới đây đến hết ngày"
-            " 11/12/2026 (đề nghị lúc 10:00 03/12/2026)",
+            " 11/12/2026 (đề nghị vào 10 giờ 00, ngày 03/12/2026)",
             "Lý do đề nghị gia hạn: Cần xác minh thực địa với Công ty Điện lực",
-            "Hạn trả lời: 16:59 04/12/2026",
+            "Hạn trả lời: 16 giờ 59, ngày 04/12/2026",
             "Mỗi phản ánh, kiến nghị chỉ được gia hạn một lần.",
         ],
         ["đề nghị gia hạn thời hạn trả lời", "đến hết ngày 11/12/2026", "Xem và phê duyệt"],
@@ -200,7 +199,7 @@ CASES = [
         "extension_decided",
         f"Đề nghị gia hạn đã được phê duyệt: {TITLE}",
         [
-            "Kính gửi: Nguyễn Văn An,",
+            "Kính gửi: Ông/Bà Nguyễn Văn An, Ủy ban nhân dân phường Hà Đông\n",
             "Phạm Minh Cường đã phê duyệt đề nghị gia hạn",
             "Hạn trả lời mới: hết ngày 11/12/2026; người dân đã được gửi Phiếu xin lỗi",
         ],
@@ -210,23 +209,22 @@ CASES = [
         "coop_overdue",
         f"Quá hạn gửi ý kiến phối hợp: {TITLE}",
         [
-            "Kính gửi: Lãnh đạo Công ty Điện lực Hà Đông,",
-            "đã quá hạn gửi ý kiến phối hợp kể từ 16:59 27/11/2026",
-            "Hạn gửi ý kiến phối hợp: 16:59 27/11/2026",
+            "Kính gửi: Công ty Điện lực Hà Đông\n",
+            "hạn gửi ý kiến phối hợp (16 giờ 59, ngày 27/11/2026) đã qua mà đơn vị chưa gửi ý kiến",
+            "Hạn gửi ý kiến phối hợp: 16 giờ 59, ngày 27/11/2026",
         ],
-        ["đã quá hạn gửi ý kiến phối hợp kể từ 16:59 27/11/2026"],
+        ["hạn gửi ý kiến phối hợp (16 giờ 59, ngày 27/11/2026) đã qua"],
     ),
     (
         "reopened_citizen",
         "Phản ánh, kiến nghị được xem xét lại",
         [
-            "Kính gửi: Ông/Bà Trần Thị Bình,",
-            "đã được mở lại để UBND phường Hà Đông xem xét lại",
-            "Lý do xem xét lại: Người dân chưa đồng ý với kết quả trả lời: đèn vẫn hỏng",
-            "Hạn trả lời: 18/12/2026",
-            "Thời hạn trả lời mới là ngày 18/12/2026.",
+            "Kính gửi: Ông/Bà Trần Thị Bình\n",
+            "Ủy ban nhân dân phường Hà Đông đã nhận được đề nghị xem xét lại của Ông/Bà",
+            "Lý do Ông/Bà đề nghị xem xét lại: Người dân chưa đồng ý với kết quả trả lời: đèn vẫn hỏng",
+            "Thời hạn trả lời mới: 16 giờ 59, ngày 18/12/2026.",
         ],
-        ["Lý do xem xét lại: Người dân chưa đồng ý", "Thời hạn trả lời mới là ngày 18/12/2026"],
+        ["Lý do Ông/Bà đề nghị xem xét lại: Người dân chưa đồng ý", "Thời hạn trả lời mới: 16 giờ 59, ngày 18/12/2026"],
     ),
 ]
 CASEWORK_KINDS = {case[0] for case in CASES}
@@ -299,15 +297,15 @@ def test_cooperation_request_and_draft_are_escaped_in_html() -> None:
 def test_citizen_mails_without_a_name_address_ong_ba() -> None:
     for kind in ("refused", "transferred", "reopened_citizen"):
         text = render(kind, {**CONTEXTS[kind], "citizen_name": ""}, HANOI).text
-        assert "Kính gửi: Ông/Bà," in text
+        assert "Kính gửi: Ông/Bà\n" in text
 
 
 def test_dates_are_shown_in_the_service_time_zone() -> None:
     # 17:30 UTC on the 26th is already the 27th in Hanoi.
     context = {**CONTEXTS["cooperation"], "coop_due_at": "2026-11-26 17:30:00+00:00"}
-    assert "trước 00:30 27/11/2026" in render("cooperation", context, HANOI).text
+    assert "chậm nhất 00 giờ 30, ngày 27/11/2026" in render("cooperation", context, HANOI).text
     context = {**CONTEXTS["transferred"], "due_at": "2026-12-10T17:30:00+00:00"}
-    assert "được xác định lại là ngày 11/12/2026." in render("transferred", context, HANOI).text
+    assert "được xác định lại là 00 giờ 30, ngày 11/12/2026." in render("transferred", context, HANOI).text
 
 
 @pytest.mark.parametrize(
@@ -316,7 +314,6 @@ def test_dates_are_shown_in_the_service_time_zone() -> None:
         ("refused", "reason"),
         ("transferred", "from_unit_name"),
         ("transferred", "reason"),
-        ("assigned", "officer_name"),
         ("assigned", "assigned_by_name"),
         ("approval", "draft_by_name"),
         ("approval", "answer"),
@@ -340,7 +337,7 @@ def test_a_missing_key_is_an_error(kind, missing) -> None:
 def test_coop_steps_need_no_parent_unit_nor_days_late() -> None:
     context = {k: v for k, v in COOP_STEP.items() if k not in ("parent_unit_name", "days_late")}
     for kind in ("coop_reminder", "coop_overdue"):
-        assert "Hạn gửi ý kiến phối hợp: 16:59 27/11/2026" in render(kind, context, HANOI).text
+        assert "Hạn gửi ý kiến phối hợp: 16 giờ 59, ngày 27/11/2026" in render(kind, context, HANOI).text
 
 
 NEW_ITEM = {**STAFF, "severity": "urgent", "severity_name": "Khẩn"}
@@ -351,7 +348,7 @@ def test_new_item_without_transfer_is_unchanged() -> None:
     assert rendered.subject == f"[{CODE}] KHẨN: Phản ánh, kiến nghị mới giao đơn vị xử lý: {TITLE}"
     assert "chuyển đến từ" not in rendered.text and "chuyển đến từ" not in rendered.html
     assert "Lý do chuyển" not in rendered.text and "Lý do chuyển" not in rendered.html
-    assert "cần tiếp nhận và xử lý.\nMức độ: Khẩn" in rendered.text
+    assert "được giao tiếp nhận, xử lý phản ánh, kiến nghị mới dưới đây.\nMức độ: Khẩn" in rendered.text
     # An empty from_unit_name (a SQL COALESCE) counts as no transfer.
     empty = render("new_item", {**NEW_ITEM, "from_unit_name": "", "transfer_reason": ""}, HANOI)
     assert empty.text == rendered.text and empty.html == rendered.html
@@ -365,17 +362,17 @@ def test_new_item_after_a_transfer_says_where_from_and_why() -> None:
         "transfer_reason": "Tuyến đường do Sở <Xây dựng> quản lý",
     }
     rendered = render("new_item", context, HANOI)
-    assert "Phản ánh, kiến nghị này được chuyển đến từ UBND phường Hà Đông." in rendered.text
+    assert "Ủy ban nhân dân phường Hà Đông đã chuyển đến Sở Xây dựng Hà Nội phản ánh, kiến nghị" in rendered.text
     assert "Lý do chuyển: Tuyến đường do Sở <Xây dựng> quản lý" in rendered.text
     assert "Đơn vị xử lý: Sở Xây dựng Hà Nội" in rendered.text
     assert "Mức độ: Khẩn" in rendered.text
     seen = visible(rendered.html)
-    assert "được chuyển đến từ UBND phường Hà Đông" in seen
+    assert "Ủy ban nhân dân phường Hà Đông đã chuyển đến Sở Xây dựng Hà Nội" in seen
     assert "Lý do chuyển: Tuyến đường do Sở <Xây dựng> quản lý" in seen
     assert "Sở &lt;Xây dựng&gt;" in rendered.html
     # Without a reason only the origin is shown.
     no_reason = render("new_item", {**NEW_ITEM, "from_unit_name": "UBND phường Hà Đông"}, HANOI)
-    assert "được chuyển đến từ UBND phường Hà Đông." in no_reason.text
+    assert "Ủy ban nhân dân phường Hà Đông đã chuyển đến" in no_reason.text
     assert "Lý do chuyển" not in no_reason.text and "Lý do chuyển" not in no_reason.html
 
 
@@ -385,7 +382,7 @@ def test_a_refused_extension_tells_the_officer_why_and_keeps_the_deadline() -> N
     rendered = render("extension_decided", context, HANOI)
     assert rendered.subject == f"[{CODE}] Đề nghị gia hạn không được phê duyệt: {TITLE}"
     assert "Phạm Minh Cường không phê duyệt đề nghị gia hạn" in rendered.text
-    assert "thời hạn trả lời giữ nguyên" in rendered.text and "Hạn trả lời: 16:59 04/12/2026" in rendered.text
+    assert "thời hạn trả lời giữ nguyên" in rendered.text and "Hạn trả lời: 16 giờ 59, ngày 04/12/2026" in rendered.text
     assert "Lý do: Đủ thông tin để trả lời\n<b>đúng hạn</b>" in rendered.text
     assert "Đủ thông tin để trả lời<br>\n&lt;b&gt;đúng hạn&lt;/b&gt;" in rendered.html
     assert "Hạn trả lời mới" not in rendered.text and "Phiếu xin lỗi" not in rendered.text
@@ -397,6 +394,6 @@ def test_the_reminder_says_an_extension_must_be_asked_today() -> None:
     rendered = render("reminder", {**STAFF, "officer_name": "Nguyễn Văn An", "days_late": 0}, HANOI)
     assert rendered.subject == f"[{CODE}] Nhắc việc: còn 1 ngày làm việc đến hạn trả lời"
     text = " ".join(rendered.text.split())
-    assert "còn 1 ngày làm việc là đến hạn trả lời (16:59 04/12/2026)" in text
-    assert "Nếu cần gia hạn, đề nghị gia hạn chậm nhất trong ngày hôm nay" in text
-    assert "Nếu cần gia hạn, đề nghị gia hạn chậm nhất trong ngày hôm nay" in visible(rendered.html)
+    assert "hạn trả lời là 16 giờ 59, ngày 04/12/2026, còn 1 ngày làm việc" in text
+    assert "Nếu cần gia hạn, hôm nay là ngày cuối cùng có thể gia hạn" in text
+    assert "Nếu cần gia hạn, hôm nay là ngày cuối cùng có thể gia hạn" in visible(rendered.html)
