@@ -129,6 +129,8 @@ _ESCALATED_PUBLICATION = {**_PUBLICATION, "unit_name": COORDINATOR, "days_late":
 SAMPLES: tuple[Sample, ...] = (
     Sample("ack", "citizen", _citizen(secret_track_url=f"{BASE}/track/PAKN.20261026.0012?token=…"),
            note="tiếp nhận: xác nhận cho người dân"),
+    Sample("track_link", "citizen", _citizen(secret_track_url=f"{BASE}/track/PAKN.20261026.0012?token=…"),
+           note="tra cứu: gửi lại đường dẫn tra cứu mới theo đề nghị của người dân"),
     Sample("new_item", "unit", _staff(), note="tiếp nhận: giao đơn vị xử lý"),
     Sample("new_item", "unit", _staff(from_unit_name=PARENT, transfer_reason="Thuộc thẩm quyền của phường."),
            variant="transferred", note="chuyển đơn vị: báo đơn vị mới"),

@@ -40,8 +40,8 @@ CASES = [
         "track_link",
         {**CITIZEN, "secret_track_url": "https://pakn.test/track/PAKN.20261121.0007?token=m01"},
         "[PAKN.20261121.0007] Đường dẫn tra cứu mới cho phản ánh, kiến nghị",
-        ["Kính gửi: Ông/Bà Trần Thị Bình", "token=m01", "Đường dẫn cũ không còn sử dụng được"],
-        "Đường dẫn cũ không còn sử dụng được",
+        ["Kính gửi: Ông/Bà Trần Thị Bình", "token=m01", "Đường dẫn gửi trước đây không còn sử dụng được"],
+        "Đường dẫn gửi trước đây không còn sử dụng được",
     ),
     (
         "new_item",
