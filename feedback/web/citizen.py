@@ -172,6 +172,7 @@ async def feedback_submit(request: Request, settings: NamedDependency[Settings])
         "track_path": f"/track/{quote(created.code)}?token={quote(created.token)}",
         "attachments": submitted.attachments,
         "email_given": bool(values["email"].strip()),
+        "postal_only": not submitted.item.citizen_email and not submitted.item.citizen_phone,
     }
     return page(request, "feedback_created.html", context, user=await optional_user(request), status_code=201)
 

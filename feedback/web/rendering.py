@@ -53,6 +53,7 @@ FIELD_NAMES = {
     "extension_request_reason": "Lý do đề nghị gia hạn",
     "extension_request_by": "Người đề nghị gia hạn",
     "extension_request_at": "Đề nghị gia hạn lúc",
+    "refuse_ground": "Căn cứ không tiếp nhận",
     "refuse_reason": "Lý do không tiếp nhận",
     "rating": "Đánh giá",
     "rating_comment": "Ý kiến",
