@@ -25,6 +25,7 @@ from feedback.attachments.api import citizen_download, staff_download
 from feedback.body_errors import explained
 from feedback.casework.api import CaseworkController
 from feedback.casework.citizen import rate
+from feedback.casework.grounds_api import classifications, refusal_grounds
 from feedback.casework.inbox import inbox
 from feedback.conferences.api import ConferenceController, public_conference, public_question
 from feedback.conferences.export_api import EXPORT_ROUTES
@@ -175,6 +176,8 @@ def create_app(
         route_handlers=[
             health,
             ReferenceController,
+            classifications,
+            refusal_grounds,
             FeedbackController,
             *WEB_ROUTES,
             PublicFeedbackController,

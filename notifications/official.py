@@ -83,7 +83,7 @@ def head_position(unit_name: str) -> str:
         if name == prefix or name.startswith(prefix + " "):
             title = HEAD_TITLES[prefix]
             if prefix == "Phòng":
-                return f"{title} phòng{name[len(prefix):]}"
+                return f"{title} phòng{name[len(prefix) :]}"
             return f"{title} {name}"
     return f"Thủ trưởng {name}" if name else ""
 

@@ -123,7 +123,13 @@ _QUESTION = {
     "text": "Đề nghị cho biết kế hoạch lắp đặt đèn chiếu sáng tại các ngõ trên phố Lê Lợi.",
     "due_at": "2026-12-10T16:59:59+00:00",
 }
-_PUBLICATION = {**CONFERENCE, "unit_name": UNIT, "number": 0, "text": "", "due_at": "2026-12-29T16:59:59+00:00"}
+_PUBLICATION = {
+    **CONFERENCE,
+    "unit_name": UNIT,
+    "number": 0,
+    "text": "",
+    "due_at": "2026-12-29T16:59:59+00:00",
+}
 _ESCALATED_PUBLICATION = {**_PUBLICATION, "unit_name": COORDINATOR, "days_late": 2}
 
 SAMPLES: tuple[Sample, ...] = (

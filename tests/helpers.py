@@ -24,7 +24,12 @@ def citizen_body(**overrides: Any) -> dict[str, Any]:
         "category": "moi-truong",
         "commune": "09556",
         "address": "Ngõ 12 Quang Trung, Hà Đông",
-        "citizen": {"name": "Nguyễn Văn An", "phone": "0912 345 678", "email": "an@example.vn"},
+        "citizen": {
+            "name": "Nguyễn Văn An",
+            "phone": "0912 345 678",
+            "email": "an@example.vn",
+            "address": "Số 8 ngõ 12 Quang Trung, Hà Đông",
+        },
     }
     body.update(overrides)
     return body

@@ -78,7 +78,9 @@ async def perform(
             severity=data.severity,
         )
     if action == "refuse":
-        return await routing.refuse(user, code, settings, reason=said(data.reason, "reason"))
+        return await routing.refuse(
+            user, code, settings, ground=data.ground, reason=said(data.reason, "reason")
+        )
     if action == "transfer":
         return await routing.transfer(
             user, code, settings, unit=data.unit.strip(), reason=said(data.reason, "reason")

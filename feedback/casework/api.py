@@ -242,6 +242,7 @@ async def item_out(user: StaffUser, code: str) -> ItemOut:
         if item.extension_request_day
         else None,
         reopen_count=item.reopen_count,
+        refuse_ground=item.refuse_ground or None,
         refuse_reason=item.refuse_reason or None,
         draft_answer=item.draft_answer or None,
         answer=item.answer or None,

@@ -47,7 +47,9 @@ async def extend(
             requested_by_name=who(user), new_due_at=new_due.isoformat(), reason=reason,
             requested_at=case.now.isoformat(),
         )  # fmt: skip
-        await send(mail.to_head("extension_request", f"extension_request:{event.id}", unit, item, context, case.now))
+        await send(
+            mail.to_head("extension_request", f"extension_request:{event.id}", unit, item, context, case.now)
+        )
     return item
 
 

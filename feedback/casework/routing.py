@@ -9,10 +9,9 @@ from feedback.casework.case import officer_label, open_case, send, who
 from feedback.deadlines.services import cancel_pending_steps
 from feedback.errors import Conflict, DomainError
 from feedback.intake import mail
+from feedback.items.grounds import CLASSIFICATION_NAMES, REFUSAL_GROUNDS, refusal_context
 from feedback.items.models import Cooperation, FeedbackItem
 from feedback.settings import Settings
-
-CLASSIFICATIONS = {"authority": "thuộc thẩm quyền", "conduct": "hành vi hành chính của cán bộ, công chức"}
 
 
 async def accept(
@@ -25,6 +24,7 @@ async def accept(
     severity: str | None = None,
 ) -> FeedbackItem:
     """The unit takes the item on (Nghị định 20/2008 classification), correcting field or severity."""
+    rules.check_classification(classification)
     async with open_case(user, code, "accept", settings) as case:
         item = case.item
         if category:
@@ -45,26 +45,35 @@ async def accept(
             case.update("officer_id", user.id, shown=(None, who(user)))
         await case.event(
             "accepted",
-            f"{case.unit().name} tiếp nhận xử lý ({CLASSIFICATIONS[classification]}).",
+            f"{case.unit().name} tiếp nhận xử lý ({CLASSIFICATION_NAMES[classification]}).",
             public=True,
         )
     return item
 
 
-async def refuse(user: StaffUser, code: str, settings: Settings, *, reason: str) -> FeedbackItem:
-    """Không tiếp nhận (incomplete, anonymous, not a matter for feedback): the citizen is told why."""
+async def refuse(user: StaffUser, code: str, settings: Settings, *, ground: str, reason: str) -> FeedbackItem:
+    """Không tiếp nhận, on one of the legal grounds (feedback/items/grounds.py) and in the officer's own
+    words: the citizen is told both, the basis, and for a complaint or a denunciation the procedure
+    that applies (the item is then classified as such)."""
+    found = REFUSAL_GROUNDS.get(ground)
+    if found is None:  # the schema lets only known codes through; a direct call meets the same rule
+        raise DomainError(f"Không có căn cứ không tiếp nhận mã '{ground}'", field="ground")
     async with open_case(user, code, "refuse", settings) as case:
         case.update("status", "refused")
+        case.update("refuse_ground", found.code)
         case.update("refuse_reason", reason)
+        if found.classification:
+            case.update("classification", found.classification)
         case.clear_extension_request()
         await cancel_pending_steps(case.item.id)
-        event = await case.event("refused", "Không tiếp nhận xử lý phản ánh.", public=True, reason=reason)
-        await send(
-            mail.to_citizen(
-                "refused", case.item, case.context(reason=reason, **mail.signer(user, case.ref)),
-                case.now, f"refused:{event.id}",
-            )  # fmt: skip
+        event = await case.event(
+            "refused",
+            f"Không tiếp nhận xử lý phản ánh: {found.text} (căn cứ {found.basis}).",
+            public=True,
+            reason=reason,
         )
+        context = case.context(reason=reason, **refusal_context(found.code), **mail.signer(user, case.ref))
+        await send(mail.to_citizen("refused", case.item, context, case.now, f"refused:{event.id}"))
     return case.item
 
 
@@ -128,7 +137,9 @@ async def assign(user: StaffUser, code: str, settings: Settings, *, officer: str
         event = await case.event("assigned", f"Phân công {who(chosen)} xử lý.", public=False)
         context = case.context(officer_name=who(chosen), assigned_by_name=who(user))
         await send(
-            mail.to_officer("assigned", f"assigned:{event.id}", chosen, case.unit().name, item, context, case.now)
+            mail.to_officer(
+                "assigned", f"assigned:{event.id}", chosen, case.unit().name, item, context, case.now
+            )
         )
     return item
 

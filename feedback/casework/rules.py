@@ -12,6 +12,7 @@ from typing import Literal
 from feedback.directory.calendar import WorkCalendar
 from feedback.errors import Conflict, DomainError, Forbidden
 from feedback.items.access import HANDLERS, HEADS, Relation
+from feedback.items.grounds import ACCEPTED_CLASSIFICATIONS, CLASSIFICATION_NAMES, REFUSAL_GROUNDS
 from feedback.items.vocabulary import OPEN_STATUSES, STATUS_NAMES, STATUSES
 
 Action = Literal[
@@ -98,6 +99,20 @@ def allowed(role: str, relation: Relation, status: str) -> list[str]:
         and status in FROM_STATUSES[action]
         and (relation != "cooperating" or action in COOPERATING_ACTIONS)
     ]
+
+
+def check_classification(classification: str) -> None:
+    """Nghị định 20/2008 (Điều 1) does not cover complaints and denunciations: such an item is refused
+    with its ground, which tells the citizen the procedure that applies, rather than taken on."""
+    if classification not in ACCEPTED_CLASSIFICATIONS:
+        ground = REFUSAL_GROUNDS.get(classification)
+        basis = f" ({ground.basis})" if ground else ""
+        raise DomainError(
+            f"Đơn có nội dung {CLASSIFICATION_NAMES.get(classification, classification)} không tiếp nhận"
+            f" xử lý như phản ánh, kiến nghị{basis}: hãy chọn “Không tiếp nhận” với căn cứ này để hướng"
+            " dẫn người dân thủ tục áp dụng",
+            field="classification",
+        )
 
 
 def check_transfer(transfer_count: int, role: str) -> None:

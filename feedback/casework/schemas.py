@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from msgspec import Meta, Struct
 
 from feedback.attachments.schemas import AttachmentOut
 from feedback.intake.schemas import Ref
+from feedback.items.grounds import Classification, Ground
 from feedback.items.vocabulary import Severity
 
 Reason = Annotated[str, Meta(min_length=5, max_length=2000, description="Lý do (bắt buộc)")]
@@ -17,12 +18,16 @@ ItemCode = Annotated[str, Meta(min_length=1, max_length=20)]
 
 
 class AcceptIn(Struct, forbid_unknown_fields=True):
-    classification: Literal["authority", "conduct"] = "authority"
+    # "complaint" and "denunciation" are recognised, and answered with the refusal ground that applies.
+    classification: Classification = Classification.AUTHORITY
     category: UnitCode | None = None
     severity: Severity | None = None
 
 
 class RefuseIn(Struct, forbid_unknown_fields=True):
+    """A refusal names its legal ground (`GET /api/v1/refusal-grounds`) and the officer's own words."""
+
+    ground: Annotated[Ground, Meta(description="Căn cứ không tiếp nhận (mã trong /api/v1/refusal-grounds)")]
     reason: Reason
 
 
@@ -148,6 +153,7 @@ class ItemOut(Struct):
     extension_count: int
     extension_request: ExtensionRequestOut | None
     reopen_count: int
+    refuse_ground: str | None  # a code of /api/v1/refusal-grounds
     refuse_reason: str | None
     draft_answer: str | None
     answer: str | None

@@ -20,7 +20,10 @@ from feedback.conferences.schemas import (
     ConferenceIn,
     ConferenceOut,
     ConferencePatch,
+    PublicationIn,
+    PublicationOut,
     PublicConferenceOut,
+    PublicPublicationOut,
     PublicQuestionCreated,
     PublicQuestionOut,
     QuestionAnswerIn,
@@ -29,6 +32,7 @@ from feedback.conferences.schemas import (
     RefOut,
     StatusIn,
 )
+from feedback.conferences.vocabulary import PUBLICATION_CHANNEL_NAMES
 from feedback.directory.reference import Reference, reference
 from feedback.security.throttle import rate_limited
 from feedback.settings import Settings
@@ -59,6 +63,7 @@ def _unit(ref: Reference, unit_id: int | None) -> RefOut | None:
 async def conference_out(conference: Conference, ref: Reference) -> ConferenceOut:
     questions = await Question.filter(conference_id=conference.id).count()
     answered = await Question.filter(conference_id=conference.id, status="answered").count()
+    published = await lifecycle.publications(conference)
     return ConferenceOut(
         id=conference.id,
         host_unit=_unit(ref, conference.host_unit_id) or RefOut("", ""),
@@ -74,6 +79,12 @@ async def conference_out(conference: Conference, ref: Reference) -> ConferenceOu
         published_at=conference.published_at,
         questions=questions,
         answered=answered,
+        announced_at=conference.announced_at,
+        publication=[
+            PublicationOut(p.channel, PUBLICATION_CHANNEL_NAMES[p.channel], p.published_on, p.note)
+            for p in published
+        ],
+        warnings=lifecycle.warnings(conference, published, ref.calendar),
     )
 
 
@@ -153,6 +164,15 @@ class ConferenceController(Controller):
         self, conference_id: FromPath[int], data: JSONBody[StatusIn], settings: Config, user: User
     ) -> ConferenceOut:
         conference = await lifecycle.move(user, conference_id, data.status, settings)
+        return await conference_out(conference, await reference(settings))
+
+    @post("/{conference_id:int}/publication", status_code=200)
+    async def publication(
+        self, conference_id: FromPath[int], data: JSONBody[PublicationIn], settings: Config, user: User
+    ) -> ConferenceOut:
+        """Record (or correct) one channel the results were published through, with its date (Điều 43
+        Luật Tổ chức chính quyền địa phương 2025); the answer's `warnings` name what is still missing."""
+        conference = await lifecycle.record_publication(user, conference_id, data, settings)
         return await conference_out(conference, await reference(settings))
 
     @get("/{conference_id:int}/questions")
@@ -240,6 +260,10 @@ async def public_conference(conference_id: FromPath[int]) -> PublicConferenceOut
         starts_at=conference.starts_at,
         place=conference.place,
         published_at=conference.published_at,
+        publication=[
+            PublicPublicationOut(p.channel, PUBLICATION_CHANNEL_NAMES[p.channel], p.published_on)
+            for p in await lifecycle.publications(conference)
+        ],
         questions=[
             PublicQuestionOut(
                 number=a.number,

@@ -4,9 +4,17 @@ each returns the clean value or raises a DomainError naming the field."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from feedback.conferences.schemas import QuestionIn
+from feedback.conferences.vocabulary import (
+    ANNOUNCE_DAYS_AHEAD,
+    ART43,
+    PUBLICATION_CHANNEL_NAMES,
+    PUBLICATION_CHANNELS,
+    ConferenceStatus,
+)
 from feedback.directory.reference import Reference
 from feedback.errors import DomainError
 from feedback.intake.services import checked_contact
@@ -88,3 +96,50 @@ def question(data: QuestionIn, ref: Reference, *, need_contact: bool, host_unit_
         "suggested_unit_id": suggested,
         "unit_id": suggested,
     }
+
+
+# --- Điều 43 Luật Tổ chức chính quyền địa phương 2025 (conferences/vocabulary.py) ---------------------
+
+
+def announcement_warning(announced_on: date | None, conference_day: date) -> str | None:
+    """A warning when the conference was announced fewer than 7 days before its day (or not yet)."""
+    if announced_on is None:
+        return None
+    ahead = (conference_day - announced_on).days
+    if ahead >= ANNOUNCE_DAYS_AHEAD:
+        return None
+    return (
+        f"Hội nghị được thông báo ngày {announced_on:%d/%m/%Y}, chỉ {max(ahead, 0)} ngày trước ngày tổ chức"
+        f" {conference_day:%d/%m/%Y}; {ART43} yêu cầu thông báo ít nhất {ANNOUNCE_DAYS_AHEAD:02d} ngày"
+        " trước ngày tổ chức"
+    )
+
+
+def announced_at(moment: datetime, now: datetime) -> datetime:
+    if moment > now + timedelta(minutes=5):
+        raise DomainError("Thời điểm thông báo hội nghị không được ở tương lai", field="announced_at")
+    return moment.astimezone(UTC)
+
+
+def publication_day(day: date, conference_day: date, today: date) -> date:
+    """A channel's date: from the conference's day (results exist only after it) up to today."""
+    if day < conference_day:
+        raise DomainError("Ngày công khai kết quả không được trước ngày tổ chức hội nghị", field="date")
+    if day > today:
+        raise DomainError("Ngày công khai kết quả không được ở tương lai", field="date")
+    return day
+
+
+def publication_warnings(status: str, published: dict[str, date], due_day: date | None) -> list[str]:
+    """A channel recorded after the 10-day deadline; once the results are published, a channel missing."""
+    warnings = [
+        f"{PUBLICATION_CHANNEL_NAMES[channel]} ngày {day:%d/%m/%Y}, sau hạn công khai {due_day:%d/%m/%Y}"
+        f" ({ART43}: chậm nhất 10 ngày sau hội nghị)"
+        for channel, day in published.items()
+        if due_day is not None and day > due_day
+    ]
+    if status == ConferenceStatus.PUBLISHED:
+        missing = [PUBLICATION_CHANNEL_NAMES[c].lower() for c in PUBLICATION_CHANNELS if c not in published]
+        if missing:
+            warnings.append(f"Chưa ghi nhận việc công khai kết quả: {'; '.join(missing)} ({ART43})")
+    return warnings

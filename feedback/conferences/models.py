@@ -18,6 +18,9 @@ class Conference(Model):
     categories = fields.JSONField(default=list)
     description = fields.TextField(default="")
     status = fields.CharField(max_length=12, default="planning")
+    # When it was announced (Điều 43: at least 7 days before): the organiser's date, else the moment
+    # collecting questions opened.
+    announced_at = fields.DatetimeField(null=True)
     publish_due_at = fields.DatetimeField(null=True)  # set when the conference is held
     published_at = fields.DatetimeField(null=True)
     created_by = fields.ForeignKeyField("models.StaffUser", related_name="conferences", null=True)
@@ -66,6 +69,25 @@ class Question(Model):
         table = "question"
         unique_together = (("conference", "number"),)
         indexes = (("unit_id", "status"),)
+
+
+class ConferencePublication(Model):
+    """One channel through which a conference's results were published, and its date (Điều 43: the
+    media, posting at the unit's seat, sending to the heads of villages and residential groups)."""
+
+    id = fields.IntField(primary_key=True)
+    conference = fields.ForeignKeyField("models.Conference", related_name="publications")
+    channel = fields.CharField(max_length=16)  # conferences.vocabulary.PublicationChannel
+    published_on = fields.DateField()
+    note = fields.CharField(max_length=300, default="")  # e.g. the newspaper, the notice's number
+    recorded_by = fields.ForeignKeyField(
+        "models.StaffUser", related_name="conference_publications", null=True, on_delete=fields.SET_NULL
+    )
+    recorded_at = fields.DatetimeField()
+
+    class Meta:
+        table = "conference_publication"
+        unique_together = (("conference", "channel"),)
 
 
 class ConferenceStep(Model):

@@ -234,6 +234,12 @@ async def _forward(question: Question, ref: Reference, user: StaffUser, settings
     from feedback.intake.schemas import CitizenIn, StaffFeedbackCreate
     from feedback.intake.services import submit
 
+    if not question.asker_place.strip():  # a feedback item needs its citizen's address (Điều 7 NĐ 20/2008)
+        raise DomainError(
+            "Cần địa chỉ của người hỏi để chuyển xử lý như phản ánh, kiến nghị (Điều 7 Nghị định"
+            " 20/2008/NĐ-CP); hãy trả lời bằng văn bản hoặc trực tiếp",
+            field="answer_mode",
+        )
     category = ref.category_by_id(question.category_id)
     commune = next((c for c in ref.communes.values() if c.id == question.commune_id), None)
     title = question.text if len(question.text) <= 120 else question.text[:117].rstrip() + "…"

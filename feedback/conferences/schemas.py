@@ -7,7 +7,7 @@ from typing import Annotated
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from feedback.conferences.vocabulary import AnswerMode, ConferenceStatus
+from feedback.conferences.vocabulary import AnswerMode, ConferenceStatus, PublicationChannel
 from feedback.intake.schemas import AwareDatetime
 
 Title = Annotated[str, Meta(min_length=3, max_length=300)]
@@ -24,6 +24,9 @@ class ConferenceIn(Struct, forbid_unknown_fields=True):
     place: Place
     categories: Codes = []
     description: Description = ""
+    # When it was announced (Điều 43 Luật Tổ chức chính quyền địa phương 2025: at least 7 days ahead);
+    # if not given, the moment collecting questions opens.
+    announced_at: AwareDatetime | None = None
 
 
 class ConferencePatch(Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -33,6 +36,16 @@ class ConferencePatch(Struct, forbid_unknown_fields=True, omit_defaults=True):
     place: Place | UnsetType = UNSET
     categories: Codes | UnsetType = UNSET
     description: Description | UnsetType = UNSET
+    announced_at: AwareDatetime | UnsetType = UNSET
+
+
+class PublicationIn(Struct, forbid_unknown_fields=True):
+    """One channel the results went out through, and its date (Điều 43 Luật Tổ chức chính quyền địa
+    phương 2025); recording a channel again corrects it."""
+
+    channel: PublicationChannel
+    date: date
+    note: Annotated[str, Meta(max_length=300, description="Ví dụ: tên báo, đài; số thông báo")] = ""
 
 
 class StatusIn(Struct, forbid_unknown_fields=True):
@@ -68,6 +81,19 @@ class RefOut(Struct):
     name: str
 
 
+class PublicationOut(Struct):
+    channel: str
+    name: str
+    date: date
+    note: str
+
+
+class PublicPublicationOut(Struct):
+    channel: str
+    name: str
+    date: date
+
+
 class ConferenceOut(Struct):
     id: int
     host_unit: RefOut
@@ -81,6 +107,11 @@ class ConferenceOut(Struct):
     published_at: datetime | None
     questions: int = 0
     answered: int = 0
+    announced_at: datetime | None = None
+    publication: list[PublicationOut] = []
+    # What the law asks that is not (yet) met: a late announcement, a channel missing or late. Warnings,
+    # not refusals: the organiser may have good reasons, and the record stays true.
+    warnings: list[str] = []
 
 
 class QuestionOut(Struct):
@@ -138,6 +169,7 @@ class PublicConferenceOut(Struct):
     place: str
     published_at: datetime | None
     questions: list[PublicQuestionOut]
+    publication: list[PublicPublicationOut] = []  # channels and dates, no notes
 
 
 class PublicQuestionCreated(Struct):

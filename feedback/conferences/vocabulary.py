@@ -1,5 +1,12 @@
 """The words of a dialogue conference (SPEC §6): its statuses, a question's channels, statuses and answer
-modes, with their Vietnamese names. Pure; pages, API, services and exports all read them from here.
+modes, the channels its results are published through, with their Vietnamese names and the law they
+come from. Pure; pages, API, services and exports all read them from here.
+
+Luật Tổ chức chính quyền địa phương số 72/2025/QH15 (ngày 16/6/2025), Điều 43: the commune's people's
+committee announces the conference's time, place, content and way of attending through the media at
+least 07 days before it, and announces its results to the people through the media, by posting at the
+seat of the commune-level government, and by sending them to the heads of villages and residential
+groups, no later than 10 days after it (the 10 days: `steps.PUBLISH_WITHIN_DAYS`).
 """
 
 from __future__ import annotations
@@ -66,3 +73,24 @@ NOT_ANSWERED = "Chưa trả lời"  # the answer mode of an open question, as co
 def status_title(status: str) -> str:
     """ "held" -> "Đã tổ chức": the status as a page or an export shows it."""
     return STATUS_NAMES.get(status, status).capitalize()
+
+
+# --- Điều 43 Luật Tổ chức chính quyền địa phương 2025 -------------------------------------------------
+
+ART43 = "Điều 43 Luật Tổ chức chính quyền địa phương số 72/2025/QH15"
+# The conference is announced at least this many (calendar) days before its day.
+ANNOUNCE_DAYS_AHEAD = 7
+
+
+class PublicationChannel(StrEnum):
+    MEDIA = "media"  # phương tiện thông tin đại chúng
+    SEAT = "seat"  # niêm yết tại trụ sở
+    VILLAGE_HEADS = "village_heads"  # gửi trưởng thôn, tổ trưởng tổ dân phố
+
+
+PUBLICATION_CHANNELS: tuple[str, ...] = tuple(PublicationChannel)
+PUBLICATION_CHANNEL_NAMES: dict[str, str] = {
+    PublicationChannel.MEDIA: "Thông báo trên phương tiện thông tin đại chúng",
+    PublicationChannel.SEAT: "Niêm yết tại trụ sở",
+    PublicationChannel.VILLAGE_HEADS: "Gửi trưởng thôn, tổ trưởng tổ dân phố",
+}

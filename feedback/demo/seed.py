@@ -45,7 +45,10 @@ async def seed_demo(settings: Settings) -> list[str]:
                     commune="09556",
                     address="Phường Hà Đông, Hà Nội",
                     citizen=CitizenIn(
-                        name="Nguyễn Văn An", phone="0912 345 678", email="an.nguyen@example.vn"
+                        name="Nguyễn Văn An",
+                        phone="0912 345 678",
+                        email="an.nguyen@example.vn",
+                        address="Số 8 ngõ 12 Quang Trung, phường Hà Đông, Hà Nội",
                     ),
                     channel="desk",
                     received_at=now - timedelta(days=days_ago),

@@ -56,7 +56,15 @@ def to_citizen(
     """The message to the citizen, if they left an e-mail address (a phone-only citizen is called)."""
     context = {**context, "citizen_name": item.citizen_name, **extra}
     return to_address(
-        kind, key, item.citizen_email, item.citizen_name, item, context, now, recipient="citizen", unit_name=""
+        kind,
+        key,
+        item.citizen_email,
+        item.citizen_name,
+        item,
+        context,
+        now,
+        recipient="citizen",
+        unit_name="",
     )
 
 
@@ -83,7 +91,9 @@ def to_officer(
 ) -> list[NewMessage]:  # fmt: skip
     """The message to one staff member of `unit_name` (the assigned officer, a requester)."""
     name = user.name or user.email
-    return to_address(kind, key, user.email, name, item, context, now, recipient="officer", unit_name=unit_name)
+    return to_address(
+        kind, key, user.email, name, item, context, now, recipient="officer", unit_name=unit_name
+    )
 
 
 def to_address(

@@ -18,10 +18,20 @@ AwareDatetime = Annotated[
 
 
 class CitizenIn(Struct, forbid_unknown_fields=True):
+    """Điều 7 Nghị định 20/2008/NĐ-CP: a name and an address; a phone or an e-mail if the citizen has one
+    (without them the answer goes by post to the address)."""
+
     name: Annotated[str, Meta(min_length=1, max_length=120)]
     phone: Annotated[str, Meta(max_length=30)] = ""
     email: Annotated[str, Meta(max_length=254)] = ""
-    address: Annotated[str, Meta(max_length=300)] = ""
+    # Required (422 when empty, with the reason in Vietnamese); a default only so that the refusal names it.
+    address: Annotated[
+        str,
+        Meta(
+            max_length=300,
+            description="Địa chỉ liên hệ (bắt buộc), cũng là địa chỉ nhận văn bản trả lời qua bưu chính",
+        ),
+    ] = ""
 
 
 class FeedbackCreate(Struct, forbid_unknown_fields=True):

@@ -26,6 +26,10 @@ from feedback.text import fold, is_email, normalize_phone, suggest_category
 Found = TypeVar("Found")
 # Staff may enter old paper submissions, but not ones dated in the future or absurdly old.
 _MAX_BACKDATE = timedelta(days=366)
+ADDRESS_REQUIRED = (
+    "Cần địa chỉ liên hệ của người phản ánh (Điều 7 Nghị định 20/2008/NĐ-CP): nếu không có số điện thoại"
+    " hoặc thư điện tử, cơ quan gửi văn bản trả lời qua đường bưu chính đến địa chỉ này"
+)
 
 
 @dataclass(frozen=True)
@@ -144,11 +148,12 @@ def _require_text(data: FeedbackCreate) -> None:
 
 
 def _citizen_contact(data: FeedbackCreate) -> tuple[str, str]:
+    """Điều 7 Nghị định 20/2008 (feedback/items/grounds.py): a name and an address are required; a phone
+    or an e-mail is optional, and without them the unit answers by post to the address."""
+    if not data.citizen.address.strip():
+        raise DomainError(ADDRESS_REQUIRED, field="citizen.address")
     return checked_contact(
-        data.citizen.phone,
-        data.citizen.email,
-        fields=("citizen.phone", "citizen.email"),
-        missing="Cần số điện thoại hoặc thư điện tử để cơ quan trả lời bạn",
+        data.citizen.phone, data.citizen.email, fields=("citizen.phone", "citizen.email"), missing=None
     )
 
 

@@ -36,8 +36,11 @@ class FeedbackItem(Model):
     # Bumped whenever the deadline changes, so the escalation steps of an old deadline never fire.
     deadline_no = fields.IntField(default=1)
     transfer_count = fields.IntField(default=0)
-    # Nghị định 20/2008: "authority" (within the unit's authority) or "conduct" (of officials), set on accept.
+    # Nghị định 20/2008 (items/grounds.py): "authority" or "conduct", set on accept; "complaint" or
+    # "denunciation", set by the refusal on that ground.
     classification = fields.CharField(max_length=12, default="", db_default="")
+    # The legal ground of a refusal (a code of items/grounds.py) and the officer's words.
+    refuse_ground = fields.CharField(max_length=24, default="", db_default="")
     refuse_reason = fields.TextField(default="", db_default="")
     extension_count = fields.IntField(default=0, db_default=0)
     reopen_count = fields.IntField(default=0, db_default=0)

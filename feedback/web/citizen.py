@@ -206,6 +206,7 @@ async def feedback_sent(
         "track_path": f"/track/{quote(created.code)}?token={quote(created.token)}",
         "attachments": len(files),
         "email_given": bool(item.citizen_email),
+        "postal_only": not item.citizen_email and not item.citizen_phone,
     }
     return page(request, "feedback_created.html", context, user=user)
 

@@ -21,8 +21,23 @@ from feedback.accounts.models import StaffUser
 from feedback.conferences import access, lifecycle, public, questions
 from feedback.conferences.models import Conference, Question
 from feedback.conferences.question_file import ImportRejected
-from feedback.conferences.schemas import AssignIn, ConferenceIn, ConferencePatch, QuestionAnswerIn, QuestionIn
-from feedback.conferences.vocabulary import CONFERENCE_STATUSES, MODE_NAMES, NEXT_STATUS, status_title
+from feedback.conferences.schemas import (
+    AssignIn,
+    ConferenceIn,
+    ConferencePatch,
+    PublicationIn,
+    QuestionAnswerIn,
+    QuestionIn,
+)
+from feedback.conferences.vocabulary import (
+    ANNOUNCE_DAYS_AHEAD,
+    ART43,
+    CONFERENCE_STATUSES,
+    MODE_NAMES,
+    NEXT_STATUS,
+    PUBLICATION_CHANNEL_NAMES,
+    status_title,
+)
 from feedback.directory.reference import reference
 from feedback.errors import DomainError, Forbidden, NotFound, Unauthorized
 from feedback.items.access import ORGANISER_ROLES
@@ -75,8 +90,9 @@ def _conference_body(form_data: Any, settings: Settings) -> dict[str, Any]:
     """The conference form as the API's body; <input type=datetime-local> sends local time without a zone."""
     body: dict[str, Any] = {**_text_fields(form_data)}
     body["categories"] = form_data.getall("categories") if "categories" in form_data else []
-    if body.get("starts_at") and len(body["starts_at"]) == 16:
-        body["starts_at"] = datetime.fromisoformat(body["starts_at"]).replace(tzinfo=settings.tz).isoformat()
+    for name in ("starts_at", "announced_at"):
+        if body.get(name) and len(body[name]) == 16:
+            body[name] = datetime.fromisoformat(body[name]).replace(tzinfo=settings.tz).isoformat()
     return body
 
 
@@ -124,8 +140,18 @@ async def _conference_page(
         .order_by("number")
         .select_related("unit", "category", "suggested_unit", "feedback_item")
     )
+    published = await lifecycle.publications(conference)
     context = {
         "conference": conference,
+        # Điều 43 Luật Tổ chức chính quyền địa phương 2025: the announcement and the publication.
+        "publication": published,
+        "warnings": lifecycle.warnings(conference, published, ref.calendar),
+        "channel_names": PUBLICATION_CHANNEL_NAMES,
+        "art43": ART43,
+        "announce_days": ANNOUNCE_DAYS_AHEAD,
+        "announced_local": conference.announced_at.astimezone(settings.tz).strftime("%Y-%m-%dT%H:%M")
+        if conference.announced_at
+        else "",
         "questions": rows,
         "status_names": STATUS_TITLES,
         "mode_names": MODE_NAMES,
@@ -167,6 +193,16 @@ async def manage_status(request: Request, conference_id: FromPath[int], settings
     return await _act(
         request, conference_id, settings, "status",
         lambda user: lifecycle.move(user, conference_id, form.get("status", ""), settings),
+    )  # fmt: skip
+
+
+@post("/conferences/manage/{conference_id:int}/publication", include_in_schema=False)
+async def manage_publication(request: Request, conference_id: FromPath[int], settings: Config) -> Response:
+    """One channel the results were published through, with its date (Điều 43)."""
+    form = _text_fields(await request.form())
+    return await _act(
+        request, conference_id, settings, "publication",
+        lambda user: lifecycle.record_publication(user, conference_id, form_struct(form, PublicationIn), settings),
     )  # fmt: skip
 
 
@@ -287,6 +323,8 @@ async def public_conference(request: Request, conference_id: FromPath[int]) -> R
         "conference": conference,
         "status_names": STATUS_TITLES,
         "answers": await public.answers(conference),
+        "publication": await lifecycle.publications(conference),  # channels and dates; notes stay inside
+        "channel_names": PUBLICATION_CHANNEL_NAMES,
         "values": {},
         "error": None,
         "field": None,
@@ -311,6 +349,8 @@ async def public_ask(request: Request, conference_id: FromPath[int], settings: C
             "conference": conference,
             "status_names": STATUS_TITLES,
             "answers": [],
+            "publication": [],  # still collecting questions: nothing published yet
+            "channel_names": PUBLICATION_CHANNEL_NAMES,
             "values": form,
             "error": exc.message,
             "field": exc.field,
@@ -321,6 +361,7 @@ async def public_ask(request: Request, conference_id: FromPath[int], settings: C
 
 
 CONFERENCE_ROUTES = [
-    manage_list, manage_create, manage_edit, manage_one, manage_status, manage_add_question, manage_import, manage_assign,
+    manage_list, manage_create, manage_edit, manage_one, manage_status, manage_publication, manage_add_question,
+    manage_import, manage_assign,
     manage_answer, unit_questions, public_conference, public_ask,
 ]  # fmt: skip

@@ -39,7 +39,10 @@ EN: dict[str, str] = {
     "Cách tra cứu": "How to track",
     # citizen pages
     "Gửi phản ánh, kiến nghị": "File feedback",
-    "Các mục có dấu * là bắt buộc. Cần ít nhất số điện thoại hoặc thư điện tử để cơ quan trả lời Ông/Bà.": "Fields marked * are required. Give at least a phone number or an e-mail address so the unit can answer you.",
+    "Các mục có dấu * là bắt buộc. Theo Điều 7 Nghị định 20/2008/NĐ-CP, cần họ tên và địa chỉ liên hệ; nếu Ông/Bà không để lại số điện thoại hoặc thư điện tử, cơ quan gửi văn bản trả lời qua đường bưu chính đến địa chỉ liên hệ.": (
+        "Fields marked * are required. Under Article 7 of Decree 20/2008/ND-CP a name and a contact address"
+        " are needed; without a phone number or an e-mail address the unit answers by post to that address."
+    ),
     "Chưa gửi được phản ánh. Vui lòng sửa các mục sau:": "The feedback was not sent. Please correct:",
     "Tệp đính kèm (nếu có) cần chọn lại.": "Choose your attachments (if any) again.",
     "Nội dung phản ánh": "Your feedback",
@@ -105,6 +108,11 @@ EN: dict[str, str] = {
     "Thư điện tử": "E-mail",
     "để nhận mã tra cứu và kết quả trả lời": "to receive the tracking link and the answer",
     "Địa chỉ liên hệ": "Contact address",
+    "Ông/Bà không để lại số điện thoại hoặc thư điện tử: văn bản trả lời sẽ được gửi qua đường bưu chính đến địa chỉ liên hệ.": (
+        "You left no phone number or e-mail address: the written answer will be posted to your contact"
+        " address."
+    ),
+    "nơi nhận văn bản trả lời qua bưu chính": "where a written answer is posted",
     "Đồng ý công khai nội dung (đã ẩn thông tin cá nhân)": "I agree to publish the content (personal data hidden)",
     "Gợi ý lĩnh vực:": "Suggested field:",
     "Chọn lĩnh vực này": "Choose this field",
@@ -211,6 +219,20 @@ EN: dict[str, str] = {
     "Phân loại": "Classification",
     "Thuộc thẩm quyền": "Within the unit's authority",
     "Hành vi hành chính của cán bộ, công chức": "Conduct of officials",
+    "Khiếu nại": "Complaint (another procedure)",
+    "Tố cáo": "Denunciation (another procedure)",
+    "Căn cứ không tiếp nhận": "Ground for refusal",
+    "Thông báo hội nghị": "Announced",
+    "Chưa thông báo (ghi nhận khi bắt đầu tiếp nhận câu hỏi)": "Not yet (recorded when collecting opens)",
+    "Thời điểm thông báo hội nghị": "When the conference was announced",
+    "Công khai kết quả hội nghị": "Publication of the results",
+    "Công khai kết quả": "Publication of the results",
+    "Ghi nhận công khai kết quả": "Record a publication channel",
+    "Thông báo trên phương tiện thông tin đại chúng": "Announced in the media",
+    "Niêm yết tại trụ sở": "Posted at the unit's seat",
+    "Gửi trưởng thôn, tổ trưởng tổ dân phố": "Sent to heads of villages and residential groups",
+    "Chưa ghi nhận.": "Nothing recorded yet.",
+    "Chọn căn cứ": "Choose a ground",
     "Giữ nguyên": "Keep as is",
     "Phân công cán bộ": "Assign an officer",
     "Phân công": "Assign",

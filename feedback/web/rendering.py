@@ -17,8 +17,8 @@ from litestar.datastructures import Cookie
 from litestar.enums import MediaType
 
 from feedback.accounts.models import StaffUser
-from feedback.casework.routing import CLASSIFICATIONS
 from feedback.edge import edge_refusal
+from feedback.items.grounds import CLASSIFICATION_NAMES
 from feedback.items.vocabulary import CHANNEL_NAMES, SEVERITY_NAMES
 from feedback.items.vocabulary import STATUS_NAMES as STATUS_WORDS
 from feedback.security.client import app_settings
@@ -55,6 +55,7 @@ FIELD_NAMES = {
     "extension_request_reason": "Lý do đề nghị gia hạn",
     "extension_request_by": "Người đề nghị gia hạn",
     "extension_request_at": "Đề nghị gia hạn lúc",
+    "refuse_ground": "Căn cứ không tiếp nhận",
     "refuse_reason": "Lý do không tiếp nhận",
     "rating": "Đánh giá",
     "rating_comment": "Ý kiến",
@@ -72,7 +73,7 @@ VALUE_NAMES: dict[str, dict[str, str]] = {
     "status": STATUS_NAMES,
     "severity": {code: name.capitalize() for code, name in SEVERITY_NAMES.items()},
     "channel": {code: name.capitalize() for code, name in CHANNEL_NAMES.items()},
-    "classification": {code: name.capitalize() for code, name in CLASSIFICATIONS.items()},
+    "classification": {code: name.capitalize() for code, name in CLASSIFICATION_NAMES.items()},
 }
 
 _env = Environment(

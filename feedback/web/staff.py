@@ -31,6 +31,7 @@ from feedback.directory.official_calendar import calendar_warning
 from feedback.directory.reference import reference
 from feedback.errors import DomainError, Forbidden, NotFound, TooManyRequests, Unauthorized
 from feedback.items.access import ROLES_THAT_SEE_ITEMS, get_for
+from feedback.items.grounds import CLASSIFICATION_NAMES, REFUSAL_GROUNDS
 from feedback.items.vocabulary import is_open
 from feedback.reports.dashboard import dashboard as reports_dashboard
 from feedback.security import sessions, throttle
@@ -239,6 +240,9 @@ async def _item_page(
         "units": sorted((u for u in ref.units.values() if u.code != item.unit.code), key=lambda u: u.name),
         "categories": sorted(ref.categories.values(), key=lambda c: c.name),
         "severities": SEVERITY_NAMES,
+        "classifications": CLASSIFICATION_NAMES,
+        "grounds": list(REFUSAL_GROUNDS.values()),
+        "ground": REFUSAL_GROUNDS.get(item.refuse_ground or ""),
         "officers": officers,
         "failed": failed,
         "field_errors": field_errors,

@@ -67,6 +67,7 @@ async def test_file_transfer_answer_and_rate(
     await page.locator("#name").fill("Nguyễn Văn An")
     await page.locator("#phone").fill("0912 345 678")
     await page.locator("#email").fill(citizen_email)
+    await page.locator("#citizen_address").fill("Số 8 ngõ 12 Quang Trung, Hà Đông")
     await page.locator("#publish").check()
     await page.screenshot(path=screenshots / "feedback_new.png", full_page=True)
     await page.get_by_role("button", name="Gửi phản ánh").click()

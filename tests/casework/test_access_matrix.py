@@ -43,7 +43,7 @@ NOT_YET = {"approve", "reopen", "approve_extension", "refuse_extension"}
 def body(action: str, duplicate_of: str) -> dict:
     return {
         "accept": {"classification": "authority"},
-        "refuse": {"reason": "Phản ánh nặc danh, không có thông tin liên hệ."},
+        "refuse": {"ground": "no_contact", "reason": "Phản ánh nặc danh, không có thông tin liên hệ."},
         "transfer": {"unit": "P-09556-VP", "reason": "Thuộc lĩnh vực văn phòng phường."},
         "extend": {"due_date": "2026-12-11", "reason": "Cần thêm thời gian xác minh."},
         "assign": {"officer": "canbo.chinh@lead.vn"},

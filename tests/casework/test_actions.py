@@ -76,14 +76,15 @@ async def test_accept_classifies_takes_the_item_and_can_correct_severity(client,
 
 async def test_refuse_needs_a_reason_and_tells_the_citizen(client, officer, settings, mailbox) -> None:
     created = await file(client)
-    blank = await act(client, created["code"], "refuse", officer, reason="      ")
+    blank = await act(client, created["code"], "refuse", officer, ground="unclear", reason="      ")
     assert blank.status_code == 422 and blank.json()["field"] == "reason"
-    assert (await act(client, created["code"], "refuse", officer)).status_code == 400
+    assert (await act(client, created["code"], "refuse", officer, ground="unclear")).status_code == 400
 
     reason = "Nội dung không rõ ràng, không có địa chỉ cụ thể để xác minh."
-    response = await act(client, created["code"], "refuse", officer, reason=reason)
+    response = await act(client, created["code"], "refuse", officer, ground="unclear", reason=reason)
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "refused" and response.json()["refuse_reason"] == reason
+    assert response.json()["refuse_ground"] == "unclear"
     assert await pending_steps(created["code"]) == []
 
     await deliver_all(settings)
@@ -399,7 +400,13 @@ async def test_inter_agency_item_with_a_sub_deadline(
 async def test_the_main_items_answer_answers_its_duplicates(client, officer, settings, mailbox) -> None:
     main = await file(client)
     copy = await file(
-        client, citizen={"name": "Trần Thị Bình", "phone": "0987 654 321", "email": "binh@example.vn"}
+        client,
+        citizen={
+            "name": "Trần Thị Bình",
+            "phone": "0987 654 321",
+            "email": "binh@example.vn",
+            "address": "Số 1 Lê Lợi, Hà Đông",
+        },
     )
     elsewhere = await file(client, commune="00070")
     assert (await act(client, copy["code"], "duplicate", officer, of=copy["code"])).status_code == 422

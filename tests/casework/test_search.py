@@ -54,7 +54,9 @@ async def test_text_with_or_without_diacritics(client, hadong) -> None:
 
 async def test_phone_however_it_is_typed(client, coordinator) -> None:
     mine = await file(client)  # citizen phone "0912 345 678"
-    other = await file(client, citizen={"name": "Trần Thị Bình", "phone": "0987 654 321"})
+    other = await file(
+        client, citizen={"name": "Trần Thị Bình", "phone": "0987 654 321", "address": "Số 1 Lê Lợi, Hà Đông"}
+    )
     for typed in ("0912345678", "0912 345 678", "+84 912 345 678", "(+84) 912.345.678", "84912345678"):
         assert await found(client, coordinator, phone=typed) == [mine], typed
         assert await found(client, coordinator, q=typed) == [mine], typed
@@ -65,8 +67,14 @@ async def test_phone_however_it_is_typed(client, coordinator) -> None:
 
 
 async def test_email_in_any_case(client, coordinator) -> None:
-    mine = await file(client, citizen={"name": "Nguyễn Văn An", "email": "An.Nguyen@Example.VN"})
-    await file(client, citizen={"name": "Trần Thị Bình", "email": "binh@example.vn"})
+    mine = await file(
+        client,
+        citizen={"name": "Nguyễn Văn An", "email": "An.Nguyen@Example.VN", "address": "Số 1 Lê Lợi, Hà Đông"},
+    )
+    await file(
+        client,
+        citizen={"name": "Trần Thị Bình", "email": "binh@example.vn", "address": "Số 1 Lê Lợi, Hà Đông"},
+    )
     for typed in ("an.nguyen@example.vn", "AN.NGUYEN@EXAMPLE.VN", " An.Nguyen@example.vn "):
         assert await found(client, coordinator, email=typed) == [mine], typed
         assert await found(client, coordinator, q=typed) == [mine], typed
@@ -140,7 +148,12 @@ async def test_pages_are_sorted_by_deadline_and_counted(client, coordinator, mon
 
 
 async def test_no_search_reaches_another_units_item(client, hadong, coordinator) -> None:
-    citizen = {"name": "Lê Hoàng Cường", "phone": "0903 111 222", "email": "cuong@example.vn"}
+    citizen = {
+        "name": "Lê Hoàng Cường",
+        "phone": "0903 111 222",
+        "email": "cuong@example.vn",
+        "address": "Số 1 Lê Lợi, Hà Đông",
+    }
     theirs = await file(client, commune="00070", title="Lấn chiếm vỉa hè phố Hàng Gai", citizen=citizen)
     searches = [
         {"phone": "0903111222"},

@@ -23,7 +23,9 @@ async def letter(kind: str, role: str) -> tuple[dict, Rendered]:
     return context, render(kind, context, HANOI)
 
 
-async def test_an_escalation_after_a_skipped_reminder_does_not_claim_it(client, frozen_clock, settings) -> None:
+async def test_an_escalation_after_a_skipped_reminder_does_not_claim_it(
+    client, frozen_clock, settings
+) -> None:
     frozen_clock.set(at(2026, 11, 23))
     await client.post("/api/v1/feedback", json=citizen_body())
     # Down over the reminder's day: the first sweep finds the deadline passed, skips the stale reminder.

@@ -113,9 +113,11 @@ async def test_no_field_routes_to_the_communes_general_office_or_the_coordinator
         ({"category": "khong-co"}, "category"),
         ({"commune": "99999"}, "commune"),
         ({"severity": "rat-gap"}, "severity"),
-        ({"citizen": {"name": "An", "phone": "12ab"}}, "citizen.phone"),
-        ({"citizen": {"name": "An", "email": "not-an-email"}}, "citizen.email"),
-        ({"citizen": {"name": "An"}}, "citizen.phone"),
+        ({"citizen": {"name": "An", "phone": "12ab", "address": "Số 1 Lê Lợi"}}, "citizen.phone"),
+        ({"citizen": {"name": "An", "email": "not-an-email", "address": "Số 1 Lê Lợi"}}, "citizen.email"),
+        # Điều 7 Nghị định 20/2008: the address is required, whatever else is given.
+        ({"citizen": {"name": "An", "phone": "0912345678"}}, "citizen.address"),
+        ({"citizen": {"name": "An", "email": "an@example.vn", "address": "   "}}, "citizen.address"),
         ({"citizen": {"phone": "0912345678"}}, "name"),
         ({"latitude": 123.0}, "latitude"),
         ({"unexpected": 1}, "unexpected"),
@@ -214,3 +216,41 @@ async def test_tracking_page_escapes_what_citizens_type(client) -> None:
     ).json()
     page = await client.get(f"/track/{created['code']}", params={"token": created["token"]})
     assert "<script>alert" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt; rác" in page.text
+
+
+# --- the citizen's contact (Điều 7 Nghị định 20/2008/NĐ-CP, amended by Nghị định 92/2017/NĐ-CP) ---------
+
+POSTAL_ONLY = {"name": "Phạm Thị Dung", "address": "Số 3 ngõ 7 Ba La, phường Hà Đông, Hà Nội"}
+
+
+async def test_a_postal_address_is_enough_to_be_answered(client) -> None:
+    """No phone, no e-mail: the item is taken in (the answer goes by post), and no mail is queued to
+    the citizen, only the unit's notice."""
+    response = await client.post("/api/v1/feedback", json=citizen_body(citizen=POSTAL_ONLY))
+    assert response.status_code == 201, response.text
+    item = await FeedbackItem.get(code=response.json()["code"])
+    assert (item.citizen_phone, item.citizen_email) == ("", "")
+    assert item.citizen_address == POSTAL_ONLY["address"]
+    assert [m.kind for m in await OutboxMessage.all()] == ["new_item"]
+
+
+async def test_the_desk_enters_a_letter_with_only_a_postal_address(client) -> None:
+    desk = await staff_headers(client, "motcua@test.vn", "desk", "TT-HCC")
+    body = citizen_body(channel="postal", citizen=POSTAL_ONLY)
+    response = await client.post("/api/v1/staff/feedback", json=body, headers=desk)
+    assert response.status_code == 201, response.text
+    assert (await FeedbackItem.get(code=response.json()["code"])).channel == "postal"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/feedback", "/api/v1/staff/feedback"])
+async def test_no_address_is_refused_in_vietnamese_with_its_basis(client, path) -> None:
+    desk = await staff_headers(client, "motcua@test.vn", "desk", "TT-HCC")
+    citizen = {"name": "Phạm Thị Dung", "phone": "0912345678", "email": "dung@example.vn"}
+    response = await client.post(path, json=citizen_body(citizen=citizen), headers=desk)
+    assert response.status_code == 422, response.text
+    refusal = response.json()
+    assert refusal["field"] == "citizen.address"
+    assert (
+        "Cần địa chỉ liên hệ" in refusal["detail"] and "Điều 7 Nghị định 20/2008/NĐ-CP" in refusal["detail"]
+    )
+    assert await counts() == ZERO

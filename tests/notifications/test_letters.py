@@ -82,8 +82,10 @@ def test_letters_to_the_citizen_come_from_the_unit_and_end_with_it(name: str) ->
 
 def test_the_answer_is_signed_and_links_to_rating_and_review() -> None:
     text, html = RENDERED["answer.citizen"]
-    assert text.split("\n--\n")[0].rstrip().endswith(
-        "Ủy ban nhân dân phường Hà Đông\nChủ tịch Ủy ban nhân dân phường Hà Đông\nLê Văn Hùng"
+    assert (
+        text.split("\n--\n")[0]
+        .rstrip()
+        .endswith("Ủy ban nhân dân phường Hà Đông\nChủ tịch Ủy ban nhân dân phường Hà Đông\nLê Văn Hùng")
     )
     assert "https://pakn.hanoi.gov.vn/track?code=PAKN.20261026.0012" in html
     assert "đánh giá mức độ hài lòng" in text and "đề nghị xem xét lại" in text

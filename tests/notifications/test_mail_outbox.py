@@ -106,5 +106,7 @@ async def test_the_sweep_can_queue_set_based_with_sql(database_clean, smtp) -> N
     report = await deliver_pending(smtp.config(), now=NOW, tz=HANOI)
     assert report.sent == 1
     [mail] = smtp.handler.messages
-    assert mail["Subject"] == "Tổng hợp phản ánh, kiến nghị quá hạn của Ủy ban nhân dân phường Hà Đông: 0 hồ sơ"
+    assert (
+        mail["Subject"] == "Tổng hợp phản ánh, kiến nghị quá hạn của Ủy ban nhân dân phường Hà Đông: 0 hồ sơ"
+    )
     assert "không có phản ánh, kiến nghị nào quá hạn" in mail.get_body(("plain",)).get_content()

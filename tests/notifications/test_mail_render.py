@@ -77,7 +77,10 @@ CASES = [
         "overdue_unit",
         STAFF,
         "[PAKN.20261121.0007] Quá hạn trả lời phản ánh, kiến nghị: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
-        ["Kính gửi: Ủy ban nhân dân phường Hà Đông\n", "đã quá hạn trả lời (hạn trả lời: 16 giờ 59, ngày 04/12/2026)"],
+        [
+            "Kính gửi: Ủy ban nhân dân phường Hà Đông\n",
+            "đã quá hạn trả lời (hạn trả lời: 16 giờ 59, ngày 04/12/2026)",
+        ],
         "đã quá hạn trả lời (hạn trả lời: 16 giờ 59, ngày 04/12/2026)",
     ),
     (
@@ -97,8 +100,14 @@ CASES = [
     ),
     (
         "escalate_parent",
-        {**STAFF, "days_late": 2, "parent_unit_name": "UBND thành phố Hà Nội", "recipient": "parent_head",
-         "recipient_name": "", "recipient_unit": "UBND Thành phố Hà Nội"},
+        {
+            **STAFF,
+            "days_late": 2,
+            "parent_unit_name": "UBND thành phố Hà Nội",
+            "recipient": "parent_head",
+            "recipient_name": "",
+            "recipient_unit": "UBND Thành phố Hà Nội",
+        },
         "[PAKN.20261121.0007] Đơn vị trực thuộc chậm trả lời từ 2 ngày làm việc trở lên: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
         ["Kính gửi: Chủ tịch Ủy ban nhân dân thành phố Hà Nội\n", "đã quá hạn trả lời 2 ngày làm việc"],
         "đã quá hạn trả lời 2 ngày làm việc",
@@ -118,7 +127,10 @@ CASES = [
             "answered_at": "2026-11-25T03:00:00+00:00",
         },
         "[PAKN.20261121.0007] Kết quả trả lời phản ánh, kiến nghị",
-        ["Ngày 25/11/2026, Ủy ban nhân dân phường Hà Đông trả lời", "Đơn vị đã thay bóng đèn.\nĐề nghị Ông/Bà phản hồi"],
+        [
+            "Ngày 25/11/2026, Ủy ban nhân dân phường Hà Đông trả lời",
+            "Đơn vị đã thay bóng đèn.\nĐề nghị Ông/Bà phản hồi",
+        ],
         "Đơn vị đã thay bóng đèn. Đề nghị Ông/Bà phản hồi",
     ),
     (

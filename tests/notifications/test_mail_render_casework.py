@@ -224,7 +224,10 @@ CASES = [
             "Lý do Ông/Bà đề nghị xem xét lại: Người dân chưa đồng ý với kết quả trả lời: đèn vẫn hỏng",
             "Thời hạn trả lời mới: 16 giờ 59, ngày 18/12/2026.",
         ],
-        ["Lý do Ông/Bà đề nghị xem xét lại: Người dân chưa đồng ý", "Thời hạn trả lời mới: 16 giờ 59, ngày 18/12/2026"],
+        [
+            "Lý do Ông/Bà đề nghị xem xét lại: Người dân chưa đồng ý",
+            "Thời hạn trả lời mới: 16 giờ 59, ngày 18/12/2026",
+        ],
     ),
 ]
 CASEWORK_KINDS = {case[0] for case in CASES}
@@ -362,7 +365,9 @@ def test_new_item_after_a_transfer_says_where_from_and_why() -> None:
         "transfer_reason": "Tuyến đường do Sở <Xây dựng> quản lý",
     }
     rendered = render("new_item", context, HANOI)
-    assert "Ủy ban nhân dân phường Hà Đông đã chuyển đến Sở Xây dựng Hà Nội phản ánh, kiến nghị" in rendered.text
+    assert (
+        "Ủy ban nhân dân phường Hà Đông đã chuyển đến Sở Xây dựng Hà Nội phản ánh, kiến nghị" in rendered.text
+    )
     assert "Lý do chuyển: Tuyến đường do Sở <Xây dựng> quản lý" in rendered.text
     assert "Đơn vị xử lý: Sở Xây dựng Hà Nội" in rendered.text
     assert "Mức độ: Khẩn" in rendered.text
@@ -382,7 +387,10 @@ def test_a_refused_extension_tells_the_officer_why_and_keeps_the_deadline() -> N
     rendered = render("extension_decided", context, HANOI)
     assert rendered.subject == f"[{CODE}] Đề nghị gia hạn không được phê duyệt: {TITLE}"
     assert "Phạm Minh Cường không phê duyệt đề nghị gia hạn" in rendered.text
-    assert "thời hạn trả lời giữ nguyên" in rendered.text and "Hạn trả lời: 16 giờ 59, ngày 04/12/2026" in rendered.text
+    assert (
+        "thời hạn trả lời giữ nguyên" in rendered.text
+        and "Hạn trả lời: 16 giờ 59, ngày 04/12/2026" in rendered.text
+    )
     assert "Lý do: Đủ thông tin để trả lời\n<b>đúng hạn</b>" in rendered.text
     assert "Đủ thông tin để trả lời<br>\n&lt;b&gt;đúng hạn&lt;/b&gt;" in rendered.html
     assert "Hạn trả lời mới" not in rendered.text and "Phiếu xin lỗi" not in rendered.text

@@ -34,19 +34,27 @@ CASES = [
         {
             **CONFERENCE,
             "unit_name": "Phòng Kinh tế phường Hà Đông",
-            "questions": [{"number": 4, "text": "Khi nào sửa đèn <đường>?", "due_at": "2026-12-02T16:59:59+00:00"}],
+            "questions": [
+                {"number": 4, "text": "Khi nào sửa đèn <đường>?", "due_at": "2026-12-02T16:59:59+00:00"}
+            ],
             "count": 1,
         },
         f"Giao chuẩn bị trả lời câu hỏi hội nghị đối thoại: {TITLE}",
-        ["Kính gửi: Phòng Kinh tế phường Hà Đông\n", "Câu hỏi số 4 (hạn trả lời: hết ngày 02/12/2026)",
-         "Thời gian tổ chức: 08 giờ 00, ngày 03/12/2026"],
+        [
+            "Kính gửi: Phòng Kinh tế phường Hà Đông\n",
+            "Câu hỏi số 4 (hạn trả lời: hết ngày 02/12/2026)",
+            "Thời gian tổ chức: 08 giờ 00, ngày 03/12/2026",
+        ],
         "Khi nào sửa đèn <đường>?",
     ),
     (
         "question_reminder",
         STEP,
         f"Nhắc việc: còn 1 ngày làm việc đến hạn trả lời câu hỏi số 4: {TITLE}",
-        ["có hạn trả lời là hết ngày 02/12/2026 (còn 1 ngày làm việc)", "Câu hỏi số 4 của hội nghị đối thoại"],
+        [
+            "có hạn trả lời là hết ngày 02/12/2026 (còn 1 ngày làm việc)",
+            "Câu hỏi số 4 của hội nghị đối thoại",
+        ],
         "Khi nào sửa đèn đường ngõ 5? Đèn hỏng đã lâu.",
     ),
     (
@@ -60,7 +68,10 @@ CASES = [
         "publish_reminder",
         PUBLISH,
         f"Nhắc việc: còn 1 ngày làm việc đến hạn công bố kết quả hội nghị đối thoại: {TITLE}",
-        ["trong thời hạn 10 ngày kể từ ngày tổ chức hội nghị", "hạn công bố là hết ngày 14/12/2026 (còn 1 ngày làm việc)."],
+        [
+            "trong thời hạn 10 ngày kể từ ngày tổ chức hội nghị",
+            "hạn công bố là hết ngày 14/12/2026 (còn 1 ngày làm việc).",
+        ],
         "hạn công bố là hết ngày 14/12/2026",
     ),
     (
@@ -74,8 +85,11 @@ CASES = [
         "publish_escalate",
         {**PUBLISH, "unit_name": "Văn phòng UBND Thành phố", "days_late": 2},
         f"Quá hạn công bố kết quả hội nghị đối thoại từ 2 ngày làm việc trở lên: {TITLE}",
-        ["Kính gửi: Văn phòng Ủy ban nhân dân Thành phố\n", "đã quá hạn công bố 2 ngày làm việc",
-         "đôn đốc Ủy ban nhân dân phường Hà Đông"],
+        [
+            "Kính gửi: Văn phòng Ủy ban nhân dân Thành phố\n",
+            "đã quá hạn công bố 2 ngày làm việc",
+            "đôn đốc Ủy ban nhân dân phường Hà Đông",
+        ],
         "đã quá hạn công bố 2 ngày làm việc",
     ),
 ]
@@ -90,7 +104,9 @@ def test_every_conference_kind_is_known() -> None:
     assert CONFERENCE_KINDS <= KINDS
 
 
-@pytest.mark.parametrize(("kind", "context", "subject", "phrases", "in_html"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("kind", "context", "subject", "phrases", "in_html"), CASES, ids=[c[0] for c in CASES]
+)
 def test_each_conference_kind_renders_text_and_html(kind, context, subject, phrases, in_html) -> None:
     rendered = render(kind, context, HANOI)
 

@@ -217,6 +217,9 @@ async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:
         "/api/v1/categories": ["/api/v1/categories"],
         "/api/v1/communes": ["/api/v1/communes", "/api/v1/communes?q=ha+dong"],
         "/api/v1/units": ["/api/v1/units"],
+        # The law's lists (feedback/items/grounds.py): constant data.
+        "/api/v1/classifications": ["/api/v1/classifications"],
+        "/api/v1/refusal-grounds": ["/api/v1/refusal-grounds"],
         "/health": ["/health"],
         # The public page of the published conference, and of one that does not exist.
         "/conferences/{conference_id:int}": [f"/conferences/{cid}", "/conferences/999999"],

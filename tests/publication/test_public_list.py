@@ -114,7 +114,11 @@ async def test_a_late_answer_is_shown_as_late(client, frozen_clock) -> None:
 async def test_a_duplicate_is_listed_once_under_its_main_item(client) -> None:
     head = await head_of(client, HADONG, "Phạm Minh Cường", "truong@hadong.vn")
     main = await file(client, publish=True)
-    copy = await file(client, publish=True, citizen={"name": "Trần Thị Bích", "phone": "0987654321"})
+    copy = await file(
+        client,
+        publish=True,
+        citizen={"name": "Trần Thị Bích", "phone": "0987654321", "address": "Số 1 Lê Lợi, Hà Đông"},
+    )
     await answer(client, main["code"], ANSWER, head)
     # Set up as the duplicate action leaves it: the main item's answer, naming the main item's citizen.
     main_row = await FeedbackItem.get(code=main["code"])

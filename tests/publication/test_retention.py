@@ -79,7 +79,7 @@ async def test_retention_clears_old_finished_items_and_keeps_the_statistics(
     )  # fmt: skip
     assert rated.status_code == 200, rated.text
     refusal = await client.post(
-        f"/api/v1/staff/feedback/{refused['code']}/refuse", json={"reason": "Nội dung không thuộc thẩm quyền"},
+        f"/api/v1/staff/feedback/{refused['code']}/refuse", json={"ground": "not_regulation", "reason": "Nội dung không thuộc thẩm quyền"},
         headers=head,
     )  # fmt: skip
     assert refusal.status_code == 200, refusal.text

@@ -86,7 +86,12 @@ def logged_client(connect, caplog: pytest.LogCaptureFixture) -> Iterator:
 
 async def test_the_request_log_holds_no_personal_data(logged_client, caplog) -> None:
     client = logged_client
-    person = {"name": "Trần Thị Bích", "phone": "0987 654 321", "email": "bich@example.vn"}
+    person = {
+        "name": "Trần Thị Bích",
+        "phone": "0987 654 321",
+        "email": "bich@example.vn",
+        "address": "Số 1 Lê Lợi, Hà Đông",
+    }
     body = citizen_body(citizen=person)
     filed = (await client.post("/api/v1/feedback", json=body)).json()
     code, token = filed["code"], filed["token"]

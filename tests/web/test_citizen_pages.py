@@ -153,6 +153,25 @@ async def test_a_refused_file_keeps_every_typed_value(client) -> None:  # noqa: 
     assert await FeedbackItem.all().count() == 0
 
 
+async def test_the_form_asks_for_the_address_and_takes_a_postal_only_filing(client) -> None:  # noqa: ANN001
+    """Điều 7 Nghị định 20/2008: the contact address is required (the refusal stands next to it, in
+    Vietnamese, with its basis); a phone or an e-mail is not, and the confirmation says the answer
+    comes by post."""
+    form = (await client.get("/feedback/new")).text
+    assert 'id="citizen_address" name="citizen_address" required' in form
+    assert "Điều 7 Nghị định 20/2008/NĐ-CP" in form
+    missing = await _file(client, citizen_address="")
+    assert missing.status_code == 422
+    assert "Cần địa chỉ liên hệ" in _error_of(missing.text, "citizen_address")
+    assert await FeedbackItem.all().count() == 0
+    posted = await _file(client, phone="", email="")
+    assert posted.status_code == 303, posted.text
+    postal = await client.get(posted.headers["location"])
+    assert "gửi qua đường bưu chính đến địa chỉ liên hệ" in unescape(postal.text)
+    item = await FeedbackItem.get()
+    assert (item.citizen_phone, item.citizen_email, item.citizen_address) == ("", "", "Số 5 Lê Lợi")
+
+
 async def test_a_too_short_title_is_shown_next_to_the_title(client) -> None:  # noqa: ANN001
     response = await _file(client, title="ab")
     assert response.status_code == 422 and "Tiêu đề cần" in _error_of(response.text, "title")

@@ -209,3 +209,51 @@ async def test_a_desk_officer_may_not_answer_and_another_units_organiser_sees_no
         )
         assert refused.status_code == 404
     assert (await Question.get(number=1)).status == "open"
+
+
+async def test_the_announcement_warning_and_the_publication_channels(web, frozen_clock) -> None:  # noqa: ANN001
+    """Điều 43 Luật Tổ chức chính quyền địa phương 2025 on the organiser's page: collecting opened fewer
+    than 7 days ahead shows a warning (the conference still collects); once held, the organiser records
+    each channel with its date, and the public page shows the channels and dates, not the notes."""
+    from datetime import UTC, datetime
+    from html import unescape
+
+    created = await web.post(
+        "/conferences/manage",
+        data=with_csrf(
+            web,
+            title="Đối thoại về trật tự đô thị",
+            host_unit="P-09556",
+            starts_at="2026-11-27T08:00",
+            place="Hội trường UBND phường",
+        ),  # fmt: skip
+        follow_redirects=False,
+    )
+    manage = created.headers["location"]
+    conference_id = manage.rsplit("/", 1)[-1]
+    await web.post(f"{manage}/status", data=with_csrf(web, status="collecting"))
+    page = unescape((await web.get(manage)).text)
+    assert 'id="legal-warnings"' in page and "chỉ 4 ngày trước ngày tổ chức 27/11/2026" in page
+    assert "09:00 23/11/2026" in page  # when it was announced: collecting opened
+    assert 'action="/conferences/manage/' not in page.split('id="publication"')[1].split("</section>")[0]
+
+    frozen_clock.set(datetime(2026, 11, 30, 2, 0, tzinfo=UTC))
+    login = {"email": "tochuc@test.vn", "password": PASSWORD, "next": ""}
+    await web.post("/staff/login", data=login)  # a session lasts 12 hours
+    await web.post(f"{manage}/status", data=with_csrf(web, status="held"))
+    future = await web.post(
+        f"{manage}/publication", data=with_csrf(web, channel="seat", date="2026-12-01", note="")
+    )
+    assert future.status_code == 422 and "không được ở tương lai" in unescape(future.text)
+    saved = await web.post(
+        f"{manage}/publication",
+        data=with_csrf(web, channel="seat", date="2026-11-28", note="Bảng tin UBND phường"),
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    page = unescape((await web.get(manage)).text)
+    assert "<td>Niêm yết tại trụ sở</td><td>28/11/2026</td><td>Bảng tin UBND phường</td>" in page
+
+    async with httpx.AsyncClient(transport=web._transport, base_url="https://test") as citizen:  # noqa: SLF001
+        public = unescape((await citizen.get(f"/conferences/{conference_id}")).text)
+    assert "<li>Niêm yết tại trụ sở: 28/11/2026</li>" in public and "Bảng tin" not in public

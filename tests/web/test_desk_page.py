@@ -24,7 +24,7 @@ FORM = {
     "address": "Số 15 phố Quang Trung",
     "severity": "normal",
     "name": "Lê Thị Hoa",
-    "phone": "0912 000 111",
+    "phone": "",  # postal only: the address is enough (Nghị định 20/2008, Điều 7)
     "email": "",
     "citizen_address": "Số 3 ngõ 9 Quang Trung, phường Hà Đông",
 }

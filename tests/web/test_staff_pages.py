@@ -243,6 +243,39 @@ async def test_transfer_and_its_errors(browser) -> None:  # noqa: ANN001
     assert gone.status_code == 404
 
 
+async def test_refuse_form_chooses_a_legal_ground(browser) -> None:  # noqa: ANN001
+    """The refuse form's select lists the grounds (Nghị định 20/2008/NĐ-CP) with their basis; without a
+    ground the form stays open with the message under the select; with one, the page shows the ground,
+    its basis and, for a complaint, the procedure the citizen was told."""
+    await staff("canbo@hadong.vn", "officer", "P-09556-KT")
+    code = await file_item(browser)
+    await log_in(browser, "canbo@hadong.vn")
+    page = unescape((await browser.get(f"/staff/feedback/{code}")).text)
+    assert '<select id="refuse-ground" name="ground" required' in page
+    assert '<option value="complaint" title="Điều 1 Nghị định số 20/2008/NĐ-CP;' in page
+    assert '<option value="complaint">Khiếu nại</option>' in page  # a classification at acceptance too
+    reason = "Đơn khiếu nại quyết định xử phạt vi phạm hành chính của phường."
+    blank = await browser.post(
+        f"/staff/feedback/{code}/refuse", data={"csrf_token": csrf(browser), "ground": "", "reason": reason}
+    )
+    assert blank.status_code == 422
+    html = unescape(blank.text)
+    assert '<details class="action" id="action-refuse" open>' in html
+    assert 'id="refuse-ground-error">Cần nhập mục này' in html and reason in html
+    done = await browser.post(
+        f"/staff/feedback/{code}/refuse",
+        data={"csrf_token": csrf(browser), "ground": "complaint", "reason": reason},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    shown = unescape((await browser.get(done.headers["location"])).text)
+    assert "Căn cứ không tiếp nhận:</strong> Nội dung là khiếu nại" in shown
+    assert "Luật Khiếu nại số 02/2011/QH13" in shown and "Phân loại:</strong> khiếu nại" in shown
+    assert "Theo Điều 7 Luật Khiếu nại" in shown and reason in shown
+    item = await FeedbackItem.get(code=code)
+    assert (item.status, item.refuse_ground, item.classification) == ("refused", "complaint", "complaint")
+
+
 async def test_organiser_is_sent_to_the_conferences_and_gets_a_friendly_403(browser) -> None:  # noqa: ANN001
     await staff("bantochuc@hanoi.vn", "organiser", "P-09556-KT")
     await log_in(browser, "bantochuc@hanoi.vn")

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     reduced a conference question's asker to initials (Nghị định 13/2023/NĐ-CP). Nullable: adding them
     rewrites no row."""
 
-    dependencies = [("models", "0009_extension_requests")]
+    dependencies = [("models", "0012_conference_announcement")]
 
     initial = False
 
