@@ -8,13 +8,15 @@ from datetime import UTC, datetime, timedelta
 
 from feedback import clock
 from feedback.deadlines.sweep import sweep
+from feedback.documents.mail import documents
 from notifications.delivery import deliver_pending
 from tests.helpers import citizen_body, staff_headers
 
 
 async def run_scheduler_once(settings) -> None:  # noqa: ANN001
     await sweep(settings, now=clock.now())
-    while (await deliver_pending(settings.smtp, now=clock.now(), tz=settings.tz)).sent:
+    renderers = documents(settings)
+    while (await deliver_pending(settings.smtp, now=clock.now(), tz=settings.tz, documents=renderers)).sent:
         pass
 
 

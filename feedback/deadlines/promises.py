@@ -99,12 +99,12 @@ def promise_holds_sql(step: str = "s", item: str = "i") -> str:
 
 def apology_message(day: date, mode: str) -> str:
     """The public event of an apology: the new date and what was done to tell the citizen."""
-    return f"Xin lỗi vì chậm trả lời; hẹn trả kết quả vào ngày {day.strftime('%d/%m/%Y')}. {APOLOGY_HOW[mode]}"
+    return (
+        f"Xin lỗi vì chậm trả lời; hẹn trả kết quả vào ngày {day.strftime('%d/%m/%Y')}. {APOLOGY_HOW[mode]}"
+    )
 
 
 def apology_message_sql(day: date, item: str = "i") -> str:
     """`apology_message` for the item row `item`, the day being the same for the whole statement."""
-    cases = " ".join(
-        f"WHEN '{mode}' THEN '{apology_message(day, mode)}'" for mode in APOLOGY_HOW
-    )
+    cases = " ".join(f"WHEN '{mode}' THEN '{apology_message(day, mode)}'" for mode in APOLOGY_HOW)
     return f"CASE {delivery_mode_sql(item)} {cases} END"

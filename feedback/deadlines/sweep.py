@@ -17,9 +17,8 @@ was done. A promise's steps fire while it is the item's latest and its deadline 
 import uuid
 from datetime import date, datetime
 
-from tortoise.transactions import in_transaction
-
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
 
 from feedback import db
 from feedback.deadlines.engine import StepTable, SweepReport, fire_due
@@ -91,7 +90,10 @@ ITEM_STEPS = StepTable(
         "head": ("u.head_email", "u.head_name"),
         "officer": ("o.email", "o.name"),
         # Only the overdue step mails the citizen: the apology, unless the head has issued it already.
-        "citizen": (f"CASE WHEN {head_promised_sql('i')} THEN NULL ELSE i.citizen_email END", "i.citizen_name"),
+        "citizen": (
+            f"CASE WHEN {head_promised_sql('i')} THEN NULL ELSE i.citizen_email END",
+            "i.citizen_name",
+        ),
         # The unit's task to post the apology or phone, for a citizen without e-mail.
         "unit_task": (
             f"CASE WHEN {head_promised_sql('i')} THEN NULL"
@@ -136,7 +138,13 @@ async def sweep(settings: Settings, *, now: datetime, dry_run: bool = False) -> 
     day = automatic_promise_day(now, ref.calendar)
     # $1 now, $2 the sweep's token, $3 base URL, $4 the day the automatic apology promises (the end of
     # it), $5 its reason.
-    params = (now, uuid.uuid4().hex, settings.base_url, ref.calendar.end_of_day(day).isoformat(), DEFAULT_REASON)
+    params = (
+        now,
+        uuid.uuid4().hex,
+        settings.base_url,
+        ref.calendar.end_of_day(day).isoformat(),
+        DEFAULT_REASON,
+    )
     report = SweepReport()
     try:
         async with in_transaction() as connection:

@@ -67,7 +67,7 @@ class Letter:
 
 
 def date_line(place: str, day: date) -> str:
-    """"Hà Đông, ngày 05 tháng 11 năm 2026": a zero before days under 10 and months 1 and 2."""
+    """ "Hà Đông, ngày 05 tháng 11 năm 2026": a zero before days under 10 and months 1 and 2."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 

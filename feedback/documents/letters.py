@@ -120,7 +120,9 @@ def apology_letter(a: Apology) -> Letter:
     if a.late:
         delay = f"Đến nay, {unit} chưa trả kết quả giải quyết phản ánh, kiến nghị của Ông/Bà đúng thời hạn nêu trên."
     else:
-        delay = f"{unit} không thể trả kết quả giải quyết phản ánh, kiến nghị của Ông/Bà đúng thời hạn nêu trên."
+        delay = (
+            f"{unit} không thể trả kết quả giải quyết phản ánh, kiến nghị của Ông/Bà đúng thời hạn nêu trên."
+        )
     return Letter(
         issuer=_header(a.issuer)["issuer"],
         parent=_header(a.issuer)["parent"],

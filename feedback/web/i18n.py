@@ -14,6 +14,10 @@ LANGUAGES = ("vi", "en")
 
 # Vietnamese text → English. Keep entries short; add the page's strings next to the page's name.
 EN: dict[str, str] = {
+    # the apology and the promised date (tracking page, staff item page)
+    "Ngày hẹn trả kết quả": "Promised date of the answer",
+    "Phiếu xin lỗi và hẹn lại ngày trả kết quả": "Apology and new date for the answer",
+    "Tải phiếu xin lỗi (Mẫu số 04, PDF)": "Download the apology (form 04, PDF)",
     # layout
     "Hệ thống tiếp nhận, xử lý phản ánh, kiến nghị": "Citizen feedback and complaints service",
     "Trang chủ": "Home",

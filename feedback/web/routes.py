@@ -4,7 +4,16 @@ from feedback.web.admin import ADMIN_ROUTES
 from feedback.web.citizen import CITIZEN_ROUTES
 from feedback.web.conferences import CONFERENCE_ROUTES
 from feedback.web.demo import demo_mail_page
+from feedback.web.documents import DOCUMENT_PAGES
 from feedback.web.staff import STAFF_ROUTES
 from feedback.web.static_files import static_files
 
-WEB_ROUTES = [static_files, *CITIZEN_ROUTES, *STAFF_ROUTES, *ADMIN_ROUTES, *CONFERENCE_ROUTES, demo_mail_page]
+WEB_ROUTES = [
+    static_files,
+    *CITIZEN_ROUTES,
+    *STAFF_ROUTES,
+    *ADMIN_ROUTES,
+    *CONFERENCE_ROUTES,
+    *DOCUMENT_PAGES,
+    demo_mail_page,
+]
