@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from feedback.documents.layout import Letter, Signature
+from feedback.documents.layout import Letter, Signature, long_date
 
 APOLOGY_TITLE = "Phiếu xin lỗi và hẹn lại ngày trả kết quả"
 ANSWER_SUMMARY = "V/v trả lời phản ánh, kiến nghị"
@@ -100,10 +100,6 @@ def _d(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def _long(day: date) -> str:
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
-
-
 def _sentence(text: str) -> str:
     """The officer's words as one sentence: trimmed, without a doubled final stop."""
     return " ".join(text.split()).rstrip(" .;")
@@ -135,7 +131,7 @@ def apology_letter(a: Apology) -> Letter:
             facts,
             f"{delay} Lý do: {_sentence(a.reason)}.",
             f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {unit} thành thật xin lỗi Ông/Bà và hẹn trả kết "
-            f"quả giải quyết vào {_long(a.promised_day)}.",
+            f"quả giải quyết vào {long_date(a.promised_day)}.",
             "Rất mong nhận được sự thông cảm của Ông/Bà./.",
         ),
         signature=signature(a.issuer, a.signer_name),
