@@ -66,10 +66,15 @@ class Letter:
     recipients: tuple[str, ...] = field(default=("Như trên;", "Lưu: VT."))
 
 
-def date_line(place: str, day: date) -> str:
-    """ "Hà Đông, ngày 05 tháng 11 năm 2026": a zero before days under 10 and months 1 and 2."""
+def long_date(day: date) -> str:
+    """The date as written in full: a zero before days under 10 and months 1 and 2 (mục III.5)."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def date_line(place: str, day: date) -> str:
+    """The place and date of the document, as in "Hà Đông, ngày 05 tháng 11 năm 2026"."""
+    return f"{place}, {long_date(day)}"
 
 
 def upper(text: str) -> str:

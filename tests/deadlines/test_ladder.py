@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feedback.deadlines.ladder import (
+    AUTOMATIC_PROMISE_DAYS,
     Ladder,
     PlannedStep,
-    AUTOMATIC_PROMISE_DAYS,
     automatic_promise_day,
     plan_item_steps,
     plan_progress_steps,
