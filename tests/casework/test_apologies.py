@@ -45,7 +45,8 @@ async def relogin(client) -> dict[str, dict]:  # noqa: ANN001
 
 
 def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    """The text a PDF reader finds, line breaks and justified spacing folded."""
+    return " ".join(" ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages).split())
 
 
 async def test_who_may_apologise_and_what_date(client, frozen_clock, settings) -> None:  # noqa: ANN001
