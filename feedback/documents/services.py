@@ -4,6 +4,7 @@ through here, so they give the same document."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from feedback.accounts.models import StaffUser
@@ -94,7 +95,7 @@ async def apology_pdf(item: FeedbackItem, ref: Reference) -> Document | None:
         late=item.promise_source != "extension" and item.promise_at >= original,
         signer_name=_head_name(signer),
     )
-    data = layout.render(apology_letter(apology))
+    data = await _drawn(apology_letter(apology))
     return Document(f"phieu-xin-loi-{item.code}-{item.promise_no}.pdf", data)
 
 
@@ -114,4 +115,10 @@ async def answer_pdf(item: FeedbackItem, ref: Reference) -> Document | None:
         answer=item.answer,
         signer_name=_head_name(signer),
     )
-    return Document(f"tra-loi-{item.code}.pdf", layout.render(answer_letter(answer)))
+    return Document(f"tra-loi-{item.code}.pdf", await _drawn(answer_letter(answer)))
+
+
+async def _drawn(letter: layout.Letter) -> bytes:
+    """Drawing a page takes a few hundred milliseconds (the fonts are parsed and subset each time):
+    in a thread, so that delivery and the pages keep serving meanwhile."""
+    return await asyncio.to_thread(layout.render, letter)
