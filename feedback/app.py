@@ -31,6 +31,7 @@ from feedback.conferences.api import ConferenceController, public_conference, pu
 from feedback.conferences.export_api import EXPORT_ROUTES
 from feedback.demo.api import DemoMailController
 from feedback.directory.api import ReferenceController
+from feedback.documents.api import DOCUMENT_ROUTES
 from feedback.edge import EdgeGuard, is_page
 from feedback.errors import DomainError, TooManyRequests
 from feedback.intake.api import FeedbackController
@@ -186,6 +187,7 @@ def create_app(
             inbox,
             citizen_download,
             staff_download,
+            *DOCUMENT_ROUTES,
             AuthController,
             AdminController,
             DemoMailController,

@@ -142,12 +142,15 @@ async def _sweep(settings: Settings, dry_run: bool) -> None:
 
 
 async def _deliver(settings: Settings) -> None:
+    from feedback.documents.mail import documents
     from notifications.delivery import DeliveryConfigError, deliver_pending
 
     total = None
     try:
         while True:  # until nothing due is left, so one command empties the outbox
-            report = await deliver_pending(settings.smtp, now=clock.now(), tz=settings.tz)
+            report = await deliver_pending(
+                settings.smtp, now=clock.now(), tz=settings.tz, documents=documents(settings)
+            )
             total = (
                 report
                 if total is None

@@ -28,6 +28,7 @@ import aiosmtplib
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from notifications.attachments import Attachment, Documents, document_of
 from notifications.failures import Outcome as _Outcome
 from notifications.failures import connect_failure as _connect_failure
 from notifications.failures import send_failure as _send_failure
@@ -83,12 +84,15 @@ async def deliver_pending(
     limit: int = 2000,
     concurrency: int = 4,
     lease_seconds: int = LEASE_SECONDS,
+    documents: Documents | None = None,
 ) -> DeliveryReport:
     """Send up to `limit` due outbox messages; raises DeliveryConfigError (after releasing the rows) on
-    bad settings."""
+    bad settings, or when a message names a document that `documents` cannot render
+    (notifications/attachments.py)."""
     if config.security not in ("none", "starttls", "tls"):
         raise DeliveryConfigError(f"SMTP security must be none, starttls or tls, not {config.security!r}")
     run = _Run(config, connections.get("default"), now.astimezone(UTC), tz, limit, concurrency, lease_seconds)
+    run.documents = documents or {}
     if await run.claim_more():
         heartbeat = asyncio.create_task(run.heartbeat())
         try:
@@ -179,6 +183,7 @@ class _Run:
         self.todo: deque[Outgoing] = deque()
         self.held: dict[int, Outgoing] = {}  # claimed and not yet recorded: the heartbeat renews these
         self.report = DeliveryReport()
+        self.documents: Documents = {}
         self.sender = split_mail_from(config.mail_from)[1]
         self.config_error = ""  # set: stop, release the rest, raise DeliveryConfigError
         self.down_error = ""  # set: stop, the rest counts as one failed try
@@ -305,9 +310,24 @@ class _Run:
             return None
         return smtp
 
+    async def _attachments(self, row: Outgoing) -> list[Attachment] | None:
+        """The row's rendered document, if it names one; None when no renderer is given (stop)."""
+        name = document_of(row.context)
+        if not name:
+            return []
+        renderer = self.documents.get(name)
+        if renderer is None:
+            self.config_error = f"no renderer for the document {name!r} of outbox message {row.id}"
+            self.todo.appendleft(row)  # released with the rest
+            return None
+        return [await renderer(row.context)]
+
     async def _send(self, smtp: aiosmtplib.SMTP, row: Outgoing, record: Any) -> None:
         try:
-            message = compose(row, self.config.mail_from, now=self.now, tz=self.tz)
+            attachments = await self._attachments(row)
+            if attachments is None:
+                return
+            message = compose(row, self.config.mail_from, now=self.now, tz=self.tz, attachments=attachments)
         except Exception as exc:  # a template or address problem: trying again would not help
             log.warning("outbox message %s (%s) cannot be built: %s", row.id, row.kind, exc)
             await self._fail(row, f"cannot build the message: {exc}")

@@ -13,6 +13,7 @@ import base64
 import functools
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
@@ -20,6 +21,7 @@ from email.utils import format_datetime, formataddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from notifications.attachments import Attachment
 from notifications.render import render
 
 
@@ -103,8 +105,16 @@ def envelope_address(address: str) -> str:
         raise ValueError(f"e-mail address with an invalid domain: {address!r}") from None
 
 
-def compose(row: Outgoing, mail_from: str, *, now: datetime, tz: ZoneInfo) -> Composed:
-    """Render the row and encode it for SMTP; ValueError/Jinja errors when it cannot be (never retried)."""
+def compose(
+    row: Outgoing,
+    mail_from: str,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    attachments: Sequence[Attachment] = (),
+) -> Composed:
+    """Render the row and encode it for SMTP; ValueError/Jinja errors when it cannot be (never retried).
+    With attachments the message is multipart/mixed: the text and HTML alternative, then the files."""
     to = envelope_address(row.to_addr)
     rendered = render(row.kind, row.context, tz)
     domain = mail_domain(mail_from)
@@ -126,9 +136,13 @@ def compose(row: Outgoing, mail_from: str, *, now: datetime, tz: ZoneInfo) -> Co
         ("Auto-Submitted", "auto-generated"),  # RFC 3834: out-of-office robots must not answer
         ("Content-Language", "vi"),
         ("MIME-Version", "1.0"),
-        ("Content-Type", f'multipart/alternative;\n boundary="{boundary}"'),
     ]
+    outer = "=_m" + boundary[2:]  # distinct from the alternative's, and never in base64 text
     lines = [f"{name}: {value}" for name, value in headers]
+    if attachments:
+        lines += [f'Content-Type: multipart/mixed;\n boundary="{outer}"', ""]
+        lines += ["This is a multi-part message in MIME format.", "", f"--{outer}"]
+    lines += [f'Content-Type: multipart/alternative;\n boundary="{boundary}"']
     lines += ["", "This is a multi-part message in MIME format.", ""]
     for subtype, body in (("plain", rendered.text), ("html", rendered.html)):
         lines += [
@@ -139,9 +153,26 @@ def compose(row: Outgoing, mail_from: str, *, now: datetime, tz: ZoneInfo) -> Co
             _base64_text(body),
         ]
     lines.append(f"--{boundary}--")
+    for attachment in attachments:
+        name = _ascii_filename(attachment.filename)
+        lines += [
+            f"--{outer}",
+            f'Content-Type: {attachment.content_type}; name="{name}"',
+            f'Content-Disposition: attachment; filename="{name}"',
+            "Content-Transfer-Encoding: base64",
+            "",
+            base64.encodebytes(attachment.data).decode("ascii").rstrip("\n"),
+        ]
+    if attachments:
+        lines.append(f"--{outer}--")
     # Headers folded by email.header use "\n": one pass turns every line end into SMTP's CRLF.
     wire = "\n".join(lines).replace("\r\n", "\n").replace("\n", "\r\n") + "\r\n"
     return Composed(message_id=mid, envelope_to=to, data=wire.encode("ascii"))
+
+
+def _ascii_filename(name: str) -> str:
+    """A file name that needs no RFC 2231 encoding: the renderers name their files in ASCII anyway."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name) or "attachment"
 
 
 def _encoded(value: str, name: str) -> str:

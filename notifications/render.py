@@ -36,6 +36,11 @@ SUBJECTS = {
     "answer": "Kết quả trả lời phản ánh, kiến nghị",
     "extension": "Gia hạn trả lời: phiếu xin lỗi và hẹn lại ngày trả kết quả",
     "reopen": "Phản ánh, kiến nghị được mở lại để xử lý tiếp: {{ title }}",
+    # A promised date (the new date of an apology) is a deadline: reminder, and "lỡ hẹn" when missed.
+    "promise_reminder": "Nhắc việc: còn 1 ngày làm việc đến ngày hẹn trả kết quả: {{ title }}",
+    "promise_missed": "Lỡ hẹn trả kết quả cho người dân: {{ title }}",
+    "apology_task": "{% if delivery_mode == 'phone' %}Liên hệ qua điện thoại{% else %}Gửi qua bưu chính{% endif %}"
+    " phiếu xin lỗi và hẹn lại ngày trả kết quả: {{ title }}",
     "digest": "Tổng hợp phản ánh, kiến nghị quá hạn của {{ unit_name|in_text }}: {{ items|length }} hồ sơ",
     # Casework actions: refusal, transfer, assignment, approval, cooperation (liên thông), review.
     "refused": "Thông báo không tiếp nhận xử lý phản ánh, kiến nghị",

@@ -67,6 +67,7 @@ RECIPIENTS: dict[str, dict[str, str]] = {
         "recipient_unit": COORDINATOR,
     },
     "coop_unit": {"recipient": "unit", "recipient_name": COOP_UNIT, "recipient_unit": COOP_UNIT},
+    "unit_task": {"recipient": "unit_task", "recipient_name": UNIT, "recipient_unit": UNIT},
 }
 SIGNED_BY_HEAD = {
     "signer_name": UNIT_HEAD,
@@ -113,6 +114,7 @@ def _citizen(**extra: Any) -> dict[str, Any]:
 
 
 _LADDER = {"parent_unit_name": PARENT, "progress_since": None}
+_PROMISE = {**_LADDER, "promise_day": "2026-11-16", "promise_reason": "Cần phối hợp kiểm tra hiện trường"}
 _ALL_SENT = {"sent_reminder": True, "sent_overdue": True, "sent_escalate_parent": True}
 _REMINDER_SKIPPED = {"sent_reminder": False, "sent_overdue": True, "sent_escalate_parent": True}
 _COOP = {**ITEM, "unit_name": COOP_UNIT, "due_at": "2026-11-04T16:59:59+00:00", "parent_unit_name": PARENT}
@@ -180,6 +182,15 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("overdue_unit", "head", _staff(**_LADDER), note="quá hạn"),
     Sample("overdue_citizen", "citizen", _citizen(expected_at="2026-11-16T16:59:59+00:00"),
            note="quá hạn: phiếu xin lỗi"),
+    Sample("promise_reminder", "unit", _staff(**_PROMISE), note="ngày hẹn trả kết quả: nhắc việc trước 1 ngày"),
+    Sample("promise_reminder", "officer", _staff(**_PROMISE), note="ngày hẹn trả kết quả: nhắc việc trước 1 ngày"),
+    Sample("promise_missed", "coordinator", _staff(**_PROMISE), note="lỡ hẹn trả kết quả"),
+    Sample("promise_missed", "coordinator_head", _staff(**_PROMISE), note="lỡ hẹn trả kết quả"),
+    Sample("promise_missed", "head", _staff(**_PROMISE), note="lỡ hẹn trả kết quả"),
+    Sample("apology_task", "unit_task", _staff(expected_at="2026-11-16T16:59:59+00:00", delivery_mode="post"),
+           note="quá hạn, người dân không có thư điện tử: gửi phiếu xin lỗi qua bưu chính"),
+    Sample("apology_task", "unit_task", _staff(expected_at="2026-11-16T16:59:59+00:00", delivery_mode="phone"),
+           variant="phone", note="quá hạn, người dân chỉ có số điện thoại: liên hệ qua điện thoại"),
     Sample("escalate_parent", "parent_head", _staff(**_LADDER, days_late=2, sent_overdue=True),
            note="quá hạn 2 ngày làm việc"),
     Sample("escalate_coordinator", "coordinator", _staff(**_LADDER, days_late=5, **_ALL_SENT),

@@ -13,6 +13,7 @@ from feedback import clock
 from feedback.conferences.sweep import sweep_conferences
 from feedback.deadlines.digest import DIGEST_AT, queue_digests
 from feedback.deadlines.sweep import sweep
+from feedback.documents.mail import documents
 from feedback.publication.retention import run as run_retention
 from feedback.settings import Settings
 from notifications.delivery import DeliveryConfigError, DeliveryReport, deliver_pending
@@ -81,7 +82,11 @@ async def deliver_job(settings: Settings) -> None:
     try:
         while True:
             report = await deliver_pending(
-                settings.smtp, now=clock.now(), tz=settings.tz, limit=DELIVER_BATCH
+                settings.smtp,
+                now=clock.now(),
+                tz=settings.tz,
+                limit=DELIVER_BATCH,
+                documents=documents(settings),
             )
             total.sent, total.retried, total.failed = (
                 total.sent + report.sent,

@@ -10,6 +10,7 @@ from feedback import clock, db
 from feedback.accounts.services import create_user
 from feedback.deadlines.models import DeadlineStep
 from feedback.directory.models import Unit
+from feedback.documents.mail import documents
 from feedback.items.models import Event, FeedbackItem
 from notifications.delivery import deliver_pending
 from notifications.models import OutboxMessage
@@ -59,7 +60,10 @@ async def counts() -> dict[str, int]:
 async def deliver_all(settings) -> int:  # noqa: ANN001
     """Deliver everything the outbox holds to the test SMTP server; the number sent."""
     sent = 0
-    while batch := (await deliver_pending(settings.smtp, now=clock.now(), tz=settings.tz)).sent:
+    renderers = documents(settings)  # the apology's Mẫu 04 PDF, rendered at delivery
+    while batch := (
+        await deliver_pending(settings.smtp, now=clock.now(), tz=settings.tz, documents=renderers)
+    ).sent:
         sent += batch
     return sent
 

@@ -8,13 +8,15 @@ from datetime import UTC, datetime, timedelta
 
 from feedback import clock
 from feedback.deadlines.sweep import sweep
+from feedback.documents.mail import documents
 from notifications.delivery import deliver_pending
 from tests.helpers import citizen_body, staff_headers
 
 
 async def run_scheduler_once(settings) -> None:  # noqa: ANN001
     await sweep(settings, now=clock.now())
-    while (await deliver_pending(settings.smtp, now=clock.now(), tz=settings.tz)).sent:
+    renderers = documents(settings)
+    while (await deliver_pending(settings.smtp, now=clock.now(), tz=settings.tz, documents=renderers)).sent:
         pass
 
 
@@ -58,11 +60,15 @@ async def test_six_weeks_late_item_escalates_once(client, frozen_clock, settings
     threads = {str(m["References"]) for m in mailbox.messages}
     assert len(threads) == 1  # every mail of the item threads together
 
-    # Further sweeps and deliveries, even days later, send nothing more.
+    # Further sweeps and deliveries, even days later, send nothing more of the item's ladder; the
+    # apology's promised date (5 working days on) is reminded once and, unanswered, missed once.
     for days in (0, 1, 7, 30):
         frozen_clock.set(datetime(2026, 11, 23, 2, 0, tzinfo=UTC) + timedelta(days=days))
         await run_scheduler_once(settings)
-    assert len(mailbox.messages) == 8
+    later = [str(m["Subject"]) for m in mailbox.messages[8:]]
+    assert sum("ngày hẹn trả kết quả" in s for s in later) == 1  # the reminder to the unit
+    assert sum("Lỡ hẹn" in s for s in later) == 3  # the coordinator office, its head, the unit's head
+    assert len(mailbox.messages) == 8 + 4
 
 
 async def test_answer_reaches_the_citizen(client, frozen_clock, settings, mailbox) -> None:

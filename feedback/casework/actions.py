@@ -1,7 +1,7 @@
 """One way from an action's body to its service, shared by the API and the item page's forms.
 
 `BODIES` says which msgspec Struct each action takes (the schema checks types and sizes); `perform`
-checks what a schema cannot (text of spaces alone says nothing) and calls the action's service (routing, extensions, answers, cooperation, rating).
+checks what a schema cannot (text of spaces alone says nothing) and calls the action's service (routing, extensions, answers, cooperation, rating, apologies).
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from msgspec import Struct
 
 from feedback.accounts.models import StaffUser
 from feedback.attachments.uploads import Upload
-from feedback.casework import answers, cooperation, extensions, rating, routing
+from feedback.casework import answers, apologies, cooperation, extensions, rating, routing
 from feedback.casework.rules import Action
 from feedback.casework.schemas import (
     AcceptIn,
     AnswerIn,
+    ApologiseIn,
     ApproveExtensionIn,
     ApproveIn,
     AssignIn,
@@ -47,6 +48,7 @@ BODIES: dict[Action, type[Struct]] = {
     "duplicate": DuplicateIn,
     "approve_extension": ApproveExtensionIn,
     "refuse_extension": RefuseExtensionIn,
+    "apologise": ApologiseIn,
 }
 
 
@@ -93,6 +95,10 @@ async def perform(
         return await extensions.approve_extension(user, code, settings)
     if action == "refuse_extension":
         return await extensions.refuse_extension(user, code, settings, reason=said(data.reason, "reason"))
+    if action == "apologise":
+        return await apologies.apologise(
+            user, code, settings, reason=said(data.reason, "reason"), day=data.promised_date
+        )
     if action == "assign":
         return await routing.assign(user, code, settings, officer=data.officer)
     if action == "note":

@@ -21,6 +21,7 @@ from feedback.casework.actions import perform
 from feedback.casework.schemas import (
     AcceptIn,
     AnswerIn,
+    ApologiseIn,
     ApproveExtensionIn,
     ApproveIn,
     AssignIn,
@@ -33,6 +34,7 @@ from feedback.casework.schemas import (
     ExtensionRequestOut,
     ItemOut,
     NoteIn,
+    PromiseOut,
     RatingOut,
     RefuseExtensionIn,
     RefuseIn,
@@ -40,6 +42,7 @@ from feedback.casework.schemas import (
     TransferIn,
     Transferred,
 )
+from feedback.deadlines import promises
 from feedback.intake import services as intake
 from feedback.intake.api import MAX_JSON_BODY, created_out
 from feedback.intake.schemas import FeedbackCreated, Ref, StaffFeedbackCreate
@@ -136,6 +139,17 @@ class CaseworkController(Controller):
         await perform(user, code, "refuse_extension", data, settings)
         return await item_out(user, code)
 
+    @post("/{code:str}/apologise", status_code=200)
+    async def apologise(
+        self, user: User, code: Code, data: JSONBody[ApologiseIn], settings: Config
+    ) -> ItemOut:
+        """The unit's head (or a coordinator) issues the apology (Mẫu 04) with the unit's reason and a
+        new date, a working day after today and after the deadline: the promise is tracked (reminder,
+        "lỡ hẹn"), the citizen gets it (e-mail with the PDF, or the unit the task to post or phone),
+        and the automatic apology at the deadline is not sent."""
+        await perform(user, code, "apologise", data, settings)
+        return await item_out(user, code)
+
     @post("/{code:str}/assign", status_code=200)
     async def assign(self, user: User, code: Code, data: JSONBody[AssignIn], settings: Config) -> ItemOut:
         """Phân công: a head puts an officer of the unit in charge."""
@@ -200,8 +214,9 @@ class CaseworkController(Controller):
 async def item_out(user: StaffUser, code: str) -> ItemOut:
     item = await get_for(user, code)
     await item.fetch_related(
-        "unit", "category", "suggested_category", "commune", "officer", "duplicate_of", "extension_request_by"
-    )
+        "unit", "category", "suggested_category", "commune", "officer", "duplicate_of", "extension_request_by",
+        "promise_by",
+    )  # fmt: skip
     events = await item.events.all().order_by("at", "id").select_related("actor")
     cooperations = await Cooperation.filter(item_id=item.id).order_by("id").select_related("unit")
     duplicates = (
@@ -241,6 +256,7 @@ async def item_out(user: StaffUser, code: str) -> ItemOut:
         )
         if item.extension_request_day
         else None,
+        promise=promise_out(item),
         reopen_count=item.reopen_count,
         refuse_ground=item.refuse_ground or None,
         refuse_reason=item.refuse_reason or None,
@@ -263,6 +279,28 @@ async def item_out(user: StaffUser, code: str) -> ItemOut:
             EventOut(e.at, e.kind, e.actor_label, e.public, e.message, e.reason, e.changes) for e in events
         ],
         actions=rules.allowed(user.role, relation, item.status),
+    )
+
+
+def promise_out(item: FeedbackItem) -> PromiseOut | None:
+    """The latest promise (`promise_by` fetched), for staff; the citizen's view leaves out who."""
+    if item.promise_day is None:
+        return None
+    by = item.promise_by
+    return PromiseOut(
+        day=item.promise_day,
+        reason=item.promise_reason,
+        source=item.promise_source,
+        issued_at=item.promise_at,
+        issued_by=(by.name or by.email) if by else None,
+        delivery=promises.delivery_mode(
+            email=item.citizen_email,
+            phone=item.citizen_phone,
+            address=item.citizen_address,
+            channel=item.channel,
+        ),  # fmt: skip
+        tracked=item.promise_source in promises.TRACKED_SOURCES
+        and item.promise_deadline_no == item.deadline_no,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from feedback.accounts.models import StaffUser
-from feedback.casework import rules
+from feedback.casework import apologies, rules
 from feedback.casework.case import Case, open_case, send, who
 from feedback.errors import Conflict
 from feedback.intake import mail
@@ -109,8 +109,11 @@ async def _grant(case: Case, new_due: datetime, reason: str, message: str) -> in
     case.update("extension_count", item.extension_count + 1)
     await case.new_deadline(new_due)
     event = await case.event("extended", message, public=True, reason=reason)
-    context = case.context(due_at=original.isoformat(), new_due_at=new_due.isoformat(), reason=reason)
-    await send(mail.to_citizen("extension", item, context, case.now, f"extension:{event.id}"))
+    # The extension's apology (Mẫu 04) promises the new deadline itself, which its steps track.
+    await apologies.promise(
+        case, day=case.ref.calendar.local_date(new_due), reason=reason, source="extension",
+        original_due=original, citizen_kind="extension", extra={"new_due_at": new_due.isoformat()},
+    )  # fmt: skip
     return event.id
 
 

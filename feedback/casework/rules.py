@@ -17,7 +17,7 @@ from feedback.items.vocabulary import OPEN_STATUSES, STATUS_NAMES, STATUSES
 
 Action = Literal[
     "accept", "refuse", "transfer", "extend", "assign", "note", "answer", "approve", "reopen",
-    "cooperate", "duplicate", "approve_extension", "refuse_extension",
+    "cooperate", "duplicate", "approve_extension", "refuse_extension", "apologise",
 ]  # fmt: skip
 
 ROLES: dict[Action, frozenset[str]] = {
@@ -35,6 +35,8 @@ ROLES: dict[Action, frozenset[str]] = {
     # SPEC §4: the head decides the extension; an officer's `extend` is a request (EXTENDS_AT_ONCE).
     "approve_extension": HEADS,
     "refuse_extension": HEADS,
+    # SPEC §4: the unit's head issues the apology (Mẫu 04) with the unit's reason and date.
+    "apologise": HEADS,
 }
 # Whose `extend` takes effect at once; anyone else's waits for a head's approve_extension.
 EXTENDS_AT_ONCE = HEADS
@@ -55,6 +57,7 @@ FROM_STATUSES: dict[Action, frozenset[str]] = {
     "duplicate": _OPEN,
     "approve_extension": _OPEN,
     "refuse_extension": _OPEN,
+    "apologise": _OPEN,
 }
 ACTION_NAMES: dict[Action, str] = {
     "accept": "tiếp nhận xử lý",
@@ -70,6 +73,7 @@ ACTION_NAMES: dict[Action, str] = {
     "duplicate": "đánh dấu trùng",
     "approve_extension": "phê duyệt gia hạn",
     "refuse_extension": "từ chối gia hạn",
+    "apologise": "gửi phiếu xin lỗi và hẹn lại ngày trả kết quả",
 }
 # After this many transfers only a coordinator routes the item again ("đùn đẩy trách nhiệm").
 MAX_TRANSFERS_BY_UNITS = 2
@@ -172,3 +176,17 @@ def check_sub_deadline(*, now: datetime, due_at: datetime, day: date, calendar: 
     if day > calendar.local_date(due_at):
         raise DomainError("Hạn gửi ý kiến phối hợp không được sau hạn trả lời của phản ánh", field="due_date")
     return calendar.end_of_day(day)
+
+
+def check_promise(*, now: datetime, due_at: datetime, day: date, calendar: WorkCalendar) -> None:
+    """The new date of an apology (SPEC §4): a working day after today and after the deadline's last
+    day (an apology is for an answer that is, or will be, late; the deadline itself does not move)."""
+    if day <= calendar.local_date(now):
+        raise DomainError("Ngày hẹn trả kết quả phải sau ngày hôm nay", field="promised_date")
+    if day <= calendar.local_date(due_at):
+        raise DomainError(
+            "Ngày hẹn trả kết quả phải sau hạn trả lời hiện tại; nếu còn kịp, hãy gia hạn",
+            field="promised_date",
+        )
+    if not calendar.is_working_day(day):
+        raise DomainError("Ngày hẹn trả kết quả phải là ngày làm việc", field="promised_date")

@@ -49,6 +49,13 @@ class RefuseExtensionIn(Struct, forbid_unknown_fields=True):
     reason: Reason  # the officer is told
 
 
+class ApologiseIn(Struct, forbid_unknown_fields=True):
+    """The head's apology (Mẫu 04): the unit's reason and the new date, a working day after today."""
+
+    reason: Reason
+    promised_date: date
+
+
 class AssignIn(Struct, forbid_unknown_fields=True):
     officer: Annotated[str, Meta(min_length=3, max_length=254, description="E-mail of the officer")]
 
@@ -122,6 +129,18 @@ class ExtensionRequestOut(Struct):
     requested_at: datetime | None
 
 
+class PromiseOut(Struct):
+    """The date promised in the latest apology (SPEC §4), and how it reached the citizen."""
+
+    day: date
+    reason: str
+    source: str  # automatic | head | extension
+    issued_at: datetime | None
+    issued_by: str | None
+    delivery: str  # email | post | phone | none
+    tracked: bool  # its own reminder and "lỡ hẹn" steps hold (not an extension's, not replaced)
+
+
 class RatingOut(Struct):
     rating: int
     comment: str
@@ -152,6 +171,7 @@ class ItemOut(Struct):
     transfer_count: int
     extension_count: int
     extension_request: ExtensionRequestOut | None
+    promise: PromiseOut | None
     reopen_count: int
     refuse_ground: str | None  # a code of /api/v1/refusal-grounds
     refuse_reason: str | None

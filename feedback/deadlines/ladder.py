@@ -29,7 +29,7 @@ in its window (feedback/deadlines/sweep.py says which events count).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from feedback.directory.calendar import WorkCalendar
@@ -47,6 +47,8 @@ StepKind = Literal[
     "publish_reminder",
     "publish_overdue",
     "publish_escalate",
+    "promise_reminder",
+    "promise_missed",
 ]
 
 # The offsets of SPEC §4 and §6, in one place: a reminder on the working day before the deadline's last
@@ -56,6 +58,10 @@ StepKind = Literal[
 REMINDER_DAYS_BEFORE = 1
 FIRST_ESCALATION_AFTER = 2
 SECOND_ESCALATION_AFTER = 5
+# The date the automatic apology promises when the unit's head has not issued one (SPEC §4): this many
+# working days after the sweep that finds the item late. Product policy, not law: Thông tư
+# 01/2018/TT-VPCP (Mẫu 04) leaves the new date to the unit.
+AUTOMATIC_PROMISE_DAYS = 5
 
 
 @dataclass(frozen=True)
@@ -126,8 +132,11 @@ class Ladder:
                     Send("unit", "overdue_unit"),
                     Send("head", "overdue_unit"),
                     Send("citizen", "overdue_citizen", "citizen"),
+                    # A citizen without e-mail: the unit posts the apology or phones (promises.py).
+                    Send("unit_task", "apology_task"),
                 ),
-                "Quá hạn trả lời; cơ quan đã gửi thư xin lỗi và hẹn ngày trả lời.",
+                # The apology is its own event (`apology`), which says how it reached the citizen.
+                "Đã quá hạn trả lời.",
                 public=True,
             ),
             Rung(
@@ -181,6 +190,32 @@ PROGRESS = Rung(
     (Send("unit", "progress_reminder"), Send("officer", "progress_reminder")),
     "Đã nhắc đơn vị cập nhật tiến độ: hết kỳ báo cáo tiến độ mà chưa ghi nhận tiến độ xử lý.",
     numbered=True,
+)
+
+# A promised date (SPEC §4, "a promised date is a deadline"): the date given in an apology, by the head
+# or the automatic one at the deadline, is tracked like a deadline of its own: a reminder to the unit
+# (and the assigned officer) on the working day before the promised day, and when it passes unkept, the
+# coordinator office is told ("lỡ hẹn"), and the unit's head with it. Its steps are planned with
+# deadline_no = -promise_no (feedback/deadlines/promises.py). An extension's new date needs none: it is
+# the item's deadline itself, tracked by ITEM.
+PROMISE = (
+    Rung(
+        "promise_reminder",
+        -REMINDER_DAYS_BEFORE,
+        (Send("unit", "promise_reminder"), Send("officer", "promise_reminder")),
+        "Đã nhắc đơn vị: còn một ngày làm việc đến ngày hẹn trả kết quả cho người dân.",
+    ),
+    Rung(
+        "promise_missed",
+        0,
+        (
+            Send("coordinator", "promise_missed"),
+            Send("coordinator_head", "promise_missed"),
+            Send("head", "promise_missed"),
+        ),
+        "Lỡ hẹn: đã qua ngày hẹn trả kết quả mà chưa có kết quả trả lời; đã báo cáo Văn phòng UBND Thành phố.",
+        public=True,
+    ),
 )
 
 # The ladders: an item's (its progress checkpoints only under a policy that asks for them), a
@@ -305,6 +340,12 @@ def days_late_sql(rungs: tuple[Rung, ...]) -> str:
     return f"CASE s.kind {late} ELSE 0 END" if late else "0"
 
 
-def expected_answer_date(now: datetime, calendar: WorkCalendar, days: int = 5) -> datetime:
-    """The new date promised in the apology to a citizen whose answer is late."""
-    return calendar.answer_deadline(now, days)
+def automatic_promise_day(now: datetime, calendar: WorkCalendar) -> date:
+    """The day the automatic apology promises: AUTOMATIC_PROMISE_DAYS working days after `now`'s day."""
+    return calendar.local_date(calendar.answer_deadline(now, AUTOMATIC_PROMISE_DAYS))
+
+
+def plan_promise_steps(day: date, calendar: WorkCalendar, *, now: datetime) -> list[PlannedStep]:
+    """A promised day's steps: the reminder (left out when it would already be late) and the miss at the
+    end of the day."""
+    return plan(calendar.end_of_day(day), calendar, PROMISE, after=now)

@@ -19,6 +19,7 @@ from feedback.intake.schemas import (
     FeedbackCreated,
     FeedbackTracked,
     PublicEvent,
+    PublicPromise,
     Ref,
 )
 from feedback.items import timeline
@@ -127,4 +128,12 @@ async def tracked(item: FeedbackItem) -> FeedbackTracked:
         rating=item.rating,
         can_rate=item.status == "answered",
         can_reopen=item.status == "answered" and not item.citizen_reopened,
+        promise=PublicPromise(
+            item.promise_day,
+            item.promise_reason,
+            item.promise_at,
+            f"/api/v1/feedback/{item.code}/apology.pdf",
+        )
+        if item.promise_day
+        else None,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from msgspec import Meta, Struct
@@ -77,6 +77,16 @@ class PublicEvent(Struct):
     reason: str = ""
 
 
+class PublicPromise(Struct):
+    """The date promised to the citizen in the latest apology, and its document (Mẫu 04), which the
+    citizen downloads with the token like an attachment."""
+
+    day: date
+    reason: str
+    issued_at: datetime | None
+    apology_url: str
+
+
 class FeedbackTracked(Struct):
     code: str
     title: str
@@ -93,3 +103,4 @@ class FeedbackTracked(Struct):
     # Whether the citizen may rate the answer now, and may still ask once to reopen it.
     can_rate: bool = False
     can_reopen: bool = False
+    promise: PublicPromise | None = None

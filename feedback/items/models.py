@@ -57,6 +57,21 @@ class FeedbackItem(Model):
         "models.StaffUser", related_name="extension_requests", null=True, on_delete=fields.SET_NULL
     )
     extension_request_at = fields.DatetimeField(null=True)
+    # The date promised to the citizen in the latest apology (Mẫu 04, SPEC §4 "a promised date is a
+    # deadline"): the promised day, why, who issued it ("automatic", "head" or "extension"), when, the
+    # deadline it is about (`promise_deadline_no`) and that deadline's date. `promise_no` counts the
+    # apologies; the promise's own steps are planned with deadline_no = -promise_no
+    # (feedback/deadlines/promises.py). Migration 0010.
+    promise_no = fields.IntField(default=0, db_default=0)
+    promise_day = fields.DateField(null=True)
+    promise_reason = fields.TextField(default="", db_default="")
+    promise_source = fields.CharField(max_length=12, default="", db_default="")
+    promise_by = fields.ForeignKeyField(
+        "models.StaffUser", related_name="promises", null=True, on_delete=fields.SET_NULL
+    )
+    promise_at = fields.DatetimeField(null=True)
+    promise_deadline_no = fields.IntField(default=0, db_default=0)
+    promise_original_due = fields.DatetimeField(null=True)
     answer = fields.TextField(default="")
     answered_at = fields.DatetimeField(null=True)
     answered_by = fields.ForeignKeyField("models.StaffUser", related_name="answers", null=True)

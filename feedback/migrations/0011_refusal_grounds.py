@@ -6,7 +6,7 @@ class Migration(migrations.Migration):
     """A refusal names its legal ground (Nghị định 20/2008/NĐ-CP, feedback/items/grounds.py) beside the
     officer's words. With a database default, so adding it rewrites no row; older refusals keep ""."""
 
-    dependencies = [("models", "0009_extension_requests")]
+    dependencies = [("models", "0010_promises")]
 
     initial = False
 

@@ -14,6 +14,17 @@ LANGUAGES = ("vi", "en")
 
 # Vietnamese text → English. Keep entries short; add the page's strings next to the page's name.
 EN: dict[str, str] = {
+    # the apology and the promised date (tracking page, staff item page)
+    "Ngày hẹn trả kết quả": "Promised date of the answer",
+    "Phiếu xin lỗi và hẹn lại ngày trả kết quả": "Apology and new date for the answer",
+    "Tải phiếu xin lỗi (Mẫu số 04, PDF)": "Download the apology (form 04, PDF)",
+    "Gửi phiếu xin lỗi và hẹn lại ngày trả kết quả": "Send the apology with a new date",
+    "Gửi phiếu xin lỗi": "Send the apology",
+    "Lý do chậm trả lời": "Reason for the delay",
+    "In phiếu xin lỗi (PDF)": "Print the apology (PDF)",
+    "In văn bản trả lời (PDF)": "Print the answer letter (PDF)",
+    "Việc cần làm": "To do",
+    "Tự động khi quá hạn": "Automatic, when overdue",
     # layout
     "Hệ thống tiếp nhận, xử lý phản ánh, kiến nghị": "Citizen feedback and complaints service",
     "Trang chủ": "Home",

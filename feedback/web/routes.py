@@ -5,6 +5,7 @@ from feedback.web.citizen import CITIZEN_ROUTES
 from feedback.web.conferences import CONFERENCE_ROUTES
 from feedback.web.demo import demo_mail_page
 from feedback.web.desk import DESK_ROUTES
+from feedback.web.documents import DOCUMENT_PAGES
 from feedback.web.staff import STAFF_ROUTES
 from feedback.web.static_files import static_files
 from feedback.web.tracking import TRACKING_ROUTES
@@ -17,5 +18,6 @@ WEB_ROUTES = [
     *STAFF_ROUTES,
     *ADMIN_ROUTES,
     *CONFERENCE_ROUTES,
+    *DOCUMENT_PAGES,
     demo_mail_page,
 ]

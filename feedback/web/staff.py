@@ -27,12 +27,13 @@ from feedback.casework.api import item_out
 from feedback.casework.inbox import read_filters, search
 from feedback.casework.rules import EXTENDS_AT_ONCE, Action
 from feedback.casework.schemas import AnswerIn
+from feedback.deadlines.promises import SOURCE_NAMES
 from feedback.directory.official_calendar import calendar_warning
 from feedback.directory.reference import reference
 from feedback.errors import DomainError, Forbidden, NotFound, TooManyRequests, Unauthorized
 from feedback.items.access import ROLES_THAT_SEE_ITEMS, get_for
 from feedback.items.grounds import CLASSIFICATION_NAMES, REFUSAL_GROUNDS
-from feedback.items.vocabulary import is_open
+from feedback.items.vocabulary import OPEN_STATUSES, is_open
 from feedback.reports.dashboard import dashboard as reports_dashboard
 from feedback.security import sessions, throttle
 from feedback.security.client import client_address
@@ -68,6 +69,7 @@ DONE = {
     "duplicate": "Đã đánh dấu trùng.",
     "transfer": "Đã chuyển phản ánh.",
     "intake": "Đã lưu phản ánh tiếp nhận tại Bộ phận Một cửa.",
+    "apologise": "Đã gửi phiếu xin lỗi và hẹn lại ngày trả kết quả; ngày hẹn được theo dõi.",
 }
 
 
@@ -251,6 +253,8 @@ async def _item_page(
         "done": DONE.get(done, ""),
         "today": clock.now().astimezone(settings.tz).date().isoformat(),
         "extends_at_once": user.role in EXTENDS_AT_ONCE,  # else an extension is a request to the head
+        "promise_sources": SOURCE_NAMES,
+        "open_statuses": OPEN_STATUSES,
     }
     status = error.status_code if error is not None else 200
     return page(request, "staff_item.html", context, user=user, status_code=status)

@@ -118,6 +118,7 @@ async def test_tracking_by_code_and_phone_on_a_phone(browser, base_url, screensh
         )
         await page.fill("#name", "Trần Thị Bình")
         await page.fill("#phone", "0987 654 321")
+        await page.fill("#citizen_address", "Số 7 ngõ 7 Quang Trung, phường Hà Đông")
         await page.click("button[type=submit]")
         await page.wait_for_load_state()
         code = re.search(r"PAKN\.\d{8}\.\d{4}", await page.content()).group(0)

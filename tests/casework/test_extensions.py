@@ -71,9 +71,17 @@ async def test_an_officer_asks_and_the_head_approves_once(client, frozen_clock, 
     item = approved.json()
     assert item["extension_request"] is None and item["extension_count"] == 1
     assert item["due_at"].startswith("2026-12-15T16:59")
-    event = item["timeline"][-1]
+    event, apology = item["timeline"][-2:]
     assert event["kind"] == "extended" and event["public"] and event["reason"] == REASON
     assert event["changes"]["extension_request_by"] == ["canbo", None]
+    # The extension's apology (Mẫu 04), e-mailed; its date is the new deadline, which is tracked.
+    assert (
+        apology["kind"] == "apology"
+        and apology["public"]
+        and "đã gửi thư điện tử" in apology["message"].lower()
+    )
+    assert item["promise"]["day"] == "2026-12-15" and item["promise"]["source"] == "extension"
+    assert item["promise"]["tracked"] is False
     assert {no for no, _, _ in await pending_steps(code)} == {2}  # the new deadline's steps
     again = await act(client, code, "approve_extension", head)
     assert again.status_code == 409 and "Không có đề nghị gia hạn" in again.json()["detail"]
@@ -93,7 +101,9 @@ async def test_an_officer_asks_and_the_head_approves_once(client, frozen_clock, 
     assert "Hạn trả lời mới: hết ngày 15/12/2026" in body_text(told)
     assert await OutboxMessage.filter(kind="overdue_citizen").count() == 0
     public = (await client.get(f"/api/v1/staff/feedback/{code}", headers=head)).json()["timeline"]
-    assert [e["kind"] for e in public if e["public"]] == ["received", "extended"]
+    assert [e["kind"] for e in public if e["public"]] == ["received", "extended", "apology"]
+    # The apology carries its Mẫu 04 document.
+    assert any(part.get_content_type() == "application/pdf" for part in apologies[0].iter_attachments())
 
 
 async def test_the_head_refuses_and_the_officer_is_told(client, frozen_clock, settings, mailbox) -> None:

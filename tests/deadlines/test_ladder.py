@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feedback.deadlines.ladder import (
+    AUTOMATIC_PROMISE_DAYS,
     Ladder,
     PlannedStep,
-    expected_answer_date,
+    automatic_promise_day,
     plan_item_steps,
     plan_progress_steps,
+    plan_promise_steps,
     plan_steps,
 )
 from feedback.directory.calendar import WorkCalendar
@@ -123,9 +125,22 @@ def test_naive_due_at_is_refused() -> None:
         (at(2026, 4, 29), end_of(2026, 5, 8)),  # over 30/4–1/5: 4, 5, 6, 7, 8 May
     ],
 )
-def test_expected_answer_date(now: datetime, expected: datetime) -> None:
-    assert expected_answer_date(now, CAL) == expected
-    assert expected_answer_date(now, CAL, days=1) == CAL.answer_deadline(now, 1)
+def test_automatic_promise_day(now: datetime, expected: datetime) -> None:
+    assert AUTOMATIC_PROMISE_DAYS == 5
+    assert automatic_promise_day(now, CAL) == CAL.local_date(expected)
+
+
+def test_a_promised_day_is_reminded_the_working_day_before_and_missed_at_its_end() -> None:
+    # Promised Monday 14/12: the reminder at the start of office on Friday 11/12 (stale at the end of
+    # the 14th), the miss at the end of the 14th.
+    steps = plan_promise_steps(date(2026, 12, 14), CAL, now=at(2026, 12, 7))
+    assert [(s.kind, s.due_at, s.expires_at) for s in steps] == [
+        ("promise_reminder", CAL.start_of_office(date(2026, 12, 11)), end_of(2026, 12, 14)),
+        ("promise_missed", end_of(2026, 12, 14), None),
+    ]
+    # Promised for tomorrow: the reminder would already be late, so only the miss.
+    late = plan_promise_steps(date(2026, 12, 14), CAL, now=at(2026, 12, 11, 9))
+    assert [s.kind for s in late] == ["promise_missed"]
 
 
 def test_progress_checkpoints_every_n_working_days_before_the_deadline() -> None:

@@ -53,12 +53,17 @@ async def test_ladder_after_the_new_year_2026_swap(client, frozen_clock, setting
     assert (await fired(settings, local(2026, 1, 10, 0, 30))).get("escalate_parent") == 1
 
     # Five working days late counts Saturday 10/1, worked in exchange for 2/1: 8, 9, 10, 12, 13/1.
-    assert "escalate_coordinator" not in await fired(settings, local(2026, 1, 13, 16))
+    # The apology's promised day counts the same calendar: 5 working days after 8/1 are 9, 10, 12, 13
+    # and 14/1, so the promise is reminded on 13/1 and missed after the end of 14/1.
+    on_13 = await fired(settings, local(2026, 1, 13, 16))
+    assert "escalate_coordinator" not in on_13 and on_13.get("promise_reminder") == 1
     assert (await fired(settings, local(2026, 1, 14, 0, 30))).get("escalate_coordinator") == 1
 
     # Each step once, whatever more sweeps come.
-    assert (await fired(settings, local(2026, 2, 1))) == {}
+    assert (await fired(settings, local(2026, 2, 1))) == {"promise_missed": 1}
+    assert (await fired(settings, local(2026, 2, 2))) == {}
     kinds = await sent_kinds()
     assert kinds[("escalate_parent", "parent_head")] == 1
     assert kinds[("escalate_coordinator", "coordinator")] == 1
-    assert sum(kinds.values()) == 7
+    assert kinds[("promise_reminder", "unit")] == kinds[("promise_missed", "coordinator")] == 1
+    assert sum(kinds.values()) == 7 + 1 + 3  # the promise: the unit's reminder; its miss to three

@@ -57,14 +57,19 @@ async def test_ladder_fires_each_step_once(client, frozen_clock, settings) -> No
     kinds = await sent_kinds()
     assert kinds[("escalate_coordinator", "coordinator")] == 1
     assert kinds[("escalate_coordinator", "coordinator_head")] == 1
-    assert sum(kinds.values()) == 7
+    # The apology promised 5 working days after 9/12 (16/12): reminded on 15/12, missed after it.
+    assert kinds[("promise_reminder", "unit")] == 1
+    assert kinds[("promise_missed", "coordinator")] == kinds[("promise_missed", "head")] == 1
+    assert sum(kinds.values()) == 7 + 1 + 3
     assert set(await DeadlineStep.all().values_list("status", flat=True)) == {"done"}
 
     tracked = (
         await client.get(f"/api/v1/feedback/{created['code']}", params={"token": created["token"]})
     ).json()
     public = [e["kind"] for e in tracked["timeline"]]
-    assert public == ["received", "deadline_overdue"]  # reminders and escalations stay internal
+    # Reminders and escalations stay internal; the apology and the missed promise are the citizen's.
+    assert public == ["received", "deadline_overdue", "apology", "deadline_promise_missed"]
+    assert tracked["promise"]["day"] == "2026-12-16"
 
 
 async def test_downtime_catch_up_skips_stale_reminder(client, frozen_clock, settings) -> None:

@@ -25,6 +25,7 @@ GREETINGS = {
     "coordinator": "Kính gửi: Văn phòng Ủy ban nhân dân Thành phố\n",
     "coordinator_head": "Kính gửi: Chánh Văn phòng Ủy ban nhân dân Thành phố\n",
     "coop_unit": "Kính gửi: Phòng Kinh tế, Hạ tầng và Đô thị phường Hà Đông\n",
+    "unit_task": "Kính gửi: Ủy ban nhân dân phường Hà Đông\n",  # the unit, asked to post or phone
 }
 # Greetings of the past: a unit's mailbox as its "lãnh đạo", the coordinator's head as a "bộ phận".
 WRONG = ("Lãnh đạo UBND", "Lãnh đạo Ủy ban", "Bộ phận theo dõi", "bộ phận theo dõi", "Kính gửi: UBND")

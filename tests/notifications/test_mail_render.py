@@ -85,7 +85,12 @@ CASES = [
     ),
     (
         "overdue_citizen",
-        {**CITIZEN, "expected_at": "2026-12-11T09:59:59+00:00"},
+        {
+            **CITIZEN,
+            "expected_at": "2026-12-11T09:59:59+00:00",
+            "reason": "Cần phối hợp với Công ty Điện lực để kiểm tra hiện trường",
+            "document": "apology",
+        },
         "[PAKN.20261121.0007] Phiếu xin lỗi và hẹn lại ngày trả kết quả",
         [
             "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
@@ -93,7 +98,8 @@ CASES = [
             "thuộc lĩnh vực Hạ tầng đô thị",
             "Mã số phản ánh: PAKN.20261121.0007.",
             "Thời hạn trả lời theo quy định: 16 giờ 59, ngày 04/12/2026.",
-            "Lý do: chưa có kết quả trả lời.",
+            "Lý do: Cần phối hợp với Công ty Điện lực để kiểm tra hiện trường.",
+            "(Mẫu số 04) được gửi kèm thư này dưới dạng tệp PDF",
             "thành thật xin lỗi Ông/Bà và sẽ trả kết quả cho Ông/Bà vào ngày 11/12/2026",
         ],
         "sẽ trả kết quả cho Ông/Bà vào ngày 11/12/2026",
@@ -182,6 +188,46 @@ CASES = [
             "quá hạn 6 ngày làm việc",
         ],
         "PAKN.20261101.0001 Ngập úng đường Quang Trung 16 giờ 59, ngày 14/11/2026 6",
+    ),
+]
+
+
+PROMISE = {**STAFF, "promise_day": "2026-12-11", "promise_reason": "Cần xác minh thực địa"}
+CASES += [
+    (
+        "promise_reminder",
+        {
+            **PROMISE,
+            "recipient": "officer",
+            "recipient_name": "Lê Văn Cường",
+            "recipient_unit": "UBND Phường Hà Đông",
+        },
+        "[PAKN.20261121.0007] Nhắc việc: còn 1 ngày làm việc đến ngày hẹn trả kết quả: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
+        [
+            "Kính gửi: Ông/Bà Lê Văn Cường, Ủy ban nhân dân phường Hà Đông",
+            "hẹn trả kết quả vào ngày 11/12/2026",
+            "Lý do đã nêu trong phiếu xin lỗi: Cần xác minh thực địa.",
+        ],
+        "Còn 1 ngày làm việc là đến ngày hẹn này",
+    ),
+    (
+        "promise_missed",
+        {
+            **PROMISE,
+            "recipient": "coordinator",
+            "recipient_name": "Văn phòng UBND Thành phố",
+            "recipient_unit": "Văn phòng UBND Thành phố",
+        },
+        "[PAKN.20261121.0007] Lỡ hẹn trả kết quả cho người dân: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
+        ["Kính gửi: Văn phòng Ủy ban nhân dân Thành phố", "vào ngày 11/12/2026", "theo dõi, đôn đốc đơn vị"],
+        "đã hết ngày hẹn mà chưa có kết quả trả lời",
+    ),
+    (
+        "apology_task",
+        {**STAFF, "expected_at": "2026-12-11T16:59:59+00:00", "delivery_mode": "post"},
+        "[PAKN.20261121.0007] Gửi qua bưu chính phiếu xin lỗi và hẹn lại ngày trả kết quả: Đèn đường hỏng <ở> ngõ 5 & ngách 2",
+        ["Ngày hẹn trả kết quả: 11/12/2026", "gửi cho người dân qua bưu chính", "/apology.pdf"],
+        "In phiếu tại",
     ),
 ]
 

@@ -210,6 +210,11 @@ async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:
         ],
         "/track/{code:str}": [f"/track/{code}", f"/track/{code}?token=sai-khoa"],
         "/feedback/sent/{code:str}": [f"/feedback/sent/{code}", f"/feedback/sent/{code}?token=sai-khoa"],
+        # The apology (Mẫu 04) names the citizen: only with the right token.
+        "/api/v1/feedback/{code:str}/apology.pdf": [
+            f"/api/v1/feedback/{code}/apology.pdf",
+            f"/api/v1/feedback/{code}/apology.pdf?token=sai-khoa",
+        ],
         "/api/v1/feedback/{code:str}/attachments/{attachment_id:int}": [
             f"/api/v1/feedback/{code}/attachments/1",
             f"/api/v1/feedback/{code}/attachments/1?token=sai-khoa",
