@@ -2,7 +2,7 @@
 without it, and the public map's GeoJSON, which carries positions (rounded) and nothing personal.
 
 What the maps do in a browser (tiles shown, a click placing the pin, the published marker) is
-tests/browser/test_map.py."""
+tests/browser/test_map_browser.py."""
 
 from __future__ import annotations
 
