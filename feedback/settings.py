@@ -69,14 +69,14 @@ class Settings:
     # Reverse proxies (addresses or networks, e.g. "10.0.0.0/8") whose X-Forwarded-For is believed;
     # empty: the peer address is the client. Kept as text: Litestar re-validates Settings with msgspec.
     trusted_proxies: tuple[str, ...] = ()
-    # Log lines as text ("text") or one JSON object a line ("json"), for every process.
-    log_format: str = "text"
     # Map tiles: a URL template with {z}, {x} and {y} (e.g. the city's own tile server). Set, the filing
     # form and the published answers show a map and the pages may load images from its origin; empty,
     # no map and no map script at all.
     map_tiles: str = ""
     # The credit the tile server's terms ask for, shown (as text) in the map's corner.
     map_attribution: str = ""
+    # Log lines as text ("text") or one JSON object a line ("json"), for every process.
+    log_format: str = "text"
 
     @property
     def map_tile_origin(self) -> str:
@@ -169,9 +169,9 @@ def _parse(env: Mapping[str, str], *, demo: bool) -> Settings:
         upload_dir=Path(get("PAKN_UPLOAD_DIR", "pakn-data/uploads")),
         rate_limit=_rate_limit(get("PAKN_RATE_LIMIT")),
         trusted_proxies=_networks(get("PAKN_TRUSTED_PROXIES")),
-        log_format=_log_format(get("PAKN_LOG_FORMAT")),
         map_tiles=_map_tiles(get("PAKN_MAP_TILES")),
         map_attribution=_map_attribution(get("PAKN_MAP_ATTRIBUTION")),
+        log_format=_log_format(get("PAKN_LOG_FORMAT")),
     )
 
 
