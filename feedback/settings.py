@@ -69,11 +69,22 @@ class Settings:
     # Reverse proxies (addresses or networks, e.g. "10.0.0.0/8") whose X-Forwarded-For is believed;
     # empty: the peer address is the client. Kept as text: Litestar re-validates Settings with msgspec.
     trusted_proxies: tuple[str, ...] = ()
+    # Map tiles: a URL template with {z}, {x} and {y} (e.g. the city's own tile server). Set, the filing
+    # form and the published answers show a map and the pages may load images from its origin; empty,
+    # no map and no map script at all.
+    map_tiles: str = ""
+    # The credit the tile server's terms ask for, shown (as text) in the map's corner.
+    map_attribution: str = ""
     # Log lines as text ("text") or one JSON object a line ("json"), for every process.
     log_format: str = "text"
     # Days a finished item (and a published conference's askers) keep the citizen's personal data before
     # `pakn retention` removes it; 5 years by default.
     retention_days: int = 1826
+
+    @property
+    def map_tile_origin(self) -> str:
+        """Where the tiles come from, as a Content-Security-Policy source ("" without tiles)."""
+        return tile_origin(self.map_tiles) if self.map_tiles else ""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -161,6 +172,8 @@ def _parse(env: Mapping[str, str], *, demo: bool) -> Settings:
         upload_dir=Path(get("PAKN_UPLOAD_DIR", "pakn-data/uploads")),
         rate_limit=_rate_limit(get("PAKN_RATE_LIMIT")),
         trusted_proxies=_networks(get("PAKN_TRUSTED_PROXIES")),
+        map_tiles=_map_tiles(get("PAKN_MAP_TILES")),
+        map_attribution=_map_attribution(get("PAKN_MAP_ATTRIBUTION")),
         log_format=_log_format(get("PAKN_LOG_FORMAT")),
         retention_days=_retention_days(get("PAKN_RETENTION_DAYS")),
     )
@@ -248,3 +261,48 @@ def _networks(raw: str | None) -> tuple[str, ...]:
         raise SettingsError(
             f"PAKN_TRUSTED_PROXIES must be IP addresses or networks separated by commas, not {raw!r}"
         ) from None
+
+
+# A tile URL template as Leaflet reads it: scheme, host (its first label may be {s}, the tile server's
+# subdomains), optional port, then a path and query with {z}, {x} and {y} (and optionally {s}, {r}).
+_TILE_URL = re.compile(
+    r"(?P<scheme>https?)://(?P<host>(?:\{s\}\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?P<port>:\d{1,5})?/\S*"
+)
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_TILE_PLACEHOLDERS = {"z", "x", "y", "s", "r"}
+
+
+def tile_origin(template: str) -> str:
+    """The origin of a valid tile template, as a CSP source: "https://tile.example.vn:8443", and
+    "https://*.tile.example.vn" when the subdomain is the {s} placeholder."""
+    match = _TILE_URL.fullmatch(template)
+    if match is None:
+        raise SettingsError(f"not a tile URL template: {template!r}")
+    host = match["host"].replace("{s}", "*").lower()
+    return f"{match['scheme']}://{host}{match['port'] or ''}"
+
+
+def _map_tiles(raw: str | None) -> str:
+    """Parse PAKN_MAP_TILES: empty (no map), or an http(s) URL template with {z}, {x} and {y}."""
+    value = (raw or "").strip()
+    if not value:
+        return ""
+    hint = "an http:// or https:// URL with {z}, {x} and {y}, e.g. https://tile.example.vn/{z}/{x}/{y}.png"
+    names = _PLACEHOLDER.findall(value)
+    unknown = sorted(set(names) - _TILE_PLACEHOLDERS)
+    if _TILE_URL.fullmatch(value) is None:
+        raise SettingsError(f"PAKN_MAP_TILES must be {hint}, not {raw!r}")
+    if not {"z", "x", "y"} <= set(names):
+        raise SettingsError(f"PAKN_MAP_TILES must contain {{z}}, {{x}} and {{y}}, not {raw!r}")
+    if unknown:
+        raise SettingsError(
+            f"PAKN_MAP_TILES may use only {{z}}, {{x}}, {{y}}, {{s}} and {{r}}, not {{{unknown[0]}}}"
+        )
+    return value
+
+
+def _map_attribution(raw: str | None) -> str:
+    value = " ".join((raw or "").split())
+    if len(value) > 300:
+        raise SettingsError("PAKN_MAP_ATTRIBUTION is too long: at most 300 characters")
+    return value

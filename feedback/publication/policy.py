@@ -1,11 +1,11 @@
 """The one redaction policy of everything the public sees (SPEC §6, §8): published feedback items on the
-pages and the API, and the questions and answers of published dialogue conferences on their page, their
-API and their booklet (and the public reports that quote them).
+pages, the API and the public map, and the questions and answers of published dialogue conferences on
+their page, their API and their booklet (and the public reports that quote them).
 
 A person who wrote to the authorities appears by initials only; their name and their address, wherever
 the text repeats them, and every phone number, e-mail address and ID number in the texts, are masked
-(`publication.redact` does the masking). Every public output calls these functions and no other
-masking, so one change here changes them all.
+(`publication.redact` does the masking); an item's place is shown rounded. Every public output calls
+these functions and no other masking, so one change here changes them all.
 """
 
 from __future__ import annotations
@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from feedback.publication.redact import initials, mask_text
 
 ANONYMOUS = "Ẩn danh"  # an asker whose name has no letters left to make initials of
+# A published item's place, on its page, the public API and the public map, is rounded to 3 decimals of a
+# degree: about 110 m north–south and 100 m east–west in Hà Nội. Enough to see which street a problem is
+# in; not which house it was filed from (a citizen who taps "use my location" at home gives their home).
+POSITION_DECIMALS = 3
 
 
 def public_name(name: str) -> str:
@@ -55,6 +59,13 @@ def public_item(
         content=public_text(content, name=citizen_name, address=citizen_address),
         answer=public_text(answer, name=citizen_name, address=citizen_address, others=staff),
     )
+
+
+def public_position(latitude: float | None, longitude: float | None) -> tuple[float, float] | None:
+    """Where a published item is, as the public sees it: rounded (POSITION_DECIMALS); None without one."""
+    if latitude is None or longitude is None:
+        return None
+    return round(latitude, POSITION_DECIMALS), round(longitude, POSITION_DECIMALS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,14 @@ from feedback.errors import NotFound
 from feedback.intake.schemas import Ref
 from feedback.items.models import FeedbackItem
 from feedback.items.vocabulary import Status, answered_on_time
-from feedback.publication.policy import public_item, public_text
-from feedback.publication.schemas import PublicFeedback
+from feedback.publication.policy import public_item, public_position, public_text
+from feedback.publication.schemas import (
+    PlaceCollection,
+    PlaceFeature,
+    PlaceProperties,
+    Point,
+    PublicFeedback,
+)
 from feedback.text import fold
 
 PUBLIC_STATUSES = (Status.ANSWERED, Status.CLOSED)
@@ -49,6 +55,7 @@ def public_view(item: FeedbackItem) -> PublicFeedback:
         citizen_address=item.citizen_address,
         staff=staff,
     )
+    place = public_position(item.latitude, item.longitude)
     return PublicFeedback(
         code=item.code,
         title=texts.title,
@@ -62,11 +69,13 @@ def public_view(item: FeedbackItem) -> PublicFeedback:
         received_at=item.received_at,
         answered_at=item.answered_at,
         on_time=answered_on_time(item.answered_at, item.due_at),
+        latitude=place[0] if place else None,
+        longitude=place[1] if place else None,
     )
 
 
-async def search(filters: Filters, *, limit: int, offset: int) -> tuple[int, list[PublicFeedback]]:
-    """One page of published items, newest answers first, and how many match in all."""
+def _filtered(filters: Filters) -> QuerySet[FeedbackItem]:
+    """Published items matching the filters other than the text, newest answers first."""
     query = published()
     if filters.category:
         query = query.filter(category__code=filters.category)
@@ -78,7 +87,19 @@ async def search(filters: Filters, *, limit: int, offset: int) -> tuple[int, lis
     text = (filters.q or "").strip()
     if text.upper().startswith("PAKN."):
         query = query.filter(code=text.upper())
-    elif needle := fold(text):
+    return query
+
+
+def _needle(filters: Filters) -> str:
+    """The folded search text, unless the search is for a code (`_filtered` handles that)."""
+    text = (filters.q or "").strip()
+    return "" if text.upper().startswith("PAKN.") else fold(text)
+
+
+async def search(filters: Filters, *, limit: int, offset: int) -> tuple[int, list[PublicFeedback]]:
+    """One page of published items, newest answers first, and how many match in all."""
+    query = _filtered(filters)
+    if needle := _needle(filters):
         ids = await _matching_ids(query, needle)
         page_ids = ids[offset : offset + limit]
         rows = {i.id: i for i in await FeedbackItem.filter(id__in=page_ids).select_related(*_RELATED)}
@@ -104,6 +125,32 @@ async def _matching_ids(query: QuerySet[FeedbackItem], needle: str) -> list[int]
         return fold(f"{title} {public_text(row['content'], name=name, address=address)}")
 
     return [row["id"] for row in candidates if needle in redacted(row)]
+
+
+async def places(filters: Filters, *, limit: int) -> PlaceCollection:
+    """The public map: the newest `limit` published items that match and have a place, as GeoJSON points
+    with only the code, the redacted title, the status and the public page's address."""
+    query = _filtered(filters).filter(latitude__isnull=False, longitude__isnull=False)
+    if needle := _needle(filters):
+        ids = (await _matching_ids(query, needle))[:limit]
+        query = FeedbackItem.filter(id__in=ids).order_by("-answered_at", "-id")
+    rows = await query.limit(limit).values(
+        "code", "title", "status", "latitude", "longitude", "citizen_name", "citizen_address"
+    )
+    features = []
+    for row in rows:
+        place = public_position(row["latitude"], row["longitude"])
+        assert place is not None  # the query keeps only items with both
+        title = public_text(row["title"], name=row["citizen_name"], address=row["citizen_address"])
+        features.append(
+            PlaceFeature(
+                geometry=Point(coordinates=(place[1], place[0])),
+                properties=PlaceProperties(
+                    code=row["code"], title=title, status=row["status"], url=f"/public/{row['code']}"
+                ),
+            )
+        )
+    return PlaceCollection(features=features)
 
 
 async def one(code: str) -> PublicFeedback:

@@ -16,11 +16,18 @@ from feedback.settings import Settings
 
 log = logging.getLogger("pakn.request")
 
-# Server-rendered pages with self-hosted assets only: no inline script, no CDN, no framing.
-PAGE_CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-)
+
+def page_csp(tile_origin: str = "") -> str:
+    """Server-rendered pages with self-hosted assets only: no inline script, no CDN, no framing. The one
+    exception: the map's tile images, from the origin of PAKN_MAP_TILES when the operator set it."""
+    images = f"img-src 'self' data: {tile_origin}" if tile_origin else "img-src 'self' data:"
+    return (
+        f"default-src 'self'; {images}; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    )
+
+
+PAGE_CSP = page_csp()
 # The OpenAPI viewers under /schema start from an inline script and inline styles; they still may
 # load nothing from other hosts.
 SCHEMA_CSP = (
@@ -50,12 +57,13 @@ def _matches(path: str, prefix: str) -> bool:
 
 def security_headers(path: str, settings: Settings) -> list[tuple[str, str]]:
     """The headers a response to `path` gets (pure, so the policy reads as a table)."""
+    csp = SCHEMA_CSP if _matches(path, "/schema") else page_csp(settings.map_tile_origin)
     headers = [
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
         # Tracking URLs carry the citizen's token: never leak them to another site in a Referer.
         ("referrer-policy", "no-referrer"),
-        ("content-security-policy", SCHEMA_CSP if _matches(path, "/schema") else PAGE_CSP),
+        ("content-security-policy", csp),
         ("cross-origin-opener-policy", "same-origin"),
     ]
     if settings.base_url.startswith("https://"):

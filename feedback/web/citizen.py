@@ -34,7 +34,8 @@ from feedback.settings import Settings
 from feedback.text import suggest_category
 from feedback.web.auth import optional_user
 from feedback.web.forms import form_struct
-from feedback.web.rendering import SEVERITY_NAMES, page
+from feedback.web.i18n import language, translator
+from feedback.web.rendering import SEVERITY_NAMES, STATUS_NAMES, page
 
 # The filing form's text fields, as the browser sends them (`q` is the commune search box: ignored).
 FORM_FIELDS = (
@@ -392,6 +393,7 @@ async def public_list(
     def page_url(number: int) -> str:
         return "/public?" + urlencode({**kept, "page": number})
 
+    translate = translator(language(request))
     context = {
         "items": items,
         "total": total,
@@ -404,6 +406,9 @@ async def public_list(
         "pages": pages,
         "prev_url": page_url(page_no - 1) if page_no > 1 else "",
         "next_url": page_url(page_no + 1) if page_no < pages else "",
+        # The map (with PAKN_MAP_TILES) shows every item of these filters that has a place, not one page.
+        "map_query": urlencode(kept),
+        "map_statuses": {s: translate(STATUS_NAMES[s]) for s in published.PUBLIC_STATUSES},
     }
     return page(request, "public_list.html", context, user=await optional_user(request))
 

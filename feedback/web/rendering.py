@@ -23,11 +23,18 @@ from feedback.items.vocabulary import CHANNEL_NAMES, SEVERITY_NAMES
 from feedback.items.vocabulary import STATUS_NAMES as STATUS_WORDS
 from feedback.security.client import app_settings
 from feedback.security.sessions import SESSION_COOKIE, csrf_token
+from feedback.settings import Settings
 from feedback.web.i18n import LANG_COOKIE, language, translator
 from notifications.official import deadline_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 HTMX = "/static/vendor/htmx-2.0.11.min.js"
+# The maps (only with PAKN_MAP_TILES set): Leaflet and pakn's own map script, both served by pakn.
+LEAFLET = "/static/vendor/leaflet-1.9.4"
+MAP_ASSETS = {"css": f"{LEAFLET}/leaflet.css", "js": f"{LEAFLET}/leaflet.js", "pakn": "/static/pakn-map.js"}
+# Where a map without a pin opens: Hà Nội, around Hoàn Kiếm lake, showing the inner districts.
+MAP_CENTRE = "21.0285,105.8542"
+MAP_ZOOM = 12
 # The names the e-mails and the casework rules already use, so a page never says it differently.
 STATUS_NAMES = {status: name.capitalize() for status, name in STATUS_WORDS.items()}
 # The timeline's `changes` name fields as the code does; people read these.
@@ -105,6 +112,7 @@ def page(
         "user": user,
         "csrf": csrf_token(settings.secret_key, session) if session else "",
         "htmx": HTMX,
+        "map": _map(settings),
         "stylesheet": "/static/pakn.css",
         "path": request.url.path,
         "status_name": lambda s: STATUS_NAMES.get(s, s),
@@ -125,6 +133,19 @@ def page(
     if request.query_params.get("lang") in ("vi", "en"):
         cookies.append(Cookie(key=LANG_COOKIE, value=lang, max_age=365 * 24 * 3600, samesite="lax", path="/"))
     return Response(html, media_type=MediaType.HTML, status_code=status_code, cookies=cookies)
+
+
+def _map(settings: Settings) -> dict[str, Any] | None:
+    """What a page needs to draw a map (None without PAKN_MAP_TILES: then no page shows one)."""
+    if not settings.map_tiles:
+        return None
+    return {
+        "tiles": settings.map_tiles,
+        "attribution": settings.map_attribution,
+        "centre": MAP_CENTRE,
+        "zoom": MAP_ZOOM,
+        **MAP_ASSETS,
+    }
 
 
 def _local(value: Any, tz: ZoneInfo, pattern: str) -> str:

@@ -11,6 +11,9 @@ Fixtures (see docs/browser-tests.md):
   works; `page_log` (per test, the same one the page writes to) holds its console errors, page errors,
   failed requests and 4xx/5xx responses (`page_log.problems`: all of them).
 - `screenshots` (session): build/screenshots/ (`make screenshots` copies them to docs/screenshots/).
+- `tile_server` (session): a map tile server in a thread (`.template` for PAKN_MAP_TILES, `.requests`);
+  `map_server` (session): a second pakn whose maps use it; `open_page(browser, url, page_log)` opens a
+  page on it.
 
 They skip (with the reason) when Chromium is missing outside CI; in CI (`CI` set) they fail instead.
 """
@@ -18,16 +21,24 @@ They skip (with the reason) when Chromium is missing outside CI; in CI (`CI` set
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import re
 import signal
+import struct
 import subprocess
 import sys
+import threading
 import time
 import uuid
+import zlib
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -140,7 +151,15 @@ def live_smtp() -> Iterator[SmtpServer]:
 async def live_server(
     live_smtp: SmtpServer, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[LiveServer]:
-    workdir = tmp_path_factory.mktemp("live")  # also the cwd, so no developer's .env is read
+    async with running_pakn(live_smtp, tmp_path_factory.mktemp("live")) as server:
+        yield server
+
+
+@asynccontextmanager
+async def running_pakn(live_smtp: SmtpServer, workdir: Path, **settings: str) -> AsyncIterator[LiveServer]:
+    """pakn in a subprocess with a database of its own; `settings` are further PAKN_* variables.
+
+    `workdir` is also its cwd, so no developer's .env is read."""
     pg_url = os.environ.get("PAKN_TEST_DATABASE_URL", "").strip()
     database_url = await _create_postgres_database(pg_url) if pg_url else f"sqlite://{workdir}/pakn.sqlite3"
     port = pick_port()
@@ -158,6 +177,7 @@ async def live_server(
         PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
         PYTHONUNBUFFERED="1",
     )
+    env.update(settings)
     server = LiveServer(
         url=url, database_url=database_url, mail=live_smtp.handler, env=env, workdir=workdir,
         log_path=workdir / "server.log",
@@ -172,6 +192,78 @@ async def live_server(
         _stop(server.process)
         if pg_url:
             await _drop_postgres_database(pg_url, database_url)
+
+
+# --- a map tile server, and pakn with a map --------------------------------------------------------
+
+
+@dataclass
+class TileServer:
+    """A tile server for the maps: one 256×256 PNG for every /{z}/{x}/{y}.png, each request counted."""
+
+    template: str  # what PAKN_MAP_TILES gets: "http://127.0.0.1:PORT/{z}/{x}/{y}.png"
+    requests: list[str] = field(default_factory=list)  # the paths asked for, in order
+
+
+def tile_png(size: int = 256) -> bytes:
+    """A pale tile with a darker 1-pixel grid line along its top and left edges (so tiles show as a grid)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    paper, line = b"\xee\xf0\xe6", b"\xc8\xcc\xbe"
+    rows = [b"\x00" + line * size] + [b"\x00" + line + paper * (size - 1)] * (size - 1)
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.fixture(scope="session")
+def tile_server() -> Iterator[TileServer]:
+    tile = tile_png()
+    requests: list[str] = []
+
+    class Tiles(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            found = re.fullmatch(r"/\d{1,2}/-?\d{1,7}/-?\d{1,7}\.png", self.path)
+            if found:
+                requests.append(self.path)
+            self.send_response(200 if found else 404)
+            self.send_header("content-type", "image/png" if found else "text/plain")
+            self.send_header("content-length", str(len(tile) if found else 0))
+            self.end_headers()
+            if found:
+                # A map that moves on cancels the tiles it no longer needs: the browser hangs up.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(tile)
+
+        def log_message(self, *args: Any) -> None:  # quiet: the test reads `requests`
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    thread = threading.Thread(target=server.serve_forever, name="tile-server", daemon=True)
+    thread.start()
+    try:
+        yield TileServer(f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png", requests)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def map_server(
+    live_smtp: SmtpServer, tile_server: TileServer, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[LiveServer]:
+    """A second pakn with PAKN_MAP_TILES set to `tile_server` (`live_server` has no map, as by default).
+
+    Started only by the tests that ask for it; it shares the SMTP catcher with `live_server`."""
+    tiles = {"PAKN_MAP_TILES": tile_server.template, "PAKN_MAP_ATTRIBUTION": "© Bản đồ thử nghiệm"}
+    async with running_pakn(live_smtp, tmp_path_factory.mktemp("map"), **tiles) as server:
+        yield server
 
 
 def _start(server: LiveServer, port: int) -> subprocess.Popen:
@@ -251,8 +343,15 @@ def page_log() -> PageLog:
 
 @pytest_asyncio.fixture
 async def page(browser, base_url: str, page_log: PageLog) -> AsyncIterator:  # noqa: ANN001
+    async with open_page(browser, base_url, page_log) as tab:
+        yield tab
+
+
+@asynccontextmanager
+async def open_page(browser, base_url: str, page_log: PageLog, **context_options: Any) -> AsyncIterator:  # noqa: ANN001
+    """A `Page` in a fresh context on `base_url` whose problems go to `page_log` (the `page` fixture)."""
     context = await browser.new_context(
-        base_url=base_url, locale="vi-VN", viewport={"width": 1280, "height": 900}
+        base_url=base_url, locale="vi-VN", viewport={"width": 1280, "height": 900}, **context_options
     )
     try:
         tab = await context.new_page()

@@ -48,6 +48,9 @@ BODY = {
     "category": "moi-truong",
     "commune": "09556",
     "address": "Ngõ 12 Quang Trung, Hà Đông",
+    # Filed from home with "use my location": the public map shows the place only rounded.
+    "latitude": 20.9713579,
+    "longitude": 105.7792468,
     "citizen": {"name": NAME, "phone": PHONE, "email": EMAIL, "address": ADDRESS},
     "publish": True,
 }
@@ -99,6 +102,7 @@ SQUASHED = {
     "floor asker": "luuthinguyet", "neighbour": "phungvanduc", "floor neighbour": "quachthilua",
 }  # fmt: skip
 DIGITS = {
+    "exact place": "209713579", "exact place (longitude)": "1057792468",
     "phone": "388246135", "content phone": "977531864", "id number": CCCD, "asker phone": "912468579",
     "phone in a question": "983112457", "floor asker phone": "356222918",
 }  # fmt: skip
@@ -195,6 +199,11 @@ async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:
     calls = {
         "/api/v1/public/feedback": ["/api/v1/public/feedback", "/api/v1/public/feedback?q=rac+thai"],
         "/api/v1/public/feedback/{code:str}": [f"/api/v1/public/feedback/{code}"],
+        # The public map's points.
+        "/api/v1/public/feedback.geojson": [
+            "/api/v1/public/feedback.geojson",
+            "/api/v1/public/feedback.geojson?q=rac+thai&commune=09556",
+        ],
         # The published dialogue conference: its Q&A, and its booklet (DOCX, read back).
         "/api/v1/public/conferences/{conference_id:int}": [
             f"/api/v1/public/conferences/{cid}",
@@ -249,6 +258,8 @@ async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:
     assert "hộ ông P.V.Đ." in published.json()["answer"]
     listed = (await client.get("/api/v1/public/feedback", params={"q": "rac thai"})).json()
     assert [entry["code"] for entry in listed["items"]] == [code]
+    mapped = (await client.get("/api/v1/public/feedback.geojson")).json()["features"]
+    assert [f["geometry"]["coordinates"] for f in mapped] == [[105.779, 20.971]]
 
     # The conference is really there, masked: askers as initials, the texts kept around the masks.
     shown = (await client.get(f"/api/v1/public/conferences/{cid}")).json()["questions"]

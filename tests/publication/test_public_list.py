@@ -14,7 +14,7 @@ CONTENT = "Ông Nguyễn Văn An (0912 345 678) báo rác thải ùn ứ ba ngà
 ANSWER = "Kính gửi ông Nguyễn Văn An: phường đã thu gom rác. Cán bộ xử lý: Phạm Minh Cường, 0243 825 3536."
 FIELDS = {
     "code", "title", "content", "answer", "citizen_initials", "unit", "category", "commune", "status",
-    "received_at", "answered_at", "on_time",
+    "received_at", "answered_at", "on_time", "latitude", "longitude",  # the place, rounded (policy.py)
 }  # fmt: skip
 
 

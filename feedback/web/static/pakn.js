@@ -31,10 +31,13 @@
           lat.value = position.coords.latitude.toFixed(6);
           lon.value = position.coords.longitude.toFixed(6);
           say(en ? "Location recorded." : "Đã ghi nhận vị trí.");
+          // The map of the form (pakn-map.js, when the operator configured one) moves its pin here.
+          document.dispatchEvent(new CustomEvent("pakn:located", {
+            detail: { latitude: lat.value, longitude: lon.value }
+          }));
         },
         function () {
-          lat.value = "";
-          lon.value = "";
+          // A position chosen before (on the map, or an earlier try) is kept.
           say(en ? "Could not get your location; you can still send the form." : "Không lấy được vị trí; Ông/Bà vẫn có thể gửi phản ánh.");
         },
         { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
