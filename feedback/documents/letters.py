@@ -69,11 +69,68 @@ class Answer:
     signer_name: str = ""
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """The receipt a one-stop desk hands to a citizen who brought, posted or phoned in an item."""
+
+    issuer: Issuer  # the desk's unit
+    number: str
+    received_on: date
+    received: str  # "09 giờ 30, ngày 20/11/2026"
+    citizen_name: str
+    code: str
+    channel: str  # "Bưu chính"
+    title: str
+    unit: str  # the unit the item went to, in running text
+    due: str  # "hết ngày 04/12/2026"
+    track_at: str  # the tracking page's address
+    contact: str  # what the citizen tracks with besides the code ("số điện thoại đã khai"); '' by post only
+    desk_officer: str
+
+
+RECEIPT_TITLE = "Phiếu tiếp nhận phản ánh, kiến nghị"
+
+
+def receipt_letter(r: Receipt) -> Letter:
+    return Letter(
+        issuer=_header(r.issuer)["issuer"],
+        parent=_header(r.issuer)["parent"],
+        number=r.number,
+        place=r.issuer.place,
+        day=r.received_on,
+        title=RECEIPT_TITLE,
+        addressee=f"Ông/Bà {r.citizen_name}".strip(),
+        paragraphs=(
+            f"{r.issuer.name} đã tiếp nhận phản ánh, kiến nghị của Ông/Bà như sau:",
+            f"Mã số phản ánh, kiến nghị: {r.code}\n"
+            f"Thời điểm tiếp nhận: {r.received}\n"
+            f"Hình thức tiếp nhận: {r.channel}\n"
+            f"Nội dung: “{_sentence(r.title)}”\n"
+            f"Đơn vị xử lý: {r.unit}\n"
+            f"Hạn trả lời: {r.due}",
+            f"Ông/Bà theo dõi tình hình xử lý tại {r.track_at} bằng mã số phản ánh, kiến nghị trên và "
+            f"{r.contact}."
+            if r.contact
+            else f"Văn bản trả lời được gửi qua đường bưu chính đến địa chỉ Ông/Bà đã khai; Ông/Bà cũng có thể "
+            f"liên hệ {r.issuer.name} và nêu mã số phản ánh, kiến nghị trên để biết tình hình xử lý.",
+            "Đề nghị Ông/Bà giữ phiếu này để tra cứu và đối chiếu khi cần thiết./.",
+        ),
+        signature=Signature(title="Người tiếp nhận", name=r.desk_officer, note="(Ký, ghi rõ họ tên)"),
+        recipients=("Người phản ánh, kiến nghị;", "Lưu: Bộ phận Một cửa."),
+    )
+
+
+def receipt_number(code: str) -> str:
+    """The receipt's number and symbol: the item's receipt number, "PTN" (phiếu tiếp nhận)."""
+    return f"{code.removeprefix('PAKN.')}/PTN"
+
+
 def official_name(name: str) -> str:
     """The body's name as a header writes it: "UBND" in full, the committee on its own line."""
     name = " ".join(name.split())
-    if name.startswith("UBND "):
-        return "Ủy ban nhân dân\n" + name.removeprefix("UBND ")
+    for committee in ("UBND ", "Ủy ban nhân dân "):
+        if name.startswith(committee):
+            return "Ủy ban nhân dân\n" + name.removeprefix(committee)
     return name.replace("UBND", "Ủy ban nhân dân")
 
 

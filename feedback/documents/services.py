@@ -14,12 +14,17 @@ from feedback.documents.letters import (
     Answer,
     Apology,
     Issuer,
+    Receipt,
     answer_letter,
     answer_number,
     apology_letter,
     apology_number,
+    receipt_letter,
+    receipt_number,
 )
-from feedback.items.models import FeedbackItem
+from feedback.items.models import Event, FeedbackItem
+from feedback.items.vocabulary import CHANNEL_NAMES
+from notifications.official import deadline_text, name_in_text, time_text
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ def issuer_of(unit_id: int, ref: Reference) -> Issuer:
     unit = ref.units[unit_id]
     parent = ref.units.get(unit.parent_id) if unit.parent_id else None
     return Issuer(
-        name=unit.name,
+        name=name_in_text(unit.name),  # "Ủy ban nhân dân phường Hà Đông", as the letter's sentences say it
         kind=unit.kind,
         head_title=unit.head_name,
         parent=parent.name if parent else "",
@@ -116,6 +121,43 @@ async def answer_pdf(item: FeedbackItem, ref: Reference) -> Document | None:
         signer_name=_head_name(signer),
     )
     return Document(f"tra-loi-{item.code}.pdf", await _drawn(answer_letter(answer)))
+
+
+# How a citizen tracks without the secret link (feedback/web/tracking.py), by what they gave at filing.
+def _tracked_by(item: FeedbackItem) -> str:
+    if item.citizen_phone and item.citizen_email:
+        return "số điện thoại hoặc thư điện tử đã khai"
+    if item.citizen_phone:
+        return "số điện thoại đã khai"
+    if item.citizen_email:
+        return "thư điện tử đã khai"
+    return ""  # answered by post only
+
+
+async def receipt_pdf(item: FeedbackItem, ref: Reference, base_url: str) -> Document:
+    """The receipt (phiếu tiếp nhận) the desk hands over: issued by the unit of the officer who entered
+    the item, signed by that officer, in the layout of Nghị định 30/2020."""
+    event = await Event.filter(item_id=item.id, kind="received").order_by("id").first()
+    officer = await StaffUser.get_or_none(id=event.actor_id) if event and event.actor_id else None
+    desk_unit = officer.unit_id if officer and officer.unit_id in ref.units else item.unit_id
+    received = item.received_at.astimezone(ref.calendar.tz)
+    contact = _tracked_by(item)
+    receipt = Receipt(
+        issuer=issuer_of(desk_unit, ref),
+        number=receipt_number(item.code),
+        received_on=received.date(),
+        received=time_text(received),
+        citizen_name=item.citizen_name,
+        code=item.code,
+        channel=CHANNEL_NAMES.get(item.channel, item.channel),
+        title=item.title,
+        unit=name_in_text(ref.units[item.unit_id].name),
+        due=deadline_text(item.due_at.astimezone(ref.calendar.tz)),
+        track_at=f"{base_url}/track",
+        contact=contact,
+        desk_officer=(officer.name or officer.email) if officer else "",
+    )
+    return Document(f"phieu-tiep-nhan-{item.code}.pdf", await _drawn(receipt_letter(receipt)))
 
 
 async def _drawn(letter: layout.Letter) -> bytes:

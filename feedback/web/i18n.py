@@ -75,6 +75,7 @@ EN: dict[str, str] = {
     "Phản ánh nhận bằng văn bản, qua bưu chính, điện thoại, thư điện tử hoặc trực tiếp: nhập đúng thời điểm tiếp nhận. Sau khi lưu, in phiếu tiếp nhận giao người dân.": "Items received on paper, by post, phone, e-mail or in person: enter the real time of receipt. After saving, print the receipt for the citizen.",
     "Nhập phản ánh": "Enter an item",
     "Đã lưu phản ánh": "Saved item",
+    "In phiếu tiếp nhận": "Print the receipt",
     "chuyển": "sent to",
     "hạn trả lời": "answer due",
     "Đã lưu phản ánh tiếp nhận tại Bộ phận Một cửa.": "The item received at the one-stop desk was saved.",

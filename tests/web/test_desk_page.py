@@ -3,10 +3,12 @@ receipt time and scanned papers, through the same path as the API; others may no
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from html import unescape
 
 import pytest
+from pypdf import PdfReader
 
 from feedback.items.models import Attachment, FeedbackItem
 from tests.attachments.files import png
@@ -51,10 +53,26 @@ async def test_a_desk_officer_lands_on_the_page_and_enters_a_postal_item(browser
     shown = await browser.get(saved.headers["location"])
     # The desk sees where the item went (another unit's, which it cannot open) to hand the receipt over.
     assert f"Đã lưu phản ánh {item.code}" in unescape(shown.text) and "Văn phòng HĐND và UBND" in shown.text
+    # The receipt to hand over: the desk prints it, read back with a real PDF reader.
+    assert f'href="/staff/feedback/{item.code}/receipt.pdf"' in shown.text
+    receipt = await browser.get(f"/staff/feedback/{item.code}/receipt.pdf")
+    assert receipt.status_code == 200 and receipt.headers["content-type"] == "application/pdf"
+    text = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(receipt.content)).pages).split()
+    )
+    for part in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "PHIẾU TIẾP NHẬN PHẢN ÁNH, KIẾN NGHỊ",
+        "Kính gửi: Ông/Bà Lê Thị Hoa", f"Mã số phản ánh, kiến nghị: {item.code}",
+        "Thời điểm tiếp nhận: 09 giờ 30, ngày 20/11/2026", "Hình thức tiếp nhận: Bưu chính",
+        "Đơn vị xử lý: Văn phòng Hội đồng nhân dân và Ủy ban nhân dân phường Hà Đông", "gửi qua đường bưu chính",
+        "NGƯỜI TIẾP NHẬN", "motcua", "Hà Đông, ngày 20 tháng 11 năm 2026",
+    ):  # fmt: skip
+        assert part in text, part
     await staff("motcua2@hadong.vn", "desk", "P-09556-HCC")
     await log_in(browser, "motcua2@hadong.vn")
     other = await browser.get(saved.headers["location"])  # another desk officer: nothing about it
     assert other.status_code == 200 and item.code not in other.text
+    assert (await browser.get(f"/staff/feedback/{item.code}/receipt.pdf")).status_code == 404
 
 
 async def test_a_refusal_keeps_the_values_and_a_forged_form_is_refused(browser) -> None:  # noqa: ANN001, F811
