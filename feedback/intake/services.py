@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from typing import TypeVar
@@ -12,7 +12,7 @@ from feedback import clock, db
 from feedback.accounts.models import StaffUser
 from feedback.attachments.uploads import Upload
 from feedback.deadlines.ladder import plan_item_steps
-from feedback.directory.reference import CategoryRef, reference
+from feedback.directory.reference import CategoryRef, Reference, reference
 from feedback.errors import DomainError
 from feedback.intake import mail, store
 from feedback.intake.schemas import FeedbackCreate, StaffFeedbackCreate
@@ -64,8 +64,9 @@ async def submit(
             if received_at < now - _MAX_BACKDATE:
                 raise DomainError("Thời điểm tiếp nhận quá một năm trước", field="received_at")
 
-    _require_text(data)
-    phone, email = _citizen_contact(data)
+    if found := problems(data, ref):
+        raise found[0]
+    phone, email = _citizen_contact(data.citizen.address, data.citizen.phone, data.citizen.email)
     category = _lookup(ref.categories, data.category, "category", "Lĩnh vực")
     commune = _lookup(ref.communes, data.commune, "commune", "Xã/phường")
     suggested = None
@@ -137,24 +138,53 @@ async def submit(
     return Submitted(item, token, suggested, len(uploads))
 
 
-def _require_text(data: FeedbackCreate) -> None:
+def problems(data: FeedbackCreate, ref: Reference) -> list[DomainError]:
+    """Every rule of a filing that fails, not only the first: a form shows them all at once (an empty
+    form is one round trip, not four). `submit` refuses with the first."""
+    checks = (
+        *_text_checks(data),
+        lambda: _citizen_contact(data.citizen.address, "", ""),  # the address (Điều 7)
+        # The phone and the e-mail each on its own, so that both can be named at once.
+        lambda: checked_contact(data.citizen.phone, "", fields=CONTACT_FIELDS, missing=None),
+        lambda: checked_contact("", data.citizen.email, fields=CONTACT_FIELDS, missing=None),
+        lambda: _lookup(ref.categories, data.category, "category", "Lĩnh vực"),
+        lambda: _lookup(ref.communes, data.commune, "commune", "Xã/phường"),
+    )
+    found: list[DomainError] = []
+    for check in checks:
+        try:
+            check()
+        except DomainError as exc:
+            found.append(exc)
+    return found
+
+
+def _text_checks(data: FeedbackCreate) -> tuple[Callable[[], None], ...]:
     """Spaces alone pass the length limits of the schema but say nothing."""
-    if len(data.title.strip()) < 3:
-        raise DomainError("Tiêu đề cần ít nhất 3 ký tự", field="title")
-    if len(data.content.strip()) < 10:
-        raise DomainError("Nội dung phản ánh cần ít nhất 10 ký tự", field="content")
-    if not data.citizen.name.strip():
-        raise DomainError("Cần họ và tên người phản ánh", field="citizen.name")
+
+    def least(text: str, length: int, message: str, field: str) -> Callable[[], None]:
+        def check() -> None:
+            if len(text.strip()) < length:
+                raise DomainError(message, field=field)
+
+        return check
+
+    return (
+        least(data.title, 3, "Tiêu đề cần ít nhất 3 ký tự", "title"),
+        least(data.content, 10, "Nội dung phản ánh cần ít nhất 10 ký tự", "content"),
+        least(data.citizen.name, 1, "Cần họ và tên người phản ánh", "citizen.name"),
+    )
 
 
-def _citizen_contact(data: FeedbackCreate) -> tuple[str, str]:
+def _citizen_contact(address: str, phone: str, email: str) -> tuple[str, str]:
     """Điều 7 Nghị định 20/2008 (feedback/items/grounds.py): a name and an address are required; a phone
     or an e-mail is optional, and without them the unit answers by post to the address."""
-    if not data.citizen.address.strip():
+    if not address.strip():
         raise DomainError(ADDRESS_REQUIRED, field="citizen.address")
-    return checked_contact(
-        data.citizen.phone, data.citizen.email, fields=("citizen.phone", "citizen.email"), missing=None
-    )
+    return checked_contact(phone, email, fields=CONTACT_FIELDS, missing=None)
+
+
+CONTACT_FIELDS = ("citizen.phone", "citizen.email")
 
 
 def checked_contact(

@@ -76,6 +76,54 @@ LIMIT_MESSAGES = {
     "longitude": "Vị trí không hợp lệ",
     "severity": "Mức độ không hợp lệ",
 }
+# A valid stand-in for each field of a filing body, so that the schema's checks go on past a refused
+# field and the form can show every problem at once (`every_problem`); the values are never saved.
+_STAND_INS: dict[str, Any] = {
+    "title": "Tiêu đề",
+    "content": "Nội dung đủ mười ký tự",
+    "category": None,
+    "commune": None,
+    "address": "",
+    "latitude": None,
+    "longitude": None,
+    "severity": "normal",
+    "publish": False,
+    "citizen.name": "Họ tên",
+    "citizen.phone": "",
+    "citizen.email": "",
+    "citizen.address": "Địa chỉ",
+    "channel": "desk",
+    "received_at": None,
+}
+
+
+async def every_problem(body: dict[str, Any], kind: type[Any], settings: Settings) -> dict[str, str]:
+    """Every problem of a filing form, by the form's field: the schema's, then the service's rules
+    (`intake.problems`), so that a citizen fixes them all in one round trip."""
+    errors: dict[str, str] = {}
+    body = {**body, "citizen": dict(body.get("citizen") or {})}
+    for _ in range(len(_STAND_INS)):
+        try:
+            data = form_struct(body, kind, messages=LIMIT_MESSAGES, fields=FIELD_OF)
+            break
+        except DomainError as exc:
+            path = next((p for p, f in FIELD_OF.items() if f == exc.field), exc.field or "")
+            if path not in _STAND_INS or FIELD_OF.get(path, path) in errors:
+                errors.setdefault(FIELD_OF.get(path, path) or "form", exc.message)
+                return errors
+            errors[FIELD_OF.get(path, path)] = exc.message
+            if path.startswith("citizen."):
+                body["citizen"][path.removeprefix("citizen.")] = _STAND_INS[path]
+            else:
+                body[path] = _STAND_INS[path]
+    else:
+        return errors
+    for problem in intake.problems(data, await reference(settings)):
+        field = FIELD_OF.get(problem.field or "", problem.field or "form")
+        errors.setdefault(field, problem.message)
+    return errors
+
+
 ACCEPT_FILES = ".jpg,.jpeg,.png,.pdf,.docx,.xlsx,image/jpeg,image/png,application/pdf"
 PUBLIC_PAGE_SIZE = 20
 
@@ -167,6 +215,9 @@ async def feedback_submit(request: Request, settings: NamedDependency[Settings])
         }
         return await form_page(request, settings, kept, {field: exc.message}, status)
     values = {name: form.fields.get(name, "") for name in FORM_FIELDS}
+    if errors := await every_problem(form_body(form.fields), FeedbackCreate, settings):
+        uploads.discard(form.uploads)
+        return await form_page(request, settings, values, errors, 422)
     try:
         with form.discard_on_error():
             data = form_struct(

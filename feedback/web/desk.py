@@ -22,7 +22,7 @@ from feedback.items.vocabulary import CHANNEL_NAMES, Channel
 from feedback.security import sessions
 from feedback.settings import Settings
 from feedback.web.auth import staff_page_user
-from feedback.web.citizen import FIELD_OF, FORM_FIELDS, LIMIT_MESSAGES, form_body, form_page
+from feedback.web.citizen import FIELD_OF, FORM_FIELDS, LIMIT_MESSAGES, every_problem, form_body, form_page
 from feedback.web.forms import form_struct
 from feedback.web.rendering import page
 
@@ -99,12 +99,18 @@ async def intake_submit(request: Request, settings: NamedDependency[Settings]) -
         sent = request.headers.get(sessions.CSRF_HEADER) or form.fields.get(sessions.CSRF_FIELD, "")
         sessions.require_csrf(settings, request.cookies.get(sessions.SESSION_COOKIE, ""), sent)
     values = {name: form.fields.get(name, "") for name in DESK_FIELDS}
+    errors: dict[str, str] = {}
+    body = form_body(form.fields) | {"channel": values["channel"] or Channel.DESK, "received_at": None}
+    try:
+        body["received_at"] = _received_at(values["received_at"], settings)
+    except DomainError as exc:
+        errors["received_at"] = exc.message
+    # Every problem at once, as on the citizen's form.
+    if errors := errors | await every_problem(body, StaffFeedbackCreate, settings):
+        uploads.discard(form.uploads)
+        return await _desk_page(request, settings, values, errors, 422)
     try:
         with form.discard_on_error():
-            body = form_body(form.fields) | {
-                "channel": values["channel"] or Channel.DESK,
-                "received_at": _received_at(values["received_at"], settings),
-            }
             data = form_struct(body, StaffFeedbackCreate, messages=LIMIT_MESSAGES, fields=FIELD_OF)
             submitted = await intake.submit(data, settings, actor=user, uploads=form.uploads)
     except DomainError as exc:

@@ -277,3 +277,20 @@ async def test_citizen_pages_in_english(client) -> None:  # noqa: ANN001
     assert "Personal data protection" in form.text
     assert "<h1>Track feedback</h1>" in (await client.get("/track")).text
     assert "<h1>Published answers</h1>" in (await client.get("/public")).text
+
+
+async def test_an_empty_form_shows_every_problem_at_once(client) -> None:  # noqa: ANN001
+    """Issue 13: an empty form took four round trips, one error each; now one shows them all."""
+    empty = {name: "" for name in FORM} | {"severity": "normal"}
+    response = await client.post("/feedback/new", files=_multipart(empty))
+    assert response.status_code == 422
+    html = unescape(response.text)
+    for field in ("title", "content", "name", "citizen_address"):
+        assert f'id="{field}-error"' in response.text, field
+    bad = await client.post(
+        "/feedback/new", files=_multipart({**FORM, "title": "ab", "phone": "123", "email": "x@"})
+    )
+    assert bad.status_code == 422
+    for field in ("title", "phone", "email"):
+        assert f'id="{field}-error"' in bad.text, field
+    assert "Chưa gửi được phản ánh" in html and await FeedbackItem.all().count() == 0
