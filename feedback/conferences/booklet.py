@@ -11,6 +11,8 @@ import re
 
 from feedback.conferences.exports import ILLEGAL_XML, ExportData, ExportQuestion, format_date, local
 from feedback.conferences.vocabulary import MODE_NAMES, NOT_ANSWERED, AnswerMode
+from feedback.documents.layout import MOTTO as TIEU_NGU
+from feedback.documents.layout import NATIONAL_NAME
 from feedback.publication.policy import public_question
 
 FONT = "Times New Roman"  # what official documents use; has every Vietnamese glyph
@@ -19,8 +21,7 @@ FONT = "Times New Roman"  # what official documents use; has every Vietnamese gl
 # margins top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm (mục I.3); the national title in
 # upper case, bold, size 12–13, and the motto bold, size 13–14, centred under it (mục II.1); the
 # issuing body upper case, its superior above it (mục II.2); one font, Times New Roman, black.
-NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
+NATIONAL_TITLE, MOTTO = NATIONAL_NAME, TIEU_NGU  # the one spelling, feedback/documents/layout.py
 A4_MM = (210, 297)
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 

@@ -22,7 +22,8 @@ from feedback.items.vocabulary import CHANNEL_NAMES, Channel
 from feedback.security import sessions
 from feedback.settings import Settings
 from feedback.web.auth import staff_page_user
-from feedback.web.citizen import FIELD_OF, FORM_FIELDS, LIMIT_MESSAGES, every_problem, form_body, form_page
+from feedback.web.citizen import form_page
+from feedback.web.filing_form import FIELD_OF, FORM_FIELDS, LIMIT_MESSAGES, every_problem, form_body
 from feedback.web.forms import form_struct
 from feedback.web.rendering import page
 
