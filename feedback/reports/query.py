@@ -1,0 +1,225 @@
+"""The figures of feedback/reports/figures.py as set-based SQL (PostgreSQL and SQLite): three statements
+per period whatever the number of items — the items' counts (with the histogram of answer times), the
+transfers out of each unit, and the cooperating units' parts. Parameters: $1 the period's first instant,
+$2 the instant after its last (feedback/reports/periods.py `bounds`).
+
+How it reads the past: every event keeps the item's state right after it (status, unit, officer,
+field, deadline, the unit's receipt; feedback/items/timeline.py). An item's events are written one
+at a time under its row lock, so its event with the greatest id before an instant holds its state at
+that instant. The item's first event counts from the item's receipt time even when it was entered later
+(a paper submission typed in afterwards), which is how late entries reach the periods they belong to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from feedback.directory.calendar import WorkCalendar
+from feedback.items.vocabulary import Channel, answered_on_time_sql, open_sql, overdue_sql, sql_list
+from feedback.reports import figures as fig
+
+GROUPS = ("unit", "category", "channel", "commune", "officer", "none")
+# The key of a row, on the per-item table `c` (attribution at the end, or at the merge).
+_ITEM_KEYS = {
+    "unit": "c.unit_id",
+    "category": "c.category_id",
+    "officer": "c.officer_id",
+    "channel": "c.channel",
+    "commune": "c.commune_id",
+    "none": "CAST(NULL AS INTEGER)",
+}
+# A transfer counts for the state before it (`p`): the unit it left, with its field and officer.
+_TRANSFER_KEYS = {**{k: f"p.{k}_id" for k in ("unit", "category", "officer")},
+                  "channel": "i.channel", "commune": "i.commune_id", "none": "CAST(NULL AS INTEGER)"}  # fmt: skip
+# A cooperating unit's part counts for that unit (and the officer who sent it).
+_COOPERATION_KEYS = {"unit": "co.unit_id", "category": "i.category_id", "officer": "co.answered_by_id",
+                     "channel": "i.channel", "commune": "i.commune_id", "none": "CAST(NULL AS INTEGER)"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Dialect:
+    postgres: bool
+    tz: ZoneInfo
+
+    def local_date(self, expr: str) -> str:
+        """The local date of an instant as text 'YYYY-MM-DD' (compared and joined as text on both)."""
+        if self.postgres:
+            zone = str(self.tz).replace("'", "''")
+            return f"to_char(({expr}) AT TIME ZONE '{zone}', 'YYYY-MM-DD')"
+        # SQLite knows no zones: the zone's offset (Vietnam has had one, +07:00, since 1975).
+        offset = datetime(2000, 1, 1, tzinfo=self.tz).utcoffset() or timedelta(0)
+        return f"date({expr}, '{int(offset.total_seconds() // 60):+d} minutes')"
+
+    def rating(self, alias: str) -> str:
+        """The rating given at a `rated` event: the `after` of its changes.rating [before, after]."""
+        if self.postgres:
+            return f"(({alias}.changes -> 'rating') ->> 1)::int"
+        return f"CAST(json_extract({alias}.changes, '$.rating[1]') AS INTEGER)"
+
+
+def workdays_table(calendar: WorkCalendar, first: date, last: date, postgres: bool) -> str:
+    """`wd(day, n)`: n = working days from `first` up to each day; days between two = the difference."""
+    rows, n, day = [], 0, first
+    while day <= last:
+        n += calendar.is_working_day(day)
+        rows.append(f"('{day.isoformat()}', {n})")
+        day += timedelta(days=1)
+    cast = "::text" if postgres else ""
+    rows[0] = rows[0].replace("',", f"'{cast},", 1)
+    return f"wd(day, n) AS (VALUES {', '.join(rows)})"
+
+
+def _kinds(kinds: tuple[str, ...]) -> str:
+    return f"e.kind IN ({sql_list(kinds)})"
+
+
+def _in_period(condition: str) -> str:
+    return f"SUM(CASE WHEN e.at >= $1 AND e.at < $2 AND {condition} THEN 1 ELSE 0 END)"
+
+
+def items_cte(d: Dialect) -> str:
+    """`cand` (items that may count), `f` (their timeline read at both ends), `c` (one row per item:
+    its keys, whether it is in the total, its bucket at the end and its counts inside the period)."""
+    rated = f"e.at >= $1 AND e.at < $2 AND {_kinds(fig.RATING_KINDS)}"
+    merged_end = "(f.merged_id IS NOT NULL AND f.merged_id > COALESCE(f.reopened_id, 0))"
+    merged_start = "(f.merged_before IS NOT NULL AND f.merged_before > COALESCE(f.reopened_before, 0))"
+    return f"""
+cand AS (
+    -- An item received before the period and not changed since its start (updated_at: every change of
+    -- state sets it) is in the state it is in now: it counts only if open. This cuts old items early;
+    -- the reading below does not depend on it.
+    SELECT i.id, i.received_at, i.channel, i.commune_id FROM feedback_item i
+    WHERE i.received_at < $2 AND (i.received_at >= $1 OR i.updated_at >= $1 OR {open_sql("i")})
+), f AS (
+    SELECT e.item_id,
+        MAX(CASE WHEN e.status IS NOT NULL AND (e.at < $1 OR e.kind = 'received') THEN e.id END) AS start_id,
+        MAX(CASE WHEN e.status IS NOT NULL AND (e.at < $2 OR e.kind = 'received') THEN e.id END) AS end_id,
+        MAX(CASE WHEN e.at < $1 AND {_kinds(fig.MERGE_KINDS)} THEN e.id END) AS merged_before,
+        MAX(CASE WHEN e.at < $1 AND {_kinds(fig.REOPEN_KINDS)} THEN e.id END) AS reopened_before,
+        MAX(CASE WHEN e.at < $2 AND {_kinds(fig.MERGE_KINDS)} THEN e.id END) AS merged_id,
+        MAX(CASE WHEN e.at < $2 AND {_kinds(fig.REOPEN_KINDS)} THEN e.id END) AS reopened_id,
+        MAX(CASE WHEN e.at < $2 AND {_kinds(fig.ANSWER_KINDS)} THEN e.at END) AS last_answer_at,
+        SUM(CASE WHEN e.at < $2 AND {_kinds(fig.TRANSFER_KINDS)} THEN 1 ELSE 0 END) AS transfers,
+        {_in_period(_kinds(fig.EXTENSION_KINDS))} AS extended,
+        {_in_period(_kinds(fig.APOLOGY_KINDS))} AS apologies,
+        {_in_period(_kinds(fig.PROMISE_MISSED_KINDS))} AS promises_missed,
+        {_in_period(_kinds(fig.REOPEN_KINDS))} AS reopened,
+        SUM(CASE WHEN {rated} THEN 1 ELSE 0 END) AS ratings,
+        SUM(CASE WHEN {rated} THEN {d.rating("e")} ELSE 0 END) AS rating_sum,
+        SUM(CASE WHEN {rated} AND {d.rating("e")} >= {fig.SATISFIED_FROM} THEN 1 ELSE 0 END) AS satisfied_count,
+        SUM(CASE WHEN {rated} AND {d.rating("e")} <= {fig.DISSATISFIED_TO} THEN 1 ELSE 0 END)
+            AS dissatisfied_count
+    FROM cand JOIN event e ON e.item_id = cand.id
+    GROUP BY e.item_id
+), s AS (
+    SELECT f.*, cand.received_at, cand.channel, cand.commune_id,
+        en.status, en.due_at, en.unit_received_at, COALESCE(f.last_answer_at, en.at) AS answered_at,
+        CASE WHEN {merged_end} THEN 1 ELSE 0 END AS merged,
+        CASE WHEN cand.received_at >= $1 THEN 1 ELSE 0 END AS is_received,
+        CASE WHEN cand.received_at < $1 AND (({open_sql("st")} AND NOT {merged_start}) OR f.reopened > 0)
+             THEN 1 ELSE 0 END AS is_carried,
+        a.unit_id, a.officer_id, a.category_id
+    FROM f JOIN cand ON cand.id = f.item_id
+    JOIN event en ON en.id = f.end_id
+    LEFT JOIN event st ON st.id = f.start_id
+    JOIN event a ON a.id = CASE WHEN {merged_end} THEN f.merged_id ELSE f.end_id END
+), c AS (
+    SELECT s.*, CASE WHEN s.is_received = 1 OR s.is_carried = 1 THEN 1 ELSE 0 END AS in_total,
+        CASE WHEN s.merged = 1 THEN 'merged'
+             WHEN s.status = 'refused' THEN 'refused'
+             WHEN s.status IN ('answered', 'closed') THEN
+                 CASE WHEN NOT {answered_on_time_sql("s")}
+                          THEN 'answered_late'
+                      WHEN {d.local_date("s.answered_at")} < {d.local_date("s.due_at")} THEN 'answered_early'
+                      ELSE 'answered_on_time' END
+             WHEN {overdue_sql("$2", "s")} THEN 'open_overdue'
+             ELSE 'open_in_time' END AS bucket
+    FROM s
+)"""
+
+
+def _bucket_sums() -> str:
+    return ",\n    ".join(
+        f"SUM(CASE WHEN c.in_total = 1 AND c.bucket = '{b}' THEN 1 ELSE 0 END) AS {b}" for b in fig.BUCKETS
+    )
+
+
+def counts_sql(d: Dialect, group: str, workdays: str, scope: tuple[int, ...] | None) -> str:
+    """One row per (key, answer days): every count of figures.Figures but the two below."""
+    key = _ITEM_KEYS[group]
+    where = _scope("c.unit_id", scope)
+    days = (
+        "CASE WHEN c.in_total = 1 AND c.bucket LIKE 'answered%' THEN wa.n - wr.n END"
+    )
+    online = sql_list([Channel.ONLINE])
+    return f"""WITH {items_cte(d)}, {workdays}
+SELECT {key} AS key, {days} AS days,
+    SUM(c.is_carried) AS carried_over,
+    SUM(c.is_received) AS received,
+    SUM(CASE WHEN c.is_received = 1 AND c.channel = {online} THEN 1 ELSE 0 END) AS received_online,
+    {_bucket_sums()},
+    SUM(CASE WHEN c.in_total = 1 AND c.transfers >= {fig.BUCKS_PASSED_AFTER} THEN 1 ELSE 0 END)
+        AS transferred_twice,
+    SUM(CASE WHEN c.in_total = 1 AND c.extended > 0 THEN 1 ELSE 0 END) AS extended,
+    SUM(CASE WHEN c.in_total = 1 THEN c.apologies ELSE 0 END) AS apologies,
+    SUM(CASE WHEN c.in_total = 1 THEN c.promises_missed ELSE 0 END) AS promises_missed,
+    SUM(CASE WHEN c.in_total = 1 THEN c.reopened ELSE 0 END) AS reopened,
+    SUM(c.ratings) AS ratings, SUM(c.rating_sum) AS rating_sum,
+    SUM(c.satisfied_count) AS satisfied_count, SUM(c.dissatisfied_count) AS dissatisfied_count
+FROM c
+LEFT JOIN wd wa ON wa.day = {d.local_date("c.answered_at")}
+LEFT JOIN wd wr ON wr.day = {d.local_date("c.unit_received_at")}
+WHERE (c.in_total = 1 OR c.ratings > 0){where}
+GROUP BY {key}, {days}"""
+
+
+def transfers_sql(group: str, scope: tuple[int, ...] | None) -> str:
+    """Transfers inside the period, counted for the unit each left (the state before the transfer)."""
+    return f"""SELECT {_TRANSFER_KEYS[group]} AS key, COUNT(*) AS transferred_out
+FROM event e
+JOIN event p ON p.id = (SELECT MAX(q.id) FROM event q
+                        WHERE q.item_id = e.item_id AND q.id < e.id AND q.status IS NOT NULL)
+JOIN feedback_item i ON i.id = e.item_id
+WHERE {_kinds(fig.TRANSFER_KINDS)} AND e.at >= $1 AND e.at < $2{_scope("p.unit_id", scope)}
+GROUP BY {_TRANSFER_KEYS[group]}"""
+
+
+def cooperations_sql(group: str, scope: tuple[int, ...] | None) -> str:
+    """Cooperating units' parts due inside the period; late: sent after the sub-deadline, or not yet."""
+    return f"""SELECT {_COOPERATION_KEYS[group]} AS key, COUNT(*) AS cooperations,
+    SUM(CASE WHEN co.answered_at IS NULL OR co.answered_at > co.due_at THEN 1 ELSE 0 END)
+        AS cooperations_late
+FROM cooperation co JOIN feedback_item i ON i.id = co.item_id
+WHERE co.due_at >= $1 AND co.due_at < $2{_scope("co.unit_id", scope)}
+GROUP BY {_COOPERATION_KEYS[group]}"""
+
+
+ITEM_FLAGS = {
+    **{b: f"c.in_total = 1 AND c.bucket = '{b}'" for b in fig.BUCKETS},
+    "carried_over": "c.is_carried = 1",
+    "received": "c.is_received = 1",
+    "received_online": f"c.is_received = 1 AND c.channel = {sql_list([Channel.ONLINE])}",
+    "transferred_twice": f"c.in_total = 1 AND c.transfers >= {fig.BUCKS_PASSED_AFTER}",
+    "extended": "c.in_total = 1 AND c.extended > 0",
+    "reopened": "c.in_total = 1 AND c.reopened > 0",
+}
+
+
+def items_sql(d: Dialect, item_set: str, scope: tuple[int, ...] | None, limit: int, offset: int) -> str:
+    """The items behind one number: code, title, unit, bucket and dates, oldest receipt first."""
+    return f"""WITH {items_cte(d)}
+SELECT i.code, i.title, u.code AS unit_code, u.name AS unit_name, c.bucket, c.in_total,
+    c.received_at, c.due_at, CASE WHEN c.bucket LIKE 'answered%' THEN c.answered_at END AS answered_at,
+    c.transfers, c.status
+FROM c JOIN feedback_item i ON i.id = c.item_id LEFT JOIN unit u ON u.id = c.unit_id
+WHERE {ITEM_FLAGS[item_set]}{_scope("c.unit_id", scope)}
+ORDER BY c.received_at, i.id
+LIMIT {int(limit)} OFFSET {int(offset)}"""
+
+
+def _scope(column: str, scope: tuple[int, ...] | None) -> str:
+    if scope is None:
+        return ""
+    return f" AND {column} IN ({', '.join(str(int(u)) for u in scope) or 'NULL'})"

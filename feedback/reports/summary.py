@@ -1,0 +1,238 @@
+"""A report as plain data: `summary(period, by=…, scope=…)` → rows and a total of figures.Figures, and
+`items(…)`, the items behind one number. Pages, the API, exports, the CLI and e-mails call these.
+
+The counting is set-based (feedback/reports/query.py: three statements per period, or per month with
+`by=month`); this module only names the keys and rolls units up their tree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from feedback import db
+from feedback.accounts.models import StaffUser
+from feedback.directory.reference import Reference, UnitRef
+from feedback.items.vocabulary import CHANNEL_NAMES
+from feedback.reports import query
+from feedback.reports.figures import Figures
+from feedback.reports.periods import Period
+
+BY = ("unit", "category", "channel", "commune", "month", "officer")
+NO_KEY = {
+    "category": "Chưa xác định lĩnh vực",
+    "commune": "Không gắn xã, phường",
+    "officer": "Chưa phân công cán bộ",
+    "unit": "Đơn vị khác",
+    "channel": "Kênh khác",
+}
+
+
+@dataclass(frozen=True)
+class Key:
+    code: str | None
+    name: str
+    level: int = 1  # units: depth below the report's unit (1 = its direct sub-units)
+    parent: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "level": self.level, "parent": self.parent}
+
+
+@dataclass
+class Row:
+    key: Key
+    figures: Figures
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key.as_dict(), **self.figures.as_dict()}
+
+
+@dataclass
+class Report:
+    period: Period
+    by: str
+    unit: UnitRef | None  # the unit reported on (with its sub-units); None: the whole city
+    rows: list[Row] = field(default_factory=list)
+    total: Figures = field(default_factory=Figures)
+
+    @property
+    def title_unit(self) -> str:
+        return self.unit.name if self.unit else "Toàn thành phố"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.period.start.isoformat(),
+            "to": self.period.end.isoformat(),
+            "by": self.by,
+            "unit": {"code": self.unit.code, "name": self.unit.name} if self.unit else None,
+            "rows": [row.as_dict() for row in self.rows],
+            "total": self.total.as_dict(),
+        }
+
+
+def subtree(ref: Reference, unit: UnitRef) -> tuple[int, ...]:
+    """The unit and every unit under it."""
+    children = _children(ref)
+    found, todo = [], [unit.id]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, ()))
+    return tuple(sorted(found))
+
+
+def _children(ref: Reference) -> dict[int | None, list[int]]:
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for unit in sorted(ref.units.values(), key=lambda u: u.id):
+        children[unit.parent_id].append(unit.id)
+    return children
+
+
+async def summary(
+    period: Period, *, by: str = "unit", scope: UnitRef | None = None, ref: Reference, depth: int = 1
+) -> Report:
+    """The figures of `period` for `scope` (a unit with its sub-units; None: everything), by `by`.
+
+    by=unit lists the units down to `depth` levels under the scope (each with its sub-units' figures)
+    and, when the scope unit handled items itself, a row for those; the other groupings list their keys.
+    """
+    if by not in BY:
+        raise ValueError(f"unknown grouping {by!r}")
+    ids = subtree(ref, scope) if scope else None
+    report = Report(period, by, scope)
+    if by == "month":
+        report.rows = [
+            Row(Key(part.start.strftime("%Y-%m"), f"Tháng {part.start:%m/%Y}"),
+                (await counts(part, "none", ids, ref)).get(None, Figures()))
+            for part in period.months()
+        ]  # fmt: skip
+        report.total = (await counts(period, "none", ids, ref)).get(None, Figures())
+        return report
+    found = await counts(period, by, ids, ref)
+    if by == "unit":
+        report.rows, report.total = _unit_rows(ref, found, scope, depth)
+    else:
+        names = await _names(by, [k for k in found if k is not None], ref)
+        report.rows = sorted(
+            (Row(Key(*names.get(k, (None, NO_KEY[by]))), f) for k, f in found.items()),
+            key=lambda row: (row.key.code is None, row.key.name),
+        )
+        report.total = Figures.sum(found.values())
+    return report
+
+
+async def counts(period: Period, group: str, scope: tuple[int, ...] | None, ref: Reference) -> dict[Any, Figures]:
+    """The figures of each key of `group` (unit and officer ids, field and commune ids, channels)."""
+    calendar = ref.calendar
+    dialect = query.Dialect(db.is_postgres(), calendar.tz)
+    start, after = period.bounds(calendar.tz)
+    first = await _first_receipt()
+    first_day = min(calendar.local_date(first), period.start) if first else period.start
+    workdays = query.workdays_table(calendar, first_day, period.end, dialect.postgres)
+    found: dict[Any, Figures] = defaultdict(Figures)
+    for row in await db.fetch(query.counts_sql(dialect, group, workdays, scope), start, after):
+        part = Figures.from_counts(row)
+        if row["days"] is not None and part.answered:
+            part.answer_days = {int(row["days"]): part.answered}
+        found[row["key"]].add(part)
+    for row in await db.fetch(query.transfers_sql(group, scope), start, after):
+        found[row["key"]].transferred_out += int(row["transferred_out"])
+    for row in await db.fetch(query.cooperations_sql(group, scope), start, after):
+        found[row["key"]].cooperations += int(row["cooperations"])
+        found[row["key"]].cooperations_late += int(row["cooperations_late"] or 0)
+    return dict(found)
+
+
+async def items(
+    period: Period, item_set: str, *, scope: UnitRef | None, ref: Reference, limit: int = 100, offset: int = 0
+) -> list[dict[str, Any]]:
+    """The items counted in `item_set` (a bucket, or carried_over, received, …; figures.ITEM_SETS)."""
+    dialect = query.Dialect(db.is_postgres(), ref.calendar.tz)
+    start, after = period.bounds(ref.calendar.tz)
+    ids = subtree(ref, scope) if scope else None
+    rows = await db.fetch(query.items_sql(dialect, item_set, ids, limit, offset), start, after)
+    return [
+        {
+            "code": r["code"],
+            "title": r["title"],
+            "unit": {"code": r["unit_code"], "name": r["unit_name"]},
+            "bucket": r["bucket"] if r["in_total"] else None,
+            "status": r["status"],
+            "received_at": _instant(r["received_at"]),
+            "due_at": _instant(r["due_at"]),
+            "answered_at": _instant(r["answered_at"]),
+            "transfers": int(r["transfers"] or 0),
+        }
+        for r in rows
+    ]
+
+
+# --- pieces --------------------------------------------------------------------------------------
+
+
+def _instant(value: Any) -> datetime | None:
+    """SQLite gives text where PostgreSQL gives datetimes."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+async def _first_receipt() -> datetime | None:
+    rows = await db.fetch("SELECT MIN(received_at) AS first FROM feedback_item")
+    return _instant(rows[0]["first"]) if rows else None
+
+
+def _unit_rows(
+    ref: Reference, found: dict[Any, Figures], scope: UnitRef | None, depth: int
+) -> tuple[list[Row], Figures]:
+    children = _children(ref)
+    rolled: dict[int, Figures] = {}
+
+    def roll(unit_id: int) -> Figures:
+        if unit_id not in rolled:
+            rolled[unit_id] = Figures.sum([found.get(unit_id, Figures()), *map(roll, children.get(unit_id, ()))])
+        return rolled[unit_id]
+
+    roots = children.get(None, [])
+    top: int | None = scope.id if scope else (roots[0] if len(roots) == 1 else None)
+    if top is None:  # several trees: each root is a row, the total is all of them
+        total = Figures.sum([*map(roll, roots), *(f for k, f in found.items() if k not in ref.units)])
+        return _levels(ref, children, roll, roots, depth, None), total
+    rows = []
+    own = found.get(top, Figures())
+    if any(own.as_dict()[name] for name in ("total", "ratings", "transferred_out", "cooperations")):
+        unit = ref.units[top]
+        rows.append(Row(Key(unit.code, f"{unit.name} (trực tiếp giải quyết)", 1, unit.code), own))
+    rows += _levels(ref, children, roll, children.get(top, []), depth, ref.units[top].code)
+    total = roll(top)
+    if scope is None:  # items of units no longer in the tree still count in the city's total
+        total = Figures.sum([total, *(f for k, f in found.items() if k not in ref.units)])
+    return rows, total
+
+
+def _levels(ref, children, roll, unit_ids, depth: int, parent: str | None, level: int = 1) -> list[Row]:  # noqa: ANN001
+    rows = []
+    for unit_id in unit_ids:
+        unit = ref.units[unit_id]
+        rows.append(Row(Key(unit.code, unit.name, level, parent), roll(unit_id)))
+        if level < depth:
+            rows += _levels(ref, children, roll, children.get(unit_id, []), depth, unit.code, level + 1)
+    return rows
+
+
+async def _names(by: str, keys: list[Any], ref: Reference) -> dict[Any, tuple[str | None, str]]:
+    if by == "category":
+        return {c.id: (c.code, c.name) for c in ref.categories.values()}
+    if by == "commune":
+        return {c.id: (c.code, c.name) for c in ref.communes.values()}
+    if by == "channel":
+        return {k: (k, CHANNEL_NAMES.get(k, k)) for k in keys}
+    users = await StaffUser.filter(id__in=keys).values("id", "email", "name")
+    return {u["id"]: (u["email"], u["name"] or u["email"]) for u in users}
+
+
+def today(ref: Reference, now: datetime) -> date:
+    return ref.calendar.local_date(now)
