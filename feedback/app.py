@@ -34,6 +34,7 @@ from feedback.errors import DomainError, TooManyRequests
 from feedback.intake.api import FeedbackController
 from feedback.openapi import COMPONENTS, document, operation_id
 from feedback.publication.api import PublicFeedbackController
+from feedback.reports.api import ReportsController
 from feedback.security import http
 from feedback.security.store import store_factory
 from feedback.settings import Settings
@@ -177,6 +178,7 @@ def create_app(
             AdminController,
             DemoMailController,
             ConferenceController,
+            ReportsController,
             public_question,
             public_conference,
             *EXPORT_ROUTES,
