@@ -158,13 +158,15 @@ async def generate(url: str, settings: Settings, items: int) -> dict[str, float]
             with timer() as t:  # the items as their last event left them (updated_at included)
                 await conn.execute(
                     "UPDATE feedback_item i SET status = e.status, unit_id = e.unit_id, due_at = e.due_at,"
-                    " unit_received_at = e.unit_received_at, updated_at = e.at,"
-                    " answered_at = (SELECT max(a.at) FROM event a WHERE a.item_id = i.id AND a.kind = 'answered'),"
+                    " unit_received_at = e.unit_received_at, updated_at = e.at, answered_at = a.answered_at,"
                     f" duplicate_of_id = CASE WHEN {_MERGED} THEN g - 1 END,"
                     " transfer_count = (CASE WHEN g % 100 BETWEEN 5 AND 8 THEN 1 ELSE 0 END)"
                     " + (CASE WHEN g % 100 = 8 THEN 1 ELSE 0 END)"
                     " FROM (SELECT DISTINCT ON (item_id) item_id AS g, * FROM event WHERE status IS NOT NULL"
-                    " ORDER BY item_id, id DESC) e WHERE i.id = e.g"
+                    " ORDER BY item_id, id DESC) e"
+                    " LEFT JOIN (SELECT item_id, max(at) AS answered_at FROM event WHERE kind = 'answered'"
+                    " GROUP BY item_id) a ON a.item_id = e.g"
+                    " WHERE i.id = e.g"
                 )
                 await conn.execute(
                     "INSERT INTO cooperation (item_id, unit_id, request, due_at, status, answer, answered_at,"

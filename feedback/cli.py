@@ -13,6 +13,7 @@ import signal
 import socket
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from feedback import clock, db, logs
@@ -79,6 +80,16 @@ def _parser() -> argparse.ArgumentParser:
     calendar = sub.add_parser("calendar", help="the year's days off and working days, with their sources")
     calendar.add_argument("year", type=int)
     calendar.set_defaults(handler=lambda a: _run(_calendar, Settings.from_env(), a.year))
+
+    report = sub.add_parser("report", help="a report of SPEC §7: the figures of a period by unit, field …")
+    report.add_argument("--from", dest="start", required=True, type=_day, help="first day, YYYY-MM-DD")
+    report.add_argument("--to", dest="end", required=True, type=_day, help="last day, YYYY-MM-DD")
+    report.add_argument("--by", default="unit", choices=("unit", "category", "channel", "commune", "month", "officer"))
+    report.add_argument("--unit", help="a unit's code: it with its sub-units (default: the whole city)")
+    report.add_argument("--depth", type=int, default=1, choices=range(1, 5), help="by unit: levels listed")
+    report.add_argument("--format", default="table", choices=("table", "csv", "xlsx", "json"))
+    report.add_argument("--output", help="write to this file (xlsx needs one)")
+    report.set_defaults(handler=lambda a: _run(_report, Settings.from_env(), a))
 
     users = sub.add_parser("users", help="staff accounts").add_subparsers(metavar="action")
     create = users.add_parser("create", help="create a staff account")
@@ -162,6 +173,30 @@ async def _calendar(settings: Settings, year: int) -> None:
     from feedback.directory.calendar_report import calendar_report
 
     print(await calendar_report(year))
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+async def _report(settings: Settings, args: argparse.Namespace) -> None:
+    from feedback.reports.cli import report
+
+    if args.format == "xlsx" and not args.output:
+        sys.exit("pakn: --format xlsx needs --output FILE")
+    content = await report(settings, args.start, args.end, by=args.by, unit=args.unit, depth=args.depth,
+                           form=args.format)  # fmt: skip
+    if args.output:
+        with open(args.output, "wb") as out:
+            out.write(content if isinstance(content, bytes) else content.encode("utf-8"))
+        print(f"written {args.output}")
+    elif isinstance(content, bytes):
+        sys.stdout.buffer.write(content)
+    else:
+        print(content)
 
 
 async def _create_user(settings: Settings, args: argparse.Namespace) -> None:

@@ -12,6 +12,7 @@ that instant. The item's first event counts from the item's receipt time even wh
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -30,9 +31,6 @@ _ITEM_KEYS = {
     "commune": "c.commune_id",
     "none": "CAST(NULL AS INTEGER)",
 }
-# A transfer counts for the state before it (`p`): the unit it left, with its field and officer.
-_TRANSFER_KEYS = {**{k: f"p.{k}_id" for k in ("unit", "category", "officer")},
-                  "channel": "i.channel", "commune": "i.commune_id", "none": "CAST(NULL AS INTEGER)"}  # fmt: skip
 # A cooperating unit's part counts for that unit (and the officer who sent it).
 _COOPERATION_KEYS = {"unit": "co.unit_id", "category": "i.category_id", "officer": "co.answered_by_id",
                      "channel": "i.channel", "commune": "i.commune_id", "none": "CAST(NULL AS INTEGER)"}  # fmt: skip
@@ -52,6 +50,17 @@ class Dialect:
         offset = datetime(2000, 1, 1, tzinfo=self.tz).utcoffset() or timedelta(0)
         return f"date({expr}, '{int(offset.total_seconds() // 60):+d} minutes')"
 
+    def day_number(self, expr: str) -> str:
+        """Days from 1/1/2000 to the local date of an instant."""
+        fixed = _fixed_offset(self.tz)
+        if self.postgres and fixed is not None:
+            # A zone without daylight saving time (Vietnam's): arithmetic on the epoch is a third of the
+            # cost of AT TIME ZONE, which a year's report pays a few million times.
+            return f"(floor((date_part('epoch', {expr}) + {fixed}) / 86400)::int - {_EPOCH_DAY})"
+        if self.postgres:
+            return f"({self.local_date(expr)} - DATE '{_EPOCH.isoformat()}')"
+        return f"CAST(julianday({self.local_date(expr)}) - julianday('{_EPOCH.isoformat()}') AS INTEGER)"
+
     def rating(self, alias: str) -> str:
         """The rating given at a `rated` event: the `after` of its changes.rating [before, after]."""
         if self.postgres:
@@ -59,16 +68,34 @@ class Dialect:
         return f"CAST(json_extract({alias}.changes, '$.rating[1]') AS INTEGER)"
 
 
-def workdays_table(calendar: WorkCalendar, first: date, last: date, postgres: bool) -> str:
-    """`wd(day, n)`: n = working days from `first` up to each day; days between two = the difference."""
-    rows, n, day = [], 0, first
+_EPOCH = date(2000, 1, 1)
+_EPOCH_DAY = (_EPOCH - date(1970, 1, 1)).days
+
+
+def _fixed_offset(tz: ZoneInfo) -> int | None:
+    """The zone's offset in seconds if it is the same all year in every year reports cover."""
+    offsets = {datetime(y, m, 1, tzinfo=tz).utcoffset() for y in range(2000, 2041) for m in (1, 4, 7, 10)}
+    if len(offsets) != 1:
+        return None
+    only = offsets.pop()
+    return int(only.total_seconds()) if only is not None else None
+
+
+def workdays(calendar: WorkCalendar, first: date, last: date, d: Dialect) -> Callable[[str], str]:
+    """SQL of the working days from `first` up to an instant's local day (from `first` to `last`): the
+    working days between two instants are the difference, the day of receipt not counted (as
+    WorkCalendar.working_days_between). A constant array looked up by day number, so no join."""
+    counts, n, day = [], 0, first
     while day <= last:
         n += calendar.is_working_day(day)
-        rows.append(f"('{day.isoformat()}', {n})")
+        counts.append(n)
         day += timedelta(days=1)
-    cast = "::date" if postgres else ""
-    rows[0] = rows[0].replace("',", f"'{cast},", 1)
-    return f"wd(day, n) AS (VALUES {', '.join(rows)})"
+    offset = (first - _EPOCH).days
+    if d.postgres:
+        array = "'{" + ",".join(map(str, counts)) + "}'::int[]"
+        return lambda expr: f"({array})[{d.day_number(expr)} - {offset - 1}]"
+    array = "'[" + ",".join(map(str, counts)) + "]'"
+    return lambda expr: f"json_extract({array}, '$[' || ({d.day_number(expr)} - {offset}) || ']')"
 
 
 def _kinds(kinds: tuple[str, ...]) -> str:
@@ -81,7 +108,7 @@ _COUNTED_KINDS = tuple(dict.fromkeys((*fig.EXTENSION_KINDS, *fig.APOLOGY_KINDS, 
                                       *fig.REOPEN_KINDS, *fig.RATING_KINDS)))  # fmt: skip
 
 
-def items_cte(d: Dialect) -> str:
+def items_cte(d: Dialect, worked: Callable[[str], str] | None = None) -> str:
     """One row per item that counts (`c`): its keys, whether it is in the total, its bucket at the end
     and its counts inside the period.
 
@@ -99,6 +126,12 @@ def items_cte(d: Dialect) -> str:
     merged_end = "(f.merged_id IS NOT NULL AND f.merged_id > COALESCE(f.reopened_id, 0))"
     merged_start = "(f.merged_before IS NOT NULL AND f.merged_before > COALESCE(f.reopened_before, 0))"
     state = ", ".join(f"i.{c}" for c in _STATE.split(", "))
+    days = "NULL"
+    if worked is not None:  # working days from the unit's receipt to the answer, answered items only
+        days = (
+            "CASE WHEN s.merged = 0 AND s.status IN ('answered', 'closed')"
+            f" THEN {worked('s.answered_at')} - {worked('s.unit_received_at')} END"
+        )
     return f"""
 cand AS (
     -- An item received before the period and unchanged since its start is in the state it is in now:
@@ -165,10 +198,11 @@ cand AS (
              WHEN s.status = 'refused' THEN 'refused'
              WHEN s.status IN ('answered', 'closed') THEN
                  CASE WHEN NOT {answered_on_time_sql("s")} THEN 'answered_late'
-                      WHEN {d.local_date("s.answered_at")} < {d.local_date("s.due_at")} THEN 'answered_early'
+                      WHEN {d.day_number("s.answered_at")} < {d.day_number("s.due_at")} THEN 'answered_early'
                       ELSE 'answered_on_time' END
              WHEN {overdue_sql("$2", "s")} THEN 'open_overdue'
-             ELSE 'open_in_time' END AS bucket
+             ELSE 'open_in_time' END AS bucket,
+        {days} AS days
     FROM s LEFT JOIN k ON k.item_id = s.item_id
 )"""
 
@@ -179,15 +213,13 @@ def _bucket_sums() -> str:
     )
 
 
-def counts_sql(d: Dialect, group: str, workdays: str, scope: tuple[int, ...] | None) -> str:
+def counts_sql(d: Dialect, group: str, worked: Callable[[str], str], scope: tuple[int, ...] | None) -> str:
     """One row per (key, answer days): every count of figures.Figures but the two below."""
     key = _ITEM_KEYS[group]
     where = _scope("c.unit_id", scope)
-    days = (
-        "CASE WHEN c.in_total = 1 AND c.bucket LIKE 'answered%' THEN wa.n - wr.n END"
-    )
+    days = "CASE WHEN c.in_total = 1 THEN c.days END"
     online = sql_list([Channel.ONLINE])
-    return f"""WITH {items_cte(d)}, {workdays}
+    return f"""WITH {items_cte(d, worked)}
 SELECT {key} AS key, {days} AS days,
     SUM(c.is_carried) AS carried_over,
     SUM(c.is_received) AS received,
@@ -202,21 +234,28 @@ SELECT {key} AS key, {days} AS days,
     SUM(c.ratings) AS ratings, SUM(c.rating_sum) AS rating_sum,
     SUM(c.satisfied_count) AS satisfied_count, SUM(c.dissatisfied_count) AS dissatisfied_count
 FROM c
-LEFT JOIN wd wa ON wa.day = {d.local_date("c.answered_at")}
-LEFT JOIN wd wr ON wr.day = {d.local_date("c.unit_received_at")}
 WHERE (c.in_total = 1 OR c.ratings > 0){where}
 GROUP BY {key}, {days}"""
 
 
 def transfers_sql(group: str, scope: tuple[int, ...] | None) -> str:
-    """Transfers inside the period, counted for the unit each left (the state before the transfer)."""
-    return f"""SELECT {_TRANSFER_KEYS[group]} AS key, COUNT(*) AS transferred_out
-FROM event e
-JOIN event p ON p.id = (SELECT MAX(q.id) FROM event q
-                        WHERE q.item_id = e.item_id AND q.id < e.id AND q.status IS NOT NULL)
-JOIN feedback_item i ON i.id = e.item_id
-WHERE {_kinds(fig.TRANSFER_KINDS)} AND e.at >= $1 AND e.at < $2{_scope("p.unit_id", scope)}
-GROUP BY {_TRANSFER_KEYS[group]}"""
+    """Transfers inside the period, counted for the unit each left: the state before the transfer, read
+    from the item's event before it (one lookup by the item's index per transfer; transfers are few)."""
+
+    def before(column: str) -> str:
+        return (
+            f"(SELECT q.{column} FROM event q WHERE q.item_id = e.item_id AND q.id < e.id"
+            " AND q.status IS NOT NULL ORDER BY q.id DESC LIMIT 1)"
+        )
+
+    keys = {"unit": before("unit_id"), "category": before("category_id"), "officer": before("officer_id"),
+            "channel": "i.channel", "commune": "i.commune_id", "none": "CAST(NULL AS INTEGER)"}  # fmt: skip
+    return f"""SELECT t.key, COUNT(*) AS transferred_out
+FROM (SELECT {keys[group]} AS key, {"NULL" if group == "unit" else before("unit_id")} AS unit_id
+      FROM event e JOIN feedback_item i ON i.id = e.item_id
+      WHERE {_kinds(fig.TRANSFER_KINDS)} AND e.at >= $1 AND e.at < $2) t
+WHERE 1 = 1{_scope("t.key" if group == "unit" else "t.unit_id", scope)}
+GROUP BY t.key"""
 
 
 def cooperations_sql(group: str, scope: tuple[int, ...] | None) -> str:

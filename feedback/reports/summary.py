@@ -136,13 +136,13 @@ async def counts(period: Period, group: str, scope: tuple[int, ...] | None, ref:
     start, after = period.bounds(calendar.tz)
     first = await _first_receipt()
     first_day = min(calendar.local_date(first), period.start) if first else period.start
-    workdays = query.workdays_table(calendar, first_day, period.end, dialect.postgres)
+    worked = query.workdays(calendar, first_day, period.end, dialect)
     found: dict[Any, Figures] = defaultdict(Figures)
     async with in_transaction() as connection:  # one snapshot for the three statements
         for setting in _PLANNER if dialect.postgres else ():
             await db.execute(setting, connection=connection)
         counted = await db.fetch(
-            query.counts_sql(dialect, group, workdays, scope), start, after, connection=connection
+            query.counts_sql(dialect, group, worked, scope), start, after, connection=connection
         )
         transfers = await db.fetch(query.transfers_sql(group, scope), start, after, connection=connection)
         parts = await db.fetch(query.cooperations_sql(group, scope), start, after, connection=connection)
