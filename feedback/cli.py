@@ -14,6 +14,7 @@ import socket
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from feedback import clock, db, logs
@@ -190,8 +191,8 @@ async def _report(settings: Settings, args: argparse.Namespace) -> None:
     content = await report(settings, args.start, args.end, by=args.by, unit=args.unit, depth=args.depth,
                            form=args.format)  # fmt: skip
     if args.output:
-        with open(args.output, "wb") as out:
-            out.write(content if isinstance(content, bytes) else content.encode("utf-8"))
+        # A command line, not a server: nothing else waits on this loop.
+        Path(args.output).write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
         print(f"written {args.output}")
     elif isinstance(content, bytes):
         sys.stdout.buffer.write(content)
