@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--depth", type=int, default=1, choices=range(1, 5), help="by unit: levels listed")
     report.add_argument("--format", default="table", choices=("table", "csv", "xlsx", "json"))
     report.add_argument("--output", help="write to this file (xlsx needs one)")
-    report.set_defaults(handler=lambda a: _run(_report, Settings.from_env(), a))
+    report.set_defaults(handler=_report_command)
 
     users = sub.add_parser("users", help="staff accounts").add_subparsers(metavar="action")
     create = users.add_parser("create", help="create a staff account")
@@ -103,17 +103,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(command: Callable[..., Awaitable[Any]], settings: Settings, *args: Any) -> None:
+def _run(command: Callable[..., Awaitable[Any]], settings: Settings, *args: Any) -> Any:
     logs.configure(settings.log_format)
 
-    async def with_db() -> None:
+    async def with_db() -> Any:
         await db.init(settings.database_url)
         try:
-            await command(settings, *args)
+            return await command(settings, *args)
         finally:
             await db.close()
 
-    asyncio.run(with_db())
+    return asyncio.run(with_db())
 
 
 async def _upgrade(settings: Settings) -> None:
@@ -183,21 +183,24 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
-async def _report(settings: Settings, args: argparse.Namespace) -> None:
-    from feedback.reports.cli import report
-
+def _report_command(args: argparse.Namespace) -> None:
     if args.format == "xlsx" and not args.output:
         sys.exit("pakn: --format xlsx needs --output FILE")
-    content = await report(settings, args.start, args.end, by=args.by, unit=args.unit, depth=args.depth,
-                           form=args.format)  # fmt: skip
+    content = _run(_report, Settings.from_env(), args)
     if args.output:
-        # A command line, not a server: nothing else waits on this loop.
         Path(args.output).write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
         print(f"written {args.output}")
     elif isinstance(content, bytes):
         sys.stdout.buffer.write(content)
     else:
         print(content)
+
+
+async def _report(settings: Settings, args: argparse.Namespace) -> str | bytes:
+    from feedback.reports.cli import report
+
+    return await report(settings, args.start, args.end, by=args.by, unit=args.unit, depth=args.depth,
+                        form=args.format)  # fmt: skip
 
 
 async def _create_user(settings: Settings, args: argparse.Namespace) -> None:
