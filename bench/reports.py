@@ -24,7 +24,17 @@ import statistics
 import sys
 
 import asyncpg
-from common import banner, drop_database, fresh_database, query, save, timer, verdict, wait_quiet
+from common import (
+    banner,
+    drop_database,
+    fresh_database,
+    machine_jiffies,
+    query,
+    save,
+    timer,
+    verdict,
+    wait_quiet,
+)
 
 from feedback import db
 from feedback.directory.reference import reference
@@ -144,8 +154,8 @@ async def generate(url: str, settings: Settings, items: int) -> dict[str, float]
                     " 1, 0, '', x.at, x.at"
                     " FROM generate_series(1, $1::int) AS g"
                     f" JOIN bench_route r ON r.n = g % {len(routes)}"
-                    f" CROSS JOIN LATERAL (SELECT timestamptz '2025-12-01 02:00+00' + (g - 1) * interval"
-                    f" '{SPAN_DAYS * 86400} seconds' / $1::int AS at) x",
+                    " CROSS JOIN LATERAL (SELECT timestamptz '2025-12-01 02:00+00'"
+                    f" + make_interval(secs => (g - 1)::float8 * {SPAN_DAYS * 86400} / $1::int) AS at) x",
                     items,
                 )
             timings["items_s"] = t.seconds
@@ -214,7 +224,8 @@ async def main(argv: list[str] | None = None) -> dict:
             timings = await generate(url, settings, args.items)
         print(f"data generation: {gen.seconds:.1f} s ({timings['events']:,} events, {timings['database_size']})")
         ref = await reference(settings)
-        wait_quiet()
+        busy_before = wait_quiet()
+        busy0, total0 = machine_jiffies()
         for label, (period, by) in REPORTS.items():
             seconds, report = [], None
             for _ in range(args.runs):
@@ -242,6 +253,7 @@ async def main(argv: list[str] | None = None) -> dict:
             }
             print(f"  {label}: {', '.join(f'{s:.2f}' for s in seconds)} s; total {total.total:,}, "
                   f"received {total.received:,}, on-time rate {results[label]['on_time_rate']}")  # fmt: skip
+        busy1, total1 = machine_jiffies()
     finally:
         await db.close()
         if not args.keep:
@@ -257,6 +269,9 @@ async def main(argv: list[str] | None = None) -> dict:
         "generation_s": round(gen.seconds, 1),
         "generation": {k: (round(v, 1) if isinstance(v, float) else v) for k, v in timings.items()},
         "reports": results,
+        "machine_busy_before_percent": round(100 * busy_before),
+        # both cores over the timed part, this process and PostgreSQL included
+        "machine_busy_percent": round(100 * (busy1 - busy0) / max(total1 - total0, 1)),
     }
     print(f"saved {save(NAME, result)}")
     return result
