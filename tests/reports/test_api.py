@@ -79,6 +79,9 @@ async def test_bad_parameters_are_named(client, october) -> None:  # noqa: ANN00
         ({"from": "1800-01-01"}, 400, "from"),
         ({"from": "2000-01-01", "to": "2026-10-31"}, 422, "5 năm"),
         ({"depth": "9"}, 400, "depth"),
+        ({"to": "9999-01-01"}, 400, "to"),
+        ({"unit": "P\x00"}, 400, "unit"),
+        ({"unit": "U" * 300}, 400, "unit"),
     ):
         response = await get(client, "coordinator", **params)
         assert response.status_code == status, (params, response.text)
@@ -89,6 +92,8 @@ async def test_bad_parameters_are_named(client, october) -> None:  # noqa: ANN00
     assert only_from.status_code == 422 and "to" in only_from.text
     bad_bucket = await get(client, "coordinator", "/api/v1/reports/items", bucket="everything")
     assert bad_bucket.status_code == 400 and "bucket" in bad_bucket.text
+    far = await get(client, "coordinator", "/api/v1/reports/items", bucket="received", offset=str(10**12))
+    assert far.status_code == 400 and "offset" in far.text
 
 
 async def test_the_items_behind_a_number(client, october) -> None:  # noqa: ANN001
