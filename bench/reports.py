@@ -57,7 +57,7 @@ def settings_for(url: str) -> Settings:
 
 # Each item's story, by g % 100 (and g % 10 for ratings); `late` when the answer comes after day 14.
 _SCENE = "(g % 100)"
-_DELAY = "(6 + (g * 7919) % 16)"  # days from receipt to the answer
+_DELAY = "(6 + (g::bigint * 7919) % 16)"  # days from receipt to the answer
 _OPEN = f"{_SCENE} < 5"
 _TRANSFERRED = f"{_SCENE} BETWEEN 5 AND 8"
 _TWICE = f"{_SCENE} = 8"
