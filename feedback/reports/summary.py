@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -245,7 +245,3 @@ async def _names(by: str, keys: list[Any], ref: Reference) -> dict[Any, tuple[st
         return {k: (k, CHANNEL_NAMES.get(k, k)) for k in keys}
     users = await StaffUser.filter(id__in=keys).values("id", "email", "name")
     return {u["id"]: (u["email"], u["name"] or u["email"]) for u in users}
-
-
-def today(ref: Reference, now: datetime) -> date:
-    return ref.calendar.local_date(now)
