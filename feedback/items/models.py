@@ -78,6 +78,9 @@ class FeedbackItem(Model):
             ("due_at", "id"),
             # "Category + due before" in the inbox (bench/search.py); migration 0007.
             ("category_id", "due_at", "id"),
+            # Reports: the items received in a period, or changed since it began (migration 0013).
+            ("received_at",),
+            ("updated_at",),
         )
 
 

@@ -140,5 +140,7 @@ class Migration(migrations.Migration):
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddIndex(model_name="Event", index=Index(fields=["kind", "at"])),
+        ops.AddIndex(model_name="FeedbackItem", index=Index(fields=["received_at"])),
+        ops.AddIndex(model_name="FeedbackItem", index=Index(fields=["updated_at"])),
         ops.RunPython(fill, reverse_code=None),
     ]

@@ -1,13 +1,18 @@
-"""The figures of feedback/reports/figures.py as set-based SQL (PostgreSQL and SQLite): three statements
-per period whatever the number of items — the items' counts (with the histogram of answer times), the
-transfers out of each unit, and the cooperating units' parts. Parameters: $1 the period's first instant,
-$2 the instant after its last (feedback/reports/periods.py `bounds`).
+"""The figures of feedback/reports/figures.py as set-based SQL (PostgreSQL and SQLite): five statements
+per period whatever the number of items. Parameters: $1 the period's first instant, $2 the instant after
+its last (feedback/reports/periods.py `bounds`).
 
 How it reads the past: every event keeps the item's state right after it (status, unit, officer,
 field, deadline, the unit's receipt; feedback/items/timeline.py). An item's events are written one
 at a time under its row lock, so its event with the greatest id before an instant holds its state at
 that instant. The item's first event counts from the item's receipt time even when it was entered later
 (a paper submission typed in afterwards), which is how late entries reach the periods they belong to.
+
+Most items have not changed since the period ended: their own row is their state at its end
+(`settled_sql`, one pass over the items, and `settled_events_sql`, the period's counted events through
+the (kind, at) index). The others are replayed from the timeline (`replayed_sql`). Then the transfers
+out (`transfers_sql`) and the cooperating units' parts (`cooperations_sql`). Each statement returns
+rows of (key, classification, count) or (key, counts); feedback/reports/summary.py adds them up.
 """
 
 from __future__ import annotations
@@ -22,15 +27,6 @@ from feedback.items.vocabulary import Channel, answered_on_time_sql, open_sql, o
 from feedback.reports import figures as fig
 
 GROUPS = ("unit", "category", "channel", "commune", "officer", "none")
-# The key of a row, on the per-item table `c` (attribution at the end, or at the merge).
-_ITEM_KEYS = {
-    "unit": "c.unit_id",
-    "category": "c.category_id",
-    "officer": "c.officer_id",
-    "channel": "c.channel",
-    "commune": "c.commune_id",
-    "none": "CAST(NULL AS INTEGER)",
-}
 # A cooperating unit's part counts for that unit (and the officer who sent it).
 _COOPERATION_KEYS = {"unit": "co.unit_id", "category": "i.category_id", "officer": "co.answered_by_id",
                      "channel": "i.channel", "commune": "i.commune_id", "none": "CAST(NULL AS INTEGER)"}  # fmt: skip
@@ -102,60 +98,110 @@ def _kinds(kinds: tuple[str, ...]) -> str:
     return f"e.kind IN ({sql_list(kinds)})"
 
 
-# The item's own columns that hold its state (the same as an event's, feedback/items/timeline.py).
-_STATE = "status, due_at, unit_received_at, unit_id, officer_id, category_id"
 _COUNTED_KINDS = tuple(dict.fromkeys((*fig.EXTENSION_KINDS, *fig.APOLOGY_KINDS, *fig.PROMISE_MISSED_KINDS,
                                       *fig.REOPEN_KINDS, *fig.RATING_KINDS)))  # fmt: skip
+_ANSWERED = "IN ('answered', 'closed')"
+
+# --- which items count, and which are read from their own row -------------------------------------
+# Items received before the end that may count: received in the period, changed since its start, or
+# open (an item unchanged since the start is as it is now, and counts only if open).
+_CANDIDATE = f"i.received_at < $2 AND (i.received_at >= $1 OR i.updated_at >= $1 OR {open_sql('i')})"
+# Every change of an item's state sets `updated_at` with the event that records it, so an item unchanged
+# since the end of the period is, at the end, as it is now: its own row is its state there ("settled").
+# The others are replayed from the timeline: items changed after the end, and merged items (a merge is
+# undone by a reopening, which their row cannot tell).
+_REPLAY = "(i.updated_at >= $2 OR i.duplicate_of_id IS NOT NULL)"
+# A settled item received before the period was open at its start (or reopened inside it, which leaves
+# it open, or answered again, inside it) when: it is open now; or it was refused inside the period (a
+# refusal is final and is the item's last change); or its last answer came inside the period (an answer
+# needs an open item).
+_CARRIED = (
+    f"i.received_at < $1 AND ({open_sql('i')} OR (i.status = 'refused' AND i.updated_at >= $1)"
+    f" OR (i.status {_ANSWERED} AND i.answered_at >= $1))"
+)
+# The key of a row: the state at the end (or at the merge) of a settled item `i` or a replayed one `s`.
+_KEYS = {"unit": "{a}.unit_id", "category": "{a}.category_id", "officer": "{a}.officer_id",
+         "channel": "{a}.channel", "commune": "{a}.commune_id", "none": "CAST(NULL AS INTEGER)"}  # fmt: skip
 
 
-def items_cte(d: Dialect, worked: Callable[[str], str] | None = None) -> str:
-    """One row per item that counts (`c`): its keys, whether it is in the total, its bucket at the end
-    and its counts inside the period.
+def _key(group: str, alias: str) -> str:
+    return _KEYS[group].format(a=alias)
 
-    `cand`: items received before the end that may count. An item whose state has not changed since an
-    instant is, at that instant, as it is now: every change of state sets `updated_at` with the event
-    that records it. So the state at the end is read from the item's own row when it has not changed
-    since (`settled`), and replayed from the timeline (`f`) only for the others — items changed after
-    the end, or after the start when received before it, and merged items (a merge can be undone by a
-    reopening). Both readings give the same figures (tests/reports: the as-of test runs both); the
-    first is what keeps a year over a million items under two seconds (bench/reports.py).
-    `k`: the events counted inside the period, through the (kind, at) index.
-    """
-    rating = d.rating("e")
+
+def _bucket(d: Dialect, alias: str, merged: str = "0") -> str:
+    """The bucket at the end of the period of the item state `alias` (status, due_at, answered_at)."""
+    return f"""CASE WHEN {merged} = 1 THEN 'merged'
+         WHEN {alias}.status = 'refused' THEN 'refused'
+         WHEN {alias}.status {_ANSWERED} THEN
+             CASE WHEN NOT {answered_on_time_sql(alias)} THEN 'answered_late'
+                  WHEN {d.day_number(f"{alias}.answered_at")} < {d.day_number(f"{alias}.due_at")}
+                      THEN 'answered_early'
+                  ELSE 'answered_on_time' END
+         WHEN {overdue_sql("$2", alias)} THEN 'open_overdue'
+         ELSE 'open_in_time' END"""
+
+
+def _days(worked: Callable[[str], str] | None, alias: str, merged: str = "0") -> str:
+    """Working days from the unit's receipt to the answer (answered items only)."""
+    if worked is None:
+        return "CAST(NULL AS INTEGER)"
+    return (
+        f"CASE WHEN {merged} = 0 AND {alias}.status {_ANSWERED}"
+        f" THEN {worked(f'{alias}.answered_at')} - {worked(f'{alias}.unit_received_at')} END"
+    )
+
+
+def _flags(d: Dialect, alias: str, worked: Callable[[str], str] | None, merged: str = "0") -> str:
+    """A row's classification: bucket, received (or carried over), online, transferred twice, days."""
+    online = sql_list([Channel.ONLINE])
+    return f"""{_bucket(d, alias, merged)} AS bucket,
+    CASE WHEN {alias}.received_at >= $1 THEN 1 ELSE 0 END AS received,
+    CASE WHEN {alias}.channel = {online} THEN 1 ELSE 0 END AS online,
+    CASE WHEN {alias}.transfers >= {fig.BUCKS_PASSED_AFTER} THEN 1 ELSE 0 END AS twice,
+    {_days(worked, alias, merged)} AS days"""
+
+
+def _event_counts(rating: str, prefix: str = "") -> str:
+    """The events counted inside the period (as aggregates over `e` already limited to it)."""
     is_rating = _kinds(fig.RATING_KINDS)
+    return f"""SUM(CASE WHEN {prefix}{_kinds(fig.EXTENSION_KINDS)} THEN 1 ELSE 0 END) AS extended,
+    SUM(CASE WHEN {prefix}{_kinds(fig.APOLOGY_KINDS)} THEN 1 ELSE 0 END) AS apologies,
+    SUM(CASE WHEN {prefix}{_kinds(fig.PROMISE_MISSED_KINDS)} THEN 1 ELSE 0 END) AS promises_missed,
+    SUM(CASE WHEN {prefix}{_kinds(fig.REOPEN_KINDS)} THEN 1 ELSE 0 END) AS reopened,
+    SUM(CASE WHEN {prefix}{is_rating} THEN 1 ELSE 0 END) AS ratings,
+    SUM(CASE WHEN {prefix}{is_rating} THEN {rating} ELSE 0 END) AS rating_sum,
+    SUM(CASE WHEN {prefix}{is_rating} AND {rating} >= {fig.SATISFIED_FROM} THEN 1 ELSE 0 END) AS satisfied_count,
+    SUM(CASE WHEN {prefix}{is_rating} AND {rating} <= {fig.DISSATISFIED_TO} THEN 1 ELSE 0 END)
+        AS dissatisfied_count"""
+
+
+def settled_sql(d: Dialect, group: str, worked: Callable[[str], str], scope: tuple[int, ...] | None) -> str:
+    """Settled items in the total, counted by (key, classification): one pass over the items."""
+    settled = "(SELECT i.*, i.transfer_count AS transfers FROM feedback_item i"
+    return f"""SELECT {_key(group, "i")} AS key, {_flags(d, "i", worked)}, 1 AS in_total, COUNT(*) AS n
+FROM {settled} WHERE {_CANDIDATE} AND NOT {_REPLAY}
+      AND (i.received_at >= $1 OR {_CARRIED}){_scope("i.unit_id", scope)}) i
+GROUP BY 1, 2, 3, 4, 5, 6"""
+
+
+def settled_events_sql(d: Dialect, group: str, scope: tuple[int, ...] | None) -> str:
+    """The period's counted events of settled items, by the items' keys (the (kind, at) index)."""
+    return f"""SELECT {_key(group, "i")} AS key, {_event_counts(d.rating("e"))}
+FROM event e JOIN feedback_item i ON i.id = e.item_id
+WHERE e.kind IN ({sql_list(_COUNTED_KINDS)}) AND e.at >= $1 AND e.at < $2 AND NOT {_REPLAY}{_scope("i.unit_id", scope)}
+GROUP BY 1"""
+
+
+def _replayed(d: Dialect) -> str:
+    """`cand` (the items to replay) and `s`: one row each with its state at the end (or at its merge),
+    whether it was open at the start, and its counted events inside the period."""
     merged_end = "(f.merged_id IS NOT NULL AND f.merged_id > COALESCE(f.reopened_id, 0))"
     merged_start = "(f.merged_before IS NOT NULL AND f.merged_before > COALESCE(f.reopened_before, 0))"
-    state = ", ".join(f"i.{c}" for c in _STATE.split(", "))
-    days = "NULL"
-    if worked is not None:  # working days from the unit's receipt to the answer, answered items only
-        days = (
-            "CASE WHEN s.merged = 0 AND s.status IN ('answered', 'closed')"
-            f" THEN {worked('s.answered_at')} - {worked('s.unit_received_at')} END"
-        )
-    return f"""
-cand AS (
-    -- An item received before the period and unchanged since its start is in the state it is in now:
-    -- it counts only if open.
-    SELECT i.id, i.received_at, i.channel, i.commune_id, {state}, i.answered_at, i.transfer_count,
-        CASE WHEN i.updated_at >= $2 OR i.duplicate_of_id IS NOT NULL
-                  OR (i.received_at < $1 AND i.updated_at >= $1) THEN 1 ELSE 0 END AS replay
-    FROM feedback_item i
-    WHERE i.received_at < $2 AND (i.received_at >= $1 OR i.updated_at >= $1 OR {open_sql("i")})
-), k AS (
-    SELECT e.item_id,
-        SUM(CASE WHEN {_kinds(fig.EXTENSION_KINDS)} THEN 1 ELSE 0 END) AS extended,
-        SUM(CASE WHEN {_kinds(fig.APOLOGY_KINDS)} THEN 1 ELSE 0 END) AS apologies,
-        SUM(CASE WHEN {_kinds(fig.PROMISE_MISSED_KINDS)} THEN 1 ELSE 0 END) AS promises_missed,
-        SUM(CASE WHEN {_kinds(fig.REOPEN_KINDS)} THEN 1 ELSE 0 END) AS reopened,
-        SUM(CASE WHEN {is_rating} THEN 1 ELSE 0 END) AS ratings,
-        SUM(CASE WHEN {is_rating} THEN {rating} ELSE 0 END) AS rating_sum,
-        SUM(CASE WHEN {is_rating} AND {rating} >= {fig.SATISFIED_FROM} THEN 1 ELSE 0 END) AS satisfied_count,
-        SUM(CASE WHEN {is_rating} AND {rating} <= {fig.DISSATISFIED_TO} THEN 1 ELSE 0 END) AS dissatisfied_count
-    FROM event e
-    WHERE e.kind IN ({sql_list(_COUNTED_KINDS)}) AND e.at >= $1 AND e.at < $2
-    GROUP BY e.item_id
+    in_period = "e.at >= $1 AND e.at < $2 AND "
+    return f"""cand AS (
+    SELECT i.id, i.received_at, i.channel, i.commune_id FROM feedback_item i WHERE {_CANDIDATE} AND {_REPLAY}
 ), f AS (
-    SELECT e.item_id,
+    SELECT e.item_id, cand.received_at, cand.channel, cand.commune_id,
         MAX(CASE WHEN e.status IS NOT NULL AND (e.at < $1 OR e.kind = 'received') THEN e.id END) AS start_id,
         MAX(CASE WHEN e.status IS NOT NULL AND (e.at < $2 OR e.kind = 'received') THEN e.id END) AS end_id,
         MAX(CASE WHEN e.at < $1 AND {_kinds(fig.MERGE_KINDS)} THEN e.id END) AS merged_before,
@@ -163,79 +209,35 @@ cand AS (
         MAX(CASE WHEN e.at < $2 AND {_kinds(fig.MERGE_KINDS)} THEN e.id END) AS merged_id,
         MAX(CASE WHEN e.at < $2 AND {_kinds(fig.REOPEN_KINDS)} THEN e.id END) AS reopened_id,
         MAX(CASE WHEN e.at < $2 AND {_kinds(fig.ANSWER_KINDS)} THEN e.at END) AS last_answer_at,
-        SUM(CASE WHEN e.at < $2 AND {_kinds(fig.TRANSFER_KINDS)} THEN 1 ELSE 0 END) AS transfers
+        SUM(CASE WHEN e.at < $2 AND {_kinds(fig.TRANSFER_KINDS)} THEN 1 ELSE 0 END) AS transfers,
+        {_event_counts(d.rating("e"), in_period)}
     FROM cand JOIN event e ON e.item_id = cand.id
-    WHERE cand.replay = 1
-    GROUP BY e.item_id
+    GROUP BY e.item_id, cand.received_at, cand.channel, cand.commune_id
 ), s AS (
-    SELECT cand.id AS item_id, cand.received_at, cand.channel, cand.commune_id,
-        cand.status, cand.due_at, cand.unit_received_at, cand.answered_at,
-        0 AS merged, CASE WHEN {open_sql("cand")} THEN 1 ELSE 0 END AS open_at_start,
-        cand.unit_id, cand.officer_id, cand.category_id, cand.transfer_count AS transfers
-    FROM cand WHERE cand.replay = 0
-    UNION ALL
-    SELECT f.item_id, cand.received_at, cand.channel, cand.commune_id,
-        en.status, en.due_at, en.unit_received_at, COALESCE(f.last_answer_at, en.at),
-        CASE WHEN {merged_end} THEN 1 ELSE 0 END,
-        CASE WHEN {open_sql("st")} AND NOT {merged_start} THEN 1 ELSE 0 END,
-        a.unit_id, a.officer_id, a.category_id, f.transfers
-    FROM f JOIN cand ON cand.id = f.item_id
+    SELECT f.*, en.status, en.due_at, en.unit_received_at, COALESCE(f.last_answer_at, en.at) AS answered_at,
+        CASE WHEN {merged_end} THEN 1 ELSE 0 END AS merged,
+        CASE WHEN f.received_at >= $1 OR ({open_sql("st")} AND NOT {merged_start}) OR f.reopened > 0
+             THEN 1 ELSE 0 END AS in_total,
+        a.unit_id, a.officer_id, a.category_id
+    FROM f
     JOIN event en ON en.id = f.end_id
     LEFT JOIN event st ON st.id = f.start_id
     JOIN event a ON a.id = CASE WHEN {merged_end} THEN f.merged_id ELSE f.end_id END
-), c AS MATERIALIZED (
-    -- Materialized: each row's bucket is computed once, not once per SUM that reads it.
-    SELECT s.*, COALESCE(k.extended, 0) AS extended, COALESCE(k.apologies, 0) AS apologies,
-        COALESCE(k.promises_missed, 0) AS promises_missed, COALESCE(k.reopened, 0) AS reopened,
-        COALESCE(k.ratings, 0) AS ratings, COALESCE(k.rating_sum, 0) AS rating_sum,
-        COALESCE(k.satisfied_count, 0) AS satisfied_count, COALESCE(k.dissatisfied_count, 0) AS dissatisfied_count,
-        CASE WHEN s.received_at >= $1 THEN 1 ELSE 0 END AS is_received,
-        CASE WHEN s.received_at < $1 AND (s.open_at_start = 1 OR COALESCE(k.reopened, 0) > 0)
-             THEN 1 ELSE 0 END AS is_carried,
-        CASE WHEN s.received_at >= $1 OR s.open_at_start = 1 OR COALESCE(k.reopened, 0) > 0
-             THEN 1 ELSE 0 END AS in_total,
-        CASE WHEN s.merged = 1 THEN 'merged'
-             WHEN s.status = 'refused' THEN 'refused'
-             WHEN s.status IN ('answered', 'closed') THEN
-                 CASE WHEN NOT {answered_on_time_sql("s")} THEN 'answered_late'
-                      WHEN {d.day_number("s.answered_at")} < {d.day_number("s.due_at")} THEN 'answered_early'
-                      ELSE 'answered_on_time' END
-             WHEN {overdue_sql("$2", "s")} THEN 'open_overdue'
-             ELSE 'open_in_time' END AS bucket,
-        {days} AS days
-    FROM s LEFT JOIN k ON k.item_id = s.item_id
 )"""
 
 
-def _bucket_sums() -> str:
-    return ",\n    ".join(
-        f"SUM(CASE WHEN c.in_total = 1 AND c.bucket = '{b}' THEN 1 ELSE 0 END) AS {b}" for b in fig.BUCKETS
-    )
+def replayed_sql(d: Dialect, group: str, worked: Callable[[str], str], scope: tuple[int, ...] | None) -> str:
+    """Replayed items, counted like settled_sql's, with their counted events (items rated inside the
+    period count for their ratings even when they are not in the total)."""
+    sums = ", ".join(f"SUM(s.{c}) AS {c}" for c in _EVENT_COLUMNS)
+    return f"""WITH {_replayed(d)}
+SELECT {_key(group, "s")} AS key, {_flags(d, "s", worked, "s.merged")}, s.in_total, COUNT(*) AS n, {sums}
+FROM s WHERE (s.in_total = 1 OR s.ratings > 0){_scope("s.unit_id", scope)}
+GROUP BY 1, 2, 3, 4, 5, 6, 7"""
 
 
-def counts_sql(d: Dialect, group: str, worked: Callable[[str], str], scope: tuple[int, ...] | None) -> str:
-    """One row per (key, answer days): every count of figures.Figures but the two below."""
-    key = _ITEM_KEYS[group]
-    where = _scope("c.unit_id", scope)
-    days = "CASE WHEN c.in_total = 1 THEN c.days END"
-    online = sql_list([Channel.ONLINE])
-    return f"""WITH {items_cte(d, worked)}
-SELECT {key} AS key, {days} AS days,
-    SUM(c.is_carried) AS carried_over,
-    SUM(c.is_received) AS received,
-    SUM(CASE WHEN c.is_received = 1 AND c.channel = {online} THEN 1 ELSE 0 END) AS received_online,
-    {_bucket_sums()},
-    SUM(CASE WHEN c.in_total = 1 AND c.transfers >= {fig.BUCKS_PASSED_AFTER} THEN 1 ELSE 0 END)
-        AS transferred_twice,
-    SUM(CASE WHEN c.in_total = 1 AND c.extended > 0 THEN 1 ELSE 0 END) AS extended,
-    SUM(CASE WHEN c.in_total = 1 THEN c.apologies ELSE 0 END) AS apologies,
-    SUM(CASE WHEN c.in_total = 1 THEN c.promises_missed ELSE 0 END) AS promises_missed,
-    SUM(CASE WHEN c.in_total = 1 THEN c.reopened ELSE 0 END) AS reopened,
-    SUM(c.ratings) AS ratings, SUM(c.rating_sum) AS rating_sum,
-    SUM(c.satisfied_count) AS satisfied_count, SUM(c.dissatisfied_count) AS dissatisfied_count
-FROM c
-WHERE (c.in_total = 1 OR c.ratings > 0){where}
-GROUP BY {key}, {days}"""
+_EVENT_COLUMNS = ("extended", "apologies", "promises_missed", "reopened", "ratings", "rating_sum",
+                  "satisfied_count", "dissatisfied_count")  # fmt: skip
 
 
 def transfers_sql(group: str, scope: tuple[int, ...] | None) -> str:
@@ -270,21 +272,34 @@ GROUP BY {_COOPERATION_KEYS[group]}"""
 
 ITEM_FLAGS = {
     **{b: f"c.in_total = 1 AND c.bucket = '{b}'" for b in fig.BUCKETS},
-    "carried_over": "c.is_carried = 1",
-    "received": "c.is_received = 1",
-    "received_online": f"c.is_received = 1 AND c.channel = {sql_list([Channel.ONLINE])}",
-    "transferred_twice": f"c.in_total = 1 AND c.transfers >= {fig.BUCKS_PASSED_AFTER}",
+    "carried_over": "c.in_total = 1 AND c.received = 0",
+    "received": "c.received = 1",
+    "received_online": "c.received = 1 AND c.online = 1",
+    "transferred_twice": "c.in_total = 1 AND c.twice = 1",
     "extended": "c.in_total = 1 AND c.extended > 0",
     "reopened": "c.in_total = 1 AND c.reopened > 0",
 }
 
 
 def items_sql(d: Dialect, item_set: str, scope: tuple[int, ...] | None, limit: int, offset: int) -> str:
-    """The items behind one number: code, title, unit, bucket and dates, oldest receipt first."""
-    return f"""WITH {items_cte(d)}
-SELECT i.code, i.title, u.code AS unit_code, u.name AS unit_name, c.bucket, c.in_total,
-    c.received_at, c.due_at, CASE WHEN c.bucket LIKE 'answered%' THEN c.answered_at END AS answered_at,
-    c.transfers, c.status
+    """The items behind one number (both readings, as the counts), oldest receipt first."""
+    k = f"""SELECT e.item_id, {_event_counts(d.rating("e"))} FROM event e
+    WHERE e.kind IN ({sql_list(_COUNTED_KINDS)}) AND e.at >= $1 AND e.at < $2 GROUP BY e.item_id"""
+    columns = "item_id, unit_id, status, due_at, answered_at, received_at, transfers, in_total, extended, reopened"
+    return f"""WITH {_replayed(d)}, k AS ({k}), c AS (
+    SELECT i.id AS item_id, i.unit_id, i.status, i.due_at, i.answered_at, i.received_at, i.transfers,
+        1 AS in_total, COALESCE(k.extended, 0) AS extended, COALESCE(k.reopened, 0) AS reopened,
+        {_flags(d, "i", None)}
+    FROM (SELECT i.*, i.transfer_count AS transfers FROM feedback_item i
+          WHERE {_CANDIDATE} AND NOT {_REPLAY} AND (i.received_at >= $1 OR {_CARRIED})) i
+    LEFT JOIN k ON k.item_id = i.id
+    UNION ALL
+    SELECT {", ".join(f"s.{c}" for c in columns.split(", "))}, {_flags(d, "s", None, "s.merged")}
+    FROM s
+)
+SELECT i.code, i.title, u.code AS unit_code, u.name AS unit_name, c.bucket, c.in_total, c.received_at,
+    c.due_at, CASE WHEN c.bucket LIKE 'answered%' THEN c.answered_at END AS answered_at, c.transfers,
+    c.status
 FROM c JOIN feedback_item i ON i.id = c.item_id LEFT JOIN unit u ON u.id = c.unit_id
 WHERE {ITEM_FLAGS[item_set]}{_scope("c.unit_id", scope)}
 ORDER BY c.received_at, i.id

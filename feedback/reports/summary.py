@@ -22,9 +22,13 @@ from feedback.reports import query
 from feedback.reports.figures import Figures
 from feedback.reports.periods import Period
 
-# PostgreSQL's JIT compiled a report's statement for 5 s to run it in 2 (bench/README.md), and the
-# per-item tables are sorted and hashed in memory rather than on disk.
-_PLANNER = ("SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'")
+# PostgreSQL's JIT compiled a report's statement for 5 s to run it in 2 (bench/README.md); the
+# per-item tables are sorted and hashed in memory rather than on disk; the timeline is in memory, so an
+# index lookup costs about what a sequential read does.
+_PLANNER = ("SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'", "SET LOCAL random_page_cost = 1.1")
+# The replayed items are few (those changed after the period, merged ones): each is looked up by key.
+# Left to itself, the planner hashed the whole timeline three times for them (7 s at a million items).
+_LOOKUPS = ("SET LOCAL enable_hashjoin = off", "SET LOCAL enable_mergejoin = off")
 BY = ("unit", "category", "channel", "commune", "month", "officer")
 NO_KEY = {
     "category": "Chưa xác định lĩnh vực",
@@ -138,24 +142,22 @@ async def counts(period: Period, group: str, scope: tuple[int, ...] | None, ref:
     first_day = min(calendar.local_date(first), period.start) if first else period.start
     worked = query.workdays(calendar, first_day, period.end, dialect)
     found: dict[Any, Figures] = defaultdict(Figures)
-    async with in_transaction() as connection:  # one snapshot for the three statements
-        for setting in _PLANNER if dialect.postgres else ():
-            await db.execute(setting, connection=connection)
-        counted = await db.fetch(
-            query.counts_sql(dialect, group, worked, scope), start, after, connection=connection
-        )
-        transfers = await db.fetch(query.transfers_sql(group, scope), start, after, connection=connection)
-        parts = await db.fetch(query.cooperations_sql(group, scope), start, after, connection=connection)
-    for row in counted:
-        part = Figures.from_counts(row)
-        if row["days"] is not None and part.answered:
-            part.answer_days = {int(row["days"]): part.answered}
-        found[row["key"]].add(part)
-    for row in transfers:
-        found[row["key"]].transferred_out += int(row["transferred_out"])
-    for row in parts:
-        found[row["key"]].cooperations += int(row["cooperations"])
-        found[row["key"]].cooperations_late += int(row["cooperations_late"] or 0)
+    statements = (  # (statement, planner settings on PostgreSQL before it)
+        (query.settled_sql(dialect, group, worked, scope), _PLANNER),
+        (query.settled_events_sql(dialect, group, scope), ()),
+        (query.cooperations_sql(group, scope), ()),
+        (query.replayed_sql(dialect, group, worked, scope), _LOOKUPS),
+        (query.transfers_sql(group, scope), ()),
+    )
+    results = []
+    async with in_transaction() as connection:  # one snapshot for the five statements
+        for sql, settings in statements:
+            for setting in settings if dialect.postgres else ():
+                await db.execute(setting, connection=connection)
+            results.append(await db.fetch(sql, start, after, connection=connection))
+    for rows in results:
+        for row in rows:
+            _count(found[row["key"]], row)
     return dict(found)
 
 
@@ -184,6 +186,30 @@ async def items(
 
 
 # --- pieces --------------------------------------------------------------------------------------
+
+_EVENT_COUNTS = ("extended", "apologies", "promises_missed", "reopened", "ratings", "rating_sum",
+                 "satisfied_count", "dissatisfied_count", "transferred_out", "cooperations",
+                 "cooperations_late")  # fmt: skip
+
+
+def _count(figures: Figures, row: dict[str, Any]) -> None:
+    """Add one row of query.py's statements: `n` items of one classification, or counts of events."""
+    for name in _EVENT_COUNTS:
+        if row.get(name):
+            setattr(figures, name, getattr(figures, name) + int(row[name]))
+    n = int(row.get("n") or 0)
+    if not n or not row["in_total"]:
+        return
+    setattr(figures, row["bucket"], getattr(figures, row["bucket"]) + n)
+    if row["received"]:
+        figures.received += n
+        figures.received_online += n if row["online"] else 0
+    else:
+        figures.carried_over += n
+    figures.transferred_twice += n if row["twice"] else 0
+    if row["days"] is not None and row["bucket"].startswith("answered"):
+        days = int(row["days"])
+        figures.answer_days[days] = figures.answer_days.get(days, 0) + n
 
 
 def _instant(value: Any) -> datetime | None:
