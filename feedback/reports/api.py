@@ -14,7 +14,9 @@ from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
 from feedback.attachments.storage import content_disposition
 from feedback.directory.reference import reference
+from feedback.errors import DomainError
 from feedback.reports import access, exports, periods, summary
+from feedback.reports.figures import ITEM_SETS
 from feedback.reports.schemas import (
     Bucket,
     ByParam,
@@ -89,11 +91,13 @@ class ReportsController(Controller):
 
     @get("/items")
     async def items(
-        self, user: User, settings: Config, bucket: Bucket, start: From = None, to: To = None,
+        self, user: User, settings: Config, bucket: Bucket = None, start: From = None, to: To = None,
         unit: UnitParam = None, limit: Limit = 100, offset: Offset = 0,
     ) -> ItemsOut:  # fmt: skip
         """The items behind one number of the summary (`bucket`: one of the seven buckets, or
         carried_over, received, received_online, transferred_twice, extended, reopened)."""
+        if bucket is None:
+            raise DomainError(f"Cần chọn số liệu (bucket): {', '.join(ITEM_SETS)}", field="bucket")
         ref = await reference(settings)
         period = periods.parse(start, to, today=ref.calendar.local_date(clock.now()))
         scope = access.scope_for(user, unit, "unit", ref)

@@ -19,7 +19,8 @@ To = Annotated[date | None, QueryParameter(description="last day (local), inclus
 ByParam = Annotated[By, QueryParameter(description="one row per unit, field, channel, commune, month or officer")]
 UnitParam = Annotated[str | None, QueryParameter(max_length=40, description="a unit's code: it and its sub-units")]
 Depth = Annotated[int, QueryParameter(ge=1, le=4, description="by=unit: levels of sub-units listed")]
-Bucket = Annotated[ItemSet, QueryParameter(description="which number's items")]
+# Optional in the schema so that a caller without a login hears 401 first; the handler requires it.
+Bucket = Annotated[ItemSet | None, QueryParameter(description="which number's items (required)")]
 Limit = Annotated[int, QueryParameter(ge=1, le=1000)]
 Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000)]
 

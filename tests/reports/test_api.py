@@ -92,6 +92,8 @@ async def test_bad_parameters_are_named(client, october) -> None:  # noqa: ANN00
     assert only_from.status_code == 422 and "to" in only_from.text
     bad_bucket = await get(client, "coordinator", "/api/v1/reports/items", bucket="everything")
     assert bad_bucket.status_code == 400 and "bucket" in bad_bucket.text
+    no_bucket = await get(client, "coordinator", "/api/v1/reports/items")
+    assert no_bucket.status_code == 422 and "open_overdue" in no_bucket.text
     far = await get(client, "coordinator", "/api/v1/reports/items", bucket="received", offset=str(10**12))
     assert far.status_code == 400 and "offset" in far.text
 
