@@ -23,6 +23,7 @@ QUICK = {
     "delivery": ["--messages", "500", "--concurrency", "4"],
     "search": ["--items", "20000", "--runs", "5"],
     "conference_export": ["--questions", "500", "--runs", "2"],
+    "reports": ["--items", "20000", "--runs", "2"],
 }
 
 
@@ -54,6 +55,7 @@ def main() -> int:
         "delivery": "messages/s",
         "search": "ms (p95)",
         "conference_export": "s (p50)",
+        "reports": "s (slowest)",
     }
     for name in args.only:
         r = results.get(name)

@@ -37,6 +37,7 @@ from feedback.errors import DomainError, TooManyRequests
 from feedback.intake.api import FeedbackController
 from feedback.openapi import COMPONENTS, document, operation_id
 from feedback.publication.api import PublicFeedbackController
+from feedback.reports.api import ReportsController
 from feedback.security import http
 from feedback.security.store import store_factory
 from feedback.settings import Settings
@@ -84,9 +85,24 @@ def _refused(request: Request, detail: str, field: str | None = None) -> Respons
     return Response({**body, "field": field} if field else body, status_code=422)
 
 
+def _public_name(request: Request, key: str) -> str:
+    """A parameter as the client wrote it: `from` for the handler's `start` (Parameter(query="from"))."""
+    parameter = request.route_handler.parsed_fn_signature.parameters.get(key)
+    definition = getattr(parameter, "kwarg_definition", None)
+    for alias in ("query", "header", "name"):
+        if found := getattr(definition, alias, None):
+            return str(found)
+    return key
+
+
 def _bad_body(request: Request, exc: ValidationException) -> Response:
     """A body of the wrong shape (400): msgspec's English explained in Vietnamese, naming the field."""
-    detail, field, extra = explained(exc.detail, exc.extra)
+    found = exc.extra if isinstance(exc.extra, list) else []
+    named = [
+        {**e, "key": _public_name(request, str(e.get("key") or ""))} if isinstance(e, dict) else e
+        for e in found
+    ]
+    detail, field, extra = explained(exc.detail, named or exc.extra)
     if is_page(request.scope):
         return page(request, "request_refused.html", {"message": detail}, status_code=400)
     body: dict[str, object] = {"status_code": 400, "detail": detail, "extra": extra}
@@ -192,6 +208,7 @@ def create_app(
             AdminController,
             DemoMailController,
             ConferenceController,
+            ReportsController,
             public_question,
             public_conference,
             *EXPORT_ROUTES,

@@ -13,6 +13,8 @@ import signal
 import socket
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from feedback import clock, db, logs
@@ -87,6 +89,18 @@ def _parser() -> argparse.ArgumentParser:
     calendar.add_argument("year", type=int)
     calendar.set_defaults(handler=lambda a: _run(_calendar, Settings.from_env(), a.year))
 
+    report = sub.add_parser("report", help="a report of SPEC §7: the figures of a period by unit, field …")
+    report.add_argument("--from", dest="start", required=True, type=_day, help="first day, YYYY-MM-DD")
+    report.add_argument("--to", dest="end", required=True, type=_day, help="last day, YYYY-MM-DD")
+    report.add_argument(
+        "--by", default="unit", choices=("unit", "category", "channel", "commune", "month", "officer")
+    )
+    report.add_argument("--unit", help="a unit's code: it with its sub-units (default: the whole city)")
+    report.add_argument("--depth", type=int, default=1, choices=range(1, 5), help="by unit: levels listed")
+    report.add_argument("--format", default="table", choices=("table", "csv", "xlsx", "json"))
+    report.add_argument("--output", help="write to this file (xlsx needs one)")
+    report.set_defaults(handler=_report_command)
+
     users = sub.add_parser("users", help="staff accounts").add_subparsers(metavar="action")
     create = users.add_parser("create", help="create a staff account")
     create.add_argument("--email", required=True)
@@ -98,17 +112,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(command: Callable[..., Awaitable[Any]], settings: Settings, *args: Any) -> None:
+def _run(command: Callable[..., Awaitable[Any]], settings: Settings, *args: Any) -> Any:
     logs.configure(settings.log_format)
 
-    async def with_db() -> None:
+    async def with_db() -> Any:
         await db.init(settings.database_url)
         try:
-            await command(settings, *args)
+            return await command(settings, *args)
         finally:
             await db.close()
 
-    asyncio.run(with_db())
+    return asyncio.run(with_db())
 
 
 async def _upgrade(settings: Settings) -> None:
@@ -178,6 +192,33 @@ async def _calendar(settings: Settings, year: int) -> None:
     from feedback.directory.calendar_report import calendar_report
 
     print(await calendar_report(year))
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _report_command(args: argparse.Namespace) -> None:
+    if args.format == "xlsx" and not args.output:
+        sys.exit("pakn: --format xlsx needs --output FILE")
+    content = _run(_report, Settings.from_env(), args)
+    if args.output:
+        Path(args.output).write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        print(f"written {args.output}")
+    elif isinstance(content, bytes):
+        sys.stdout.buffer.write(content)
+    else:
+        print(content)
+
+
+async def _report(settings: Settings, args: argparse.Namespace) -> str | bytes:
+    from feedback.reports.cli import report
+
+    return await report(settings, args.start, args.end, by=args.by, unit=args.unit, depth=args.depth,
+                        form=args.format)  # fmt: skip
 
 
 async def _create_user(settings: Settings, args: argparse.Namespace) -> None:

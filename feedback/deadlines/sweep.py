@@ -42,11 +42,13 @@ from feedback.deadlines.services import COOPERATION_DEADLINE
 from feedback.directory.calendar import WorkCalendar
 from feedback.directory.reference import reference
 from feedback.items.mail import context_sql
-from feedback.items.timeline import progress_since_sql
+from feedback.items.timeline import STATE_FIELDS, progress_since_sql
 from feedback.items.vocabulary import open_sql
 from feedback.settings import Settings
 
 __all__ = ["ITEM_STEPS", "SweepReport", "sweep"]
+
+_STATE = ", ".join(STATE_FIELDS)
 
 
 class _DryRun(Exception):
@@ -218,10 +220,12 @@ async def _promise_automatically(
         )
     empty = "'{}'::jsonb" if postgres else "'{}'"
     await db.execute(
-        "INSERT INTO event (item_id, at, kind, actor_label, public, message, reason, changes)"
+        # The item's state travels with the event (items/timeline.STATE_FIELDS), as with every event
+        # a service writes: reports read the state as of each instant from the timeline.
+        f"INSERT INTO event (item_id, at, kind, actor_label, public, message, reason, changes, {_STATE})"
         f" SELECT i.id, {moment(2)}, 'apology', COALESCE(u.name, 'Hệ thống'), TRUE,"
         f" {apology_message_sql(day, 'i')}, CAST($3 AS TEXT),"
-        f" {empty} FROM feedback_item i LEFT JOIN unit u ON u.id = i.unit_id WHERE i.id IN ({fired})"
+        f" {empty}, {', '.join('i.' + f for f in STATE_FIELDS)} FROM feedback_item i LEFT JOIN unit u ON u.id = i.unit_id WHERE i.id IN ({fired})"
         " AND i.promise_source = 'automatic' AND i.promise_deadline_no = i.deadline_no",
         token,
         now,

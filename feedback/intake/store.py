@@ -21,6 +21,7 @@ from feedback import db
 from feedback.attachments.services import save as save_attachments
 from feedback.attachments.uploads import Upload
 from feedback.deadlines.ladder import PlannedStep
+from feedback.items.timeline import STATE_FIELDS
 from notifications.outbox import NewMessage, insert_rows_sql, queue
 
 ITEM_COLUMNS = (
@@ -33,6 +34,9 @@ ITEM_COLUMNS = (
 
 
 FIRST_DEADLINE = 1  # deadline_no of a new item; later deadlines (extension, transfer) count up
+# The first event keeps the new item's state, like every event (feedback/items/timeline.py).
+STATE_COLUMNS = STATE_FIELDS
+_STATE_MARKS = ", ".join(f"${9 + n}" for n in range(len(STATE_COLUMNS)))
 
 
 @dataclass(frozen=True)
@@ -74,10 +78,11 @@ async def insert_new_item(
         )
         item_id = int(rows[0]["id"])
         await db.execute(
-            "INSERT INTO event (item_id, at, kind, actor_id, actor_label, public, message, changes)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO event (item_id, at, kind, actor_id, actor_label, public, message, changes,"
+            f" {', '.join(STATE_COLUMNS)}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {_STATE_MARKS})",
             item_id,
             *event.values(),
+            *(item.get(c) for c in STATE_COLUMNS),
             connection=connection,
         )
         step_marks = ", ".join(
@@ -114,6 +119,12 @@ _STEPS = _marks(_N_ITEM + 8, 4)
 _MAIL = _marks(_N_ITEM + 12, 6)
 _NOW = f"${_N_ITEM + 18}"
 _UNIT = f"${ITEM_COLUMNS.index('unit_id') + 1}"
+_TYPES = {"status": "text", "unit_id": "int", "officer_id": "int", "category_id": "int"}
+# The item's own parameters again, each cast to its column's type (officer: none yet).
+_ITEM_STATE = ", ".join(
+    "NULL::int" if c == "officer_id" else f"${ITEM_COLUMNS.index(c) + 1}::{_TYPES.get(c, 'timestamptz')}"
+    for c in STATE_COLUMNS
+)
 _QUEUE_MAIL = insert_rows_sql(
     f"FROM unnest({', '.join(f'{mark}::text[]' for mark in _MAIL)})"
     " AS m(key, kind, to_addr, to_name, thread, context)",
@@ -126,9 +137,11 @@ WITH item AS (
     INSERT INTO feedback_item ({", ".join(ITEM_COLUMNS)})
     VALUES ({", ".join(_marks(1, _N_ITEM))}) RETURNING id
 ), event AS (
-    INSERT INTO event (item_id, at, kind, actor_id, actor_label, public, message, changes)
+    INSERT INTO event (item_id, at, kind, actor_id, actor_label, public, message, changes,
+                       {", ".join(STATE_COLUMNS)})
     SELECT item.id, {_EVENT[0]}::timestamptz, {_EVENT[1]}::text, {_EVENT[2]}::int, {_EVENT[3]}::text,
-           {_EVENT[4]}::boolean, {_EVENT[5]}::text, ({_EVENT[6]}::text)::jsonb
+           {_EVENT[4]}::boolean, {_EVENT[5]}::text, ({_EVENT[6]}::text)::jsonb,
+           {_ITEM_STATE}
     FROM item
 ), steps AS (
     INSERT INTO deadline_step (item_id, unit_id, deadline_no, kind, due_at, expires_at, since, status)

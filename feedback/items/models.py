@@ -98,6 +98,9 @@ class FeedbackItem(Model):
             ("due_at", "id"),
             # "Category + due before" in the inbox (bench/search.py); migration 0007.
             ("category_id", "due_at", "id"),
+            # Reports: the items received in a period, or changed since it began (migration 0013).
+            ("received_at",),
+            ("updated_at",),
         )
 
 
@@ -156,10 +159,21 @@ class Event(Model):
     message = fields.TextField(default="")
     reason = fields.TextField(default="", db_default="")
     changes = fields.JSONField(default=dict)
+    # The item's state right after this event, so that reports read the past as it was (SPEC §7: "as of,
+    # not as now"): status, unit, officer, field, the deadline in force and the unit's receipt. Written by
+    # every action and by intake (items/timeline.py, intake/store.py); null on the sweep's deadline_*
+    # events, which change none of them. Migration 0013 filled older rows from their `changes`.
+    status = fields.CharField(max_length=12, null=True)
+    unit_id = fields.IntField(null=True)
+    officer_id = fields.IntField(null=True)
+    category_id = fields.IntField(null=True)
+    due_at = fields.DatetimeField(null=True)
+    unit_received_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "event"
-        indexes = (("item_id", "at"),)
+        # (kind, at): the events of one kind in a period, e.g. a report's transfers (migration 0013).
+        indexes = (("item_id", "at"), ("kind", "at"))
 
 
 class DailyCounter(Model):

@@ -10,6 +10,14 @@ from feedback.items.models import Event, FeedbackItem
 
 CITIZEN = "Người dân"
 
+# What every event keeps of the item's state right after it (the columns of the same names on `event`):
+# reports read the past from these, never from the item as it is now (feedback/reports/).
+STATE_FIELDS = ("status", "unit_id", "officer_id", "category_id", "due_at", "unit_received_at")
+
+
+def state_of(item: FeedbackItem) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in STATE_FIELDS}
+
 
 def actor_label(actor: StaffUser | None) -> str:
     return (actor.name or actor.email) if actor else CITIZEN
@@ -37,6 +45,7 @@ async def record(
         message=message,
         reason=reason,
         changes=changes or {},
+        **state_of(item),
     )
 
 

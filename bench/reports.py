@@ -1,0 +1,282 @@
+"""Reports (SPEC §7) over 1,000,000 items and their timelines: a city-wide year and a month.
+
+A fresh database gets N items received from 1 December 2025 to 31 December 2026 (evenly, every
+(category, commune) pair routed by the service's own rules, 4 in 5 online), each with the timeline its
+story gives it, written with set-based SQL in time order (as the service writes events: one at a time
+per item, under its row lock) and each event with the item's state after it:
+
+    received → accepted → [transferred (3 %), twice (1 %)] → [extended (3 %)] → [deadline_overdue]
+    → answered (after 6–21 days; deadline 14 days) | refused (1 %) | duplicate (1 %) | still open (5 %)
+    → [reopened and answered again (2 %)] → [rated 1–5 (1 in 10 answered)]
+
+plus a cooperating unit's part on 2 % of the items. Then, after VACUUM ANALYZE, each report is run
+`--runs` times through `feedback.reports.summary.summary` (what the API, the CLI and the pages call):
+the city-wide year 2026 by unit and by field, and November 2026 by unit.
+
+    python bench/reports.py [--items 1000000] [--runs 3] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+
+import asyncpg
+from common import (
+    banner,
+    drop_database,
+    fresh_database,
+    machine_jiffies,
+    query,
+    save,
+    timer,
+    verdict,
+    wait_quiet,
+)
+
+from feedback import db
+from feedback.directory.reference import reference
+from feedback.reports import periods
+from feedback.reports.summary import summary
+from feedback.settings import Settings
+
+NAME = "reports"
+TARGET_SECONDS = 2.0
+SPAN_DAYS = 396  # 2025-12-01 … 2026-12-31
+STATE = "status, unit_id, officer_id, category_id, due_at, unit_received_at"
+
+
+def settings_for(url: str) -> Settings:
+    return Settings.from_env(
+        {"PAKN_DATABASE_URL": url, "PAKN_SECRET_KEY": "bench-secret-key-0123456789", "PAKN_SCHEDULER": "off"},
+        env_file=None,
+    )
+
+
+# Each item's story, by g % 100 (and g % 10 for ratings); `late` when the answer comes after day 14.
+_SCENE = "(g % 100)"
+_DELAY = "(6 + (g::bigint * 7919) % 16)"  # days from receipt to the answer
+_OPEN = f"{_SCENE} < 5"
+_TRANSFERRED = f"{_SCENE} BETWEEN 5 AND 8"
+_TWICE = f"{_SCENE} = 8"
+_EXTENDED = f"{_SCENE} BETWEEN 9 AND 11"
+_REFUSED = f"{_SCENE} = 12"
+_MERGED = f"{_SCENE} = 13"
+_REOPENED = f"{_SCENE} BETWEEN 14 AND 15"
+_ANSWERED = f"{_SCENE} >= 14 OR {_SCENE} BETWEEN 5 AND 11"
+_RATED = f"({_ANSWERED}) AND g % 10 = 7"
+
+
+def _event(kind: str, at: str, status: str, where: str, *, unit: str = "i.unit_id", due: str = "i.due_at",
+           unit_received: str = "i.received_at", changes: str = "'{}'") -> str:  # fmt: skip
+    return (
+        f"INSERT INTO event (item_id, at, kind, actor_label, public, message, changes, {STATE})"
+        f" SELECT g, {at}, '{kind}', 'Cán bộ', true, 'Sự kiện {kind} của phản ánh.', ({changes})::jsonb,"
+        f" '{status}', {unit}, NULL, i.category_id, {due}, {unit_received}"
+        f" FROM generate_series(1, $1::int) AS g JOIN feedback_item i ON i.id = g WHERE {where}"
+        " ORDER BY g"
+    )
+
+
+def _day(n: str) -> str:
+    return f"({n}) * interval '1 day'"
+
+
+OTHER_UNIT = "(SELECT u.id FROM unit u WHERE u.id <> i.unit_id ORDER BY u.id LIMIT 1 OFFSET g % 40)"
+TRANSFERRED_AT = f"i.received_at + {_day('2')}"
+EXTENDED_DUE = f"i.due_at + {_day('7')}"
+ANSWERED_AT = f"i.received_at + {_day(_DELAY)}"
+REOPENED_AT = f"i.received_at + {_day(_DELAY + ' + 3')}"
+
+
+def events_sql() -> list[tuple[str, str]]:
+    """(name, statement) in the order an item lives them, so that ids follow time within each item."""
+    due_now = f"CASE WHEN {_TRANSFERRED} THEN {TRANSFERRED_AT} + {_day('14')} ELSE i.due_at END"
+    due_now = f"CASE WHEN {_EXTENDED} THEN {EXTENDED_DUE} ELSE {due_now} END"
+    unit_now = f"CASE WHEN {_TRANSFERRED} THEN {OTHER_UNIT} ELSE i.unit_id END"
+    received_now = f"CASE WHEN {_TRANSFERRED} THEN {TRANSFERRED_AT} ELSE i.received_at END"
+    late = f"({_DELAY} > 14 AND NOT ({_EXTENDED}))"
+    return [
+        ("received", _event("received", "i.received_at", "received", "true")),
+        ("accepted", _event("accepted", f"i.received_at + {_day('1')}", "in_progress", "true")),
+        ("transferred", _event("transferred", TRANSFERRED_AT, "received", _TRANSFERRED, unit=unit_now,
+                               due=due_now, unit_received=received_now)),  # fmt: skip
+        ("transferred_twice", _event("transferred", f"{TRANSFERRED_AT} + interval '1 hour'", "received",
+                                     _TWICE, unit=unit_now, due=due_now, unit_received=received_now)),
+        ("extended", _event("extended", f"i.received_at + {_day('5')}", "in_progress", _EXTENDED,
+                            due=due_now)),  # fmt: skip
+        ("deadline_overdue",
+         "INSERT INTO event (item_id, at, kind, actor_label, public, message, changes)"
+         " SELECT g, i.due_at, 'deadline_overdue', 'Hệ thống', true, 'Quá hạn trả lời.', '{}'::jsonb"
+         f" FROM generate_series(1, $1::int) AS g JOIN feedback_item i ON i.id = g"
+         f" WHERE ({_OPEN}) OR (({_ANSWERED}) AND {late} AND NOT ({_TRANSFERRED})) ORDER BY g"),
+        ("refused", _event("refused", f"i.received_at + {_day('2')}", "refused", _REFUSED)),
+        ("duplicate", _event("duplicate", f"i.received_at + {_day('2')}", "in_progress", _MERGED)),
+        ("answered", _event("answered", ANSWERED_AT, "answered", _ANSWERED, unit=unit_now, due=due_now,
+                            unit_received=received_now)),  # fmt: skip
+        ("reopened", _event("reopened", REOPENED_AT, "in_progress", _REOPENED,
+                            due=f"{REOPENED_AT} + {_day('14')}")),  # fmt: skip
+        ("answered_again", _event("answered", f"{REOPENED_AT} + {_day('5')}", "answered", _REOPENED,
+                                  due=f"{REOPENED_AT} + {_day('14')}")),  # fmt: skip
+        ("rated", _event("rated", f"{REOPENED_AT} + {_day('6')}", "closed", _RATED, unit=unit_now,
+                         due=f"CASE WHEN {_REOPENED} THEN {REOPENED_AT} + {_day('14')} ELSE {due_now} END",
+                         unit_received=received_now,
+                         changes="'{\"rating\": [null, ' || (1 + g % 5) || ']}'")),  # fmt: skip
+    ]
+
+
+async def generate(url: str, settings: Settings, items: int) -> dict[str, float]:
+    ref = await reference(settings)
+    routes = [(c.id, m.id, ref.route(c.id, m.id, "normal")) for c in ref.categories.values()
+              for m in ref.communes.values()]  # fmt: skip
+    conn = await asyncpg.connect(url)
+    timings: dict[str, float] = {}
+    try:
+        await conn.execute("CREATE TABLE bench_route (n int PRIMARY KEY, category_id int, commune_id int, unit_id int)")
+        await conn.executemany("INSERT INTO bench_route VALUES ($1, $2, $3, $4)",
+                               [(n, *r) for n, r in enumerate(routes)])  # fmt: skip
+        async with conn.transaction():
+            await conn.execute("SET LOCAL session_replication_role = replica")
+            await conn.execute("SET LOCAL synchronous_commit = off")
+            await conn.execute("SET LOCAL work_mem = '256MB'")
+            with timer() as t:
+                await conn.execute(
+                    "INSERT INTO feedback_item (id, code, token_hash, title, content, search_text, category_id,"
+                    " commune_id, address, severity, channel, status, unit_id, citizen_name, citizen_phone,"
+                    " citizen_email, citizen_address, publish, received_at, unit_received_at, accept_due_at,"
+                    " due_at, deadline_no, transfer_count, answer, created_at, updated_at)"
+                    " SELECT g, 'PAKN.B.' || g, md5(g::text), 'Phản ánh số ' || g, 'Nội dung phản ánh.',"
+                    " 'phan anh', r.category_id, r.commune_id, '', 'normal',"
+                    " CASE WHEN g % 5 = 0 THEN 'desk' ELSE 'online' END, 'received', r.unit_id, 'Nguyễn Văn An',"
+                    " '0912345678', '', '', false, x.at, x.at, x.at + interval '1 day', x.at + interval '14 days',"
+                    " 1, 0, '', x.at, x.at"
+                    " FROM generate_series(1, $1::int) AS g"
+                    f" JOIN bench_route r ON r.n = g % {len(routes)}"
+                    " CROSS JOIN LATERAL (SELECT timestamptz '2025-12-01 02:00+00'"
+                    f" + make_interval(secs => (g - 1)::float8 * {SPAN_DAYS * 86400} / $1::int) AS at) x",
+                    items,
+                )
+            timings["items_s"] = t.seconds
+            print(f"  {items:,} items in {t.seconds:.1f} s", flush=True)
+            for name, statement in events_sql():
+                with timer() as t:
+                    await conn.execute(statement, items)
+                print(f"  events {name} in {t.seconds:.1f} s", flush=True)
+                timings[f"events_{name}_s"] = t.seconds
+            with timer() as t:  # the items as their last event left them (updated_at included)
+                await conn.execute(
+                    "UPDATE feedback_item i SET status = e.status, unit_id = e.unit_id, due_at = e.due_at,"
+                    " unit_received_at = e.unit_received_at, updated_at = e.at, answered_at = a.answered_at,"
+                    f" duplicate_of_id = CASE WHEN {_MERGED} THEN g - 1 END,"
+                    " transfer_count = (CASE WHEN g % 100 BETWEEN 5 AND 8 THEN 1 ELSE 0 END)"
+                    " + (CASE WHEN g % 100 = 8 THEN 1 ELSE 0 END)"
+                    " FROM (SELECT DISTINCT ON (item_id) item_id AS g, * FROM event WHERE status IS NOT NULL"
+                    " ORDER BY item_id, id DESC) e"
+                    " LEFT JOIN (SELECT item_id, max(at) AS answered_at FROM event WHERE kind = 'answered'"
+                    " GROUP BY item_id) a ON a.item_id = e.g"
+                    " WHERE i.id = e.g"
+                )
+                await conn.execute(
+                    "INSERT INTO cooperation (item_id, unit_id, request, due_at, status, answer, answered_at,"
+                    " created_at) SELECT i.id, (SELECT u.id FROM unit u WHERE u.id <> i.unit_id ORDER BY u.id"
+                    " LIMIT 1 OFFSET i.id % 30), '', i.received_at + interval '7 days',"
+                    " CASE WHEN i.id % 3 = 0 THEN 'pending' ELSE 'answered' END, '',"
+                    " CASE WHEN i.id % 3 = 0 THEN NULL ELSE i.received_at + (i.id % 10) * interval '1 day' END,"
+                    " i.received_at + interval '1 day' FROM feedback_item i WHERE i.id % 50 = 1"
+                )
+            timings["items_final_s"] = t.seconds
+        await conn.execute("DROP TABLE bench_route")
+        with timer() as t:
+            await conn.execute("VACUUM (ANALYZE) feedback_item, event, cooperation")
+            await conn.execute("CHECKPOINT")
+        timings["vacuum_analyze_s"] = t.seconds
+        timings["events"] = await conn.fetchval("SELECT count(*) FROM event")
+        timings["database_size"] = await conn.fetchval(
+            "SELECT pg_size_pretty(pg_database_size(current_database()))"
+        )
+    finally:
+        await conn.close()
+    return timings
+
+
+REPORTS = {
+    "year 2026, by unit": (periods.year(2026), "unit"),
+    "year 2026, by field": (periods.year(2026), "category"),
+    "November 2026, by unit": (periods.month(2026, 11), "unit"),
+}
+
+
+async def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--items", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    args = parser.parse_args(argv)
+
+    banner(f"reports: {args.items:,} items with their timelines")
+    url = await fresh_database(NAME)
+    settings = settings_for(url)
+    results: dict[str, dict] = {}
+    try:
+        with timer() as gen:
+            timings = await generate(url, settings, args.items)
+        print(f"data generation: {gen.seconds:.1f} s ({timings['events']:,} events, {timings['database_size']})")
+        ref = await reference(settings)
+        busy_before = wait_quiet()
+        busy0, total0 = machine_jiffies()
+        for label, (period, by) in REPORTS.items():
+            seconds, report = [], None
+            for _ in range(args.runs):
+                with timer() as t:
+                    report = await summary(period, by=by, ref=ref)
+                seconds.append(t.seconds)
+            total = report.total
+            start, after = period.bounds(ref.calendar.tz)
+            [direct] = await query(
+                url, "SELECT count(*) AS n FROM feedback_item WHERE received_at >= $1 AND received_at < $2",
+                start, after,
+            )  # fmt: skip
+            results[label] = {
+                "seconds": [round(s, 3) for s in seconds],
+                "median_s": round(statistics.median(seconds), 3),
+                "total": total.total,
+                "received": total.received,
+                "carried_over": total.carried_over,
+                "on_time_rate": total.as_dict()["on_time_rate"],
+                "rows": len(report.rows),
+                "checks": {
+                    "buckets_sum_to_total": sum(total.buckets().values()) == total.total,
+                    "received_matches_items": total.received == direct["n"],
+                },
+            }
+            print(f"  {label}: {', '.join(f'{s:.2f}' for s in seconds)} s; total {total.total:,}, "
+                  f"received {total.received:,}, on-time rate {results[label]['on_time_rate']}")  # fmt: skip
+        busy1, total1 = machine_jiffies()
+    finally:
+        await db.close()
+        if not args.keep:
+            await drop_database(NAME)
+    worst = max(r["median_s"] for r in results.values())
+    result = {
+        "benchmark": NAME,
+        "target": f"< {TARGET_SECONDS:.0f} s per report",
+        "value": worst,
+        "verdict": verdict(worst, TARGET_SECONDS, lower_is_better=True),
+        "ok": all(all(r["checks"].values()) for r in results.values()),
+        "items": args.items,
+        "generation_s": round(gen.seconds, 1),
+        "generation": {k: (round(v, 1) if isinstance(v, float) else v) for k, v in timings.items()},
+        "reports": results,
+        "machine_busy_before_percent": round(100 * busy_before),
+        # both cores over the timed part, this process and PostgreSQL included
+        "machine_busy_percent": round(100 * (busy1 - busy0) / max(total1 - total0, 1)),
+    }
+    print(f"saved {save(NAME, result)}")
+    return result
+
+
+if __name__ == "__main__":
+    outcome = asyncio.run(main())
+    sys.exit(0 if outcome["ok"] else 1)

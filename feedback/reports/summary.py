@@ -1,0 +1,277 @@
+"""A report as plain data: `summary(period, by=…, scope=…)` → rows and a total of figures.Figures, and
+`items(…)`, the items behind one number. Pages, the API, exports, the CLI and e-mails call these.
+
+The counting is set-based (feedback/reports/query.py: three statements per period, or per month with
+`by=month`); this module only names the keys and rolls units up their tree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from feedback import db
+from feedback.accounts.models import StaffUser
+from feedback.directory.reference import Reference, UnitRef
+from feedback.items.vocabulary import CHANNEL_NAMES
+from feedback.reports import query
+from feedback.reports.figures import Figures
+from feedback.reports.periods import Period
+
+# PostgreSQL's JIT compiled a report's statement for 5 s to run it in 2 (bench/README.md); the
+# per-item tables are sorted and hashed in memory rather than on disk; the timeline is in memory, so an
+# index lookup costs about what a sequential read does.
+_PLANNER = ("SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'", "SET LOCAL random_page_cost = 1.1")
+# The replayed items are few (those changed after the period, merged ones): each is looked up by key.
+# Left to itself, the planner hashed the whole timeline three times for them (7 s at a million items).
+_LOOKUPS = ("SET LOCAL enable_hashjoin = off", "SET LOCAL enable_mergejoin = off")
+BY = ("unit", "category", "channel", "commune", "month", "officer")
+NO_KEY = {
+    "category": "Chưa xác định lĩnh vực",
+    "commune": "Không gắn xã, phường",
+    "officer": "Chưa phân công cán bộ",
+    "unit": "Đơn vị khác",
+    "channel": "Kênh khác",
+}
+
+
+@dataclass(frozen=True)
+class Key:
+    code: str | None
+    name: str
+    level: int = 1  # units: depth below the report's unit (1 = its direct sub-units)
+    parent: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "level": self.level, "parent": self.parent}
+
+
+@dataclass
+class Row:
+    key: Key
+    figures: Figures
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key.as_dict(), **self.figures.as_dict()}
+
+
+@dataclass
+class Report:
+    period: Period
+    by: str
+    unit: UnitRef | None  # the unit reported on (with its sub-units); None: the whole city
+    rows: list[Row] = field(default_factory=list)
+    total: Figures = field(default_factory=Figures)
+
+    @property
+    def title_unit(self) -> str:
+        return self.unit.name if self.unit else "Toàn thành phố"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.period.start.isoformat(),
+            "to": self.period.end.isoformat(),
+            "by": self.by,
+            "unit": {"code": self.unit.code, "name": self.unit.name} if self.unit else None,
+            "rows": [row.as_dict() for row in self.rows],
+            "total": self.total.as_dict(),
+        }
+
+
+def subtree(ref: Reference, unit: UnitRef) -> tuple[int, ...]:
+    """The unit and every unit under it."""
+    children = _children(ref)
+    found, todo = [], [unit.id]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, ()))
+    return tuple(sorted(found))
+
+
+def _children(ref: Reference) -> dict[int | None, list[int]]:
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for unit in sorted(ref.units.values(), key=lambda u: u.id):
+        children[unit.parent_id].append(unit.id)
+    return children
+
+
+async def summary(
+    period: Period, *, by: str = "unit", scope: UnitRef | None = None, ref: Reference, depth: int = 1
+) -> Report:
+    """The figures of `period` for `scope` (a unit with its sub-units; None: everything), by `by`.
+
+    by=unit lists the units down to `depth` levels under the scope (each with its sub-units' figures)
+    and, when the scope unit handled items itself, a row for those; the other groupings list their keys.
+    """
+    if by not in BY:
+        raise ValueError(f"unknown grouping {by!r}")
+    ids = subtree(ref, scope) if scope else None
+    report = Report(period, by, scope)
+    if by == "month":
+        report.rows = [
+            Row(Key(part.start.strftime("%Y-%m"), f"Tháng {part.start:%m/%Y}"),
+                (await counts(part, "none", ids, ref)).get(None, Figures()))
+            for part in period.months()
+        ]  # fmt: skip
+        report.total = (await counts(period, "none", ids, ref)).get(None, Figures())
+        return report
+    found = await counts(period, by, ids, ref)
+    if by == "unit":
+        report.rows, report.total = _unit_rows(ref, found, scope, depth)
+    else:
+        names = await _names(by, [k for k in found if k is not None], ref)
+        report.rows = sorted(
+            (Row(Key(*names.get(k, (None, NO_KEY[by]))), f) for k, f in found.items()),
+            key=lambda row: (row.key.code is None, row.key.name),
+        )
+        report.total = Figures.sum(found.values())
+    return report
+
+
+async def counts(
+    period: Period, group: str, scope: tuple[int, ...] | None, ref: Reference
+) -> dict[Any, Figures]:
+    """The figures of each key of `group` (unit and officer ids, field and commune ids, channels)."""
+    calendar = ref.calendar
+    dialect = query.Dialect(db.is_postgres(), calendar.tz)
+    start, after = period.bounds(calendar.tz)
+    first = await _first_receipt()
+    first_day = min(calendar.local_date(first), period.start) if first else period.start
+    worked = query.workdays(calendar, first_day, period.end, dialect)
+    found: dict[Any, Figures] = defaultdict(Figures)
+    statements = (  # (statement, planner settings on PostgreSQL before it)
+        (query.settled_sql(dialect, group, worked, scope), _PLANNER),
+        (query.settled_events_sql(dialect, group, scope), ()),
+        (query.cooperations_sql(group, scope), ()),
+        (query.replayed_sql(dialect, group, worked, scope), _LOOKUPS),
+        (query.transfers_sql(group, scope), ()),
+    )
+    results = []
+    async with in_transaction() as connection:  # one snapshot for the five statements
+        for sql, settings in statements:
+            for setting in settings if dialect.postgres else ():
+                await db.execute(setting, connection=connection)
+            results.append(await db.fetch(sql, start, after, connection=connection))
+    for rows in results:
+        for row in rows:
+            _count(found[row["key"]], row)
+    return dict(found)
+
+
+async def items(
+    period: Period, item_set: str, *, scope: UnitRef | None, ref: Reference, limit: int = 100, offset: int = 0
+) -> list[dict[str, Any]]:
+    """The items counted in `item_set` (a bucket, or carried_over, received, …; figures.ITEM_SETS)."""
+    dialect = query.Dialect(db.is_postgres(), ref.calendar.tz)
+    start, after = period.bounds(ref.calendar.tz)
+    ids = subtree(ref, scope) if scope else None
+    rows = await db.fetch(query.items_sql(dialect, item_set, ids, limit, offset), start, after)
+    return [
+        {
+            "code": r["code"],
+            "title": r["title"],
+            "unit": {"code": r["unit_code"], "name": r["unit_name"]},
+            "bucket": r["bucket"] if r["in_total"] else None,
+            "status": r["status"],
+            "received_at": _instant(r["received_at"]),
+            "due_at": _instant(r["due_at"]),
+            "answered_at": _instant(r["answered_at"]),
+            "transfers": int(r["transfers"] or 0),
+        }
+        for r in rows
+    ]
+
+
+# --- pieces --------------------------------------------------------------------------------------
+
+_EVENT_COUNTS = ("extended", "apologies", "promises_missed", "reopened", "ratings", "rating_sum",
+                 "satisfied_count", "dissatisfied_count", "transferred_out", "cooperations",
+                 "cooperations_late")  # fmt: skip
+
+
+def _count(figures: Figures, row: dict[str, Any]) -> None:
+    """Add one row of query.py's statements: `n` items of one classification, or counts of events."""
+    for name in _EVENT_COUNTS:
+        if row.get(name):
+            setattr(figures, name, getattr(figures, name) + int(row[name]))
+    n = int(row.get("n") or 0)
+    if not n or not row["in_total"]:
+        return
+    setattr(figures, row["bucket"], getattr(figures, row["bucket"]) + n)
+    if row["received"]:
+        figures.received += n
+        figures.received_online += n if row["online"] else 0
+    else:
+        figures.carried_over += n
+    figures.transferred_twice += n if row["twice"] else 0
+    if row["days"] is not None and row["bucket"].startswith("answered"):
+        days = int(row["days"])
+        figures.answer_days[days] = figures.answer_days.get(days, 0) + n
+
+
+def _instant(value: Any) -> datetime | None:
+    """SQLite gives text where PostgreSQL gives datetimes."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+async def _first_receipt() -> datetime | None:
+    rows = await db.fetch("SELECT MIN(received_at) AS first FROM feedback_item")
+    return _instant(rows[0]["first"]) if rows else None
+
+
+def _unit_rows(
+    ref: Reference, found: dict[Any, Figures], scope: UnitRef | None, depth: int
+) -> tuple[list[Row], Figures]:
+    children = _children(ref)
+    rolled: dict[int, Figures] = {}
+
+    def roll(unit_id: int) -> Figures:
+        if unit_id not in rolled:
+            rolled[unit_id] = Figures.sum(
+                [found.get(unit_id, Figures()), *map(roll, children.get(unit_id, ()))]
+            )
+        return rolled[unit_id]
+
+    roots = children.get(None, [])
+    top: int | None = scope.id if scope else (roots[0] if len(roots) == 1 else None)
+    if top is None:  # several trees: each root is a row, the total is all of them
+        total = Figures.sum([*map(roll, roots), *(f for k, f in found.items() if k not in ref.units)])
+        return _levels(ref, children, roll, roots, depth, None), total
+    rows = []
+    own = found.get(top, Figures())
+    if any(own.as_dict()[name] for name in ("total", "ratings", "transferred_out", "cooperations")):
+        unit = ref.units[top]
+        rows.append(Row(Key(unit.code, f"{unit.name} (trực tiếp giải quyết)", 1, unit.code), own))
+    rows += _levels(ref, children, roll, children.get(top, []), depth, ref.units[top].code)
+    total = roll(top)
+    if scope is None:  # items of units no longer in the tree still count in the city's total
+        total = Figures.sum([total, *(f for k, f in found.items() if k not in ref.units)])
+    return rows, total
+
+
+def _levels(ref, children, roll, unit_ids, depth: int, parent: str | None, level: int = 1) -> list[Row]:  # noqa: ANN001
+    rows = []
+    for unit_id in unit_ids:
+        unit = ref.units[unit_id]
+        rows.append(Row(Key(unit.code, unit.name, level, parent), roll(unit_id)))
+        if level < depth:
+            rows += _levels(ref, children, roll, children.get(unit_id, []), depth, unit.code, level + 1)
+    return rows
+
+
+async def _names(by: str, keys: list[Any], ref: Reference) -> dict[Any, tuple[str | None, str]]:
+    if by == "category":
+        return {c.id: (c.code, c.name) for c in ref.categories.values()}
+    if by == "commune":
+        return {c.id: (c.code, c.name) for c in ref.communes.values()}
+    if by == "channel":
+        return {k: (k, CHANNEL_NAMES.get(k, k)) for k in keys}
+    users = await StaffUser.filter(id__in=keys).values("id", "email", "name")
+    return {u["id"]: (u["email"], u["name"] or u["email"]) for u in users}
