@@ -70,8 +70,19 @@ _WHY = {
     413: "Nội dung gửi lên quá lớn",
     422: "Dữ liệu không hợp lệ theo quy định nghiệp vụ",
     429: "Quá nhiều yêu cầu; thử lại sau Retry-After giây",
-    503: "Cơ sở dữ liệu không trả lời",
+    503: "Không sẵn sàng: cơ sở dữ liệu không trả lời, lượt quét hạn gần nhất đã quá 5 phút,"
+    " hoặc có thư chờ gửi quá 1 giờ (problems nói quy tắc nào)",
 }
+
+
+class HealthOut(Struct):
+    """/health's answer (200 and 503): each fact, and under `problems` the rules that failed."""
+
+    status: str
+    database: str
+    scheduler: dict[str, Any] | None = None  # last_sweep (ISO time or null), seconds_since_last_sweep
+    outbox: dict[str, Any] | None = None  # pending, oldest_pending_seconds
+    problems: list[str] | None = None  # "database", "sweep", "outbox"
 
 
 class ErrorOut(Struct):
@@ -118,8 +129,9 @@ def document(app: Litestar) -> None:
             if not isinstance(handler, HTTPRouteHandler) or not handler.include_in_schema:
                 continue
             responses = dict(handler.responses or {})
+            body = HealthOut if route.path == "/health" else ErrorOut
             for status in sorted(statuses(handler, route.path)):
-                responses.setdefault(status, ResponseSpec(data_container=ErrorOut, description=_WHY[status]))
+                responses.setdefault(status, ResponseSpec(data_container=body, description=_WHY[status]))
             handler.responses = responses
             if "user" in handler.resolve_dependencies():
                 handler.security = STAFF_SECURITY

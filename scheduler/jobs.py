@@ -14,6 +14,7 @@ from feedback.conferences.sweep import sweep_conferences
 from feedback.deadlines.digest import DIGEST_AT, queue_digests
 from feedback.deadlines.sweep import sweep
 from feedback.documents.mail import documents
+from feedback.health import record_sweep
 from feedback.publication.retention import run as run_retention
 from feedback.settings import Settings
 from notifications.delivery import DeliveryConfigError, DeliveryReport, deliver_pending
@@ -46,6 +47,11 @@ async def sweep_job(settings: Settings) -> None:
         return
     if fired:
         log.info("conference sweep: fired %d steps", fired)
+    try:
+        # Every process's /health reads this (feedback/health.py): a sweep older than 5 minutes is a 503.
+        await record_sweep(clock.now())
+    except Exception:
+        log.exception("could not record the sweep's time for /health")
 
 
 async def digest_job(settings: Settings) -> None:
