@@ -6,18 +6,15 @@ old link stops working, which the mail says), in one transaction with its timeli
 
 from __future__ import annotations
 
-import hmac
 import secrets
 
 from tortoise.transactions import in_transaction
 
 from feedback import clock
 from feedback.directory.reference import reference
-from feedback.errors import NotFound
 from feedback.intake import mail
 from feedback.items import timeline
-from feedback.items.access import NOT_FOUND, hash_token
-from feedback.items.models import FeedbackItem
+from feedback.items.access import get_by_contact, hash_token
 from feedback.settings import Settings
 from notifications.outbox import queue
 
@@ -25,14 +22,11 @@ from notifications.outbox import queue
 async def send_new_link(code: str, email: str, settings: Settings) -> None:
     """Mail a new secret link to the item's e-mail when `email` is it; NotFound otherwise (the caller
     answers the same either way, so the form tells nobody whose e-mail an item holds)."""
-    wanted = email.strip().lower()
     now = clock.now()
     ref = await reference(settings)
     async with in_transaction():
-        item = await FeedbackItem.filter(code=code.strip().upper()).select_for_update().first()
-        held = item.citizen_email if item else ""
-        if item is None or not wanted or not held or not hmac.compare_digest(held.encode(), wanted.encode()):
-            raise NotFound(NOT_FOUND)
+        # The one check of a contact against an item (items.access), here with the row locked.
+        item = await get_by_contact(code.strip().upper(), email if "@" in email else "", lock=True)
         token = secrets.token_urlsafe(24)
         item.token_hash = hash_token(token)
         item.updated_at = now

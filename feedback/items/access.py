@@ -16,7 +16,7 @@ from tortoise.queryset import QuerySet
 
 from feedback.accounts.models import StaffUser
 from feedback.errors import Forbidden, NotFound
-from feedback.items.models import Cooperation, FeedbackItem
+from feedback.items.models import Cooperation, Event, FeedbackItem
 from feedback.text import normalize_phone
 
 # How the acting user's unit stands to the item: it leads it (the item's unit), it cooperates on it
@@ -77,8 +77,6 @@ async def get_for(user: StaffUser, code: str, *, lock: bool = False) -> Feedback
 async def entered_by(user: StaffUser, code: str) -> FeedbackItem:
     """An item this desk officer (or coordinator) entered: the desk hands its receipt over even when the
     item went to another unit, which the desk may not otherwise see. 'Not found' for any other."""
-    from feedback.items.models import Event
-
     item = await FeedbackItem.filter(code=code).first()
     if item is None or not await Event.filter(item_id=item.id, kind="received", actor_id=user.id).exists():
         raise NotFound(f"Không tìm thấy phản ánh {code}")
@@ -99,12 +97,13 @@ def hash_token(token: str) -> str:
 NOT_FOUND = "Không tìm thấy phản ánh với mã và khóa tra cứu này"
 
 
-async def get_by_contact(code: str, contact: str) -> FeedbackItem:
+async def get_by_contact(code: str, contact: str, *, lock: bool = False) -> FeedbackItem:
     """The item behind a code, for the citizen who gives the phone number or e-mail given at filing
     (a citizen who lost the secret link, or never had one: no e-mail). Any mismatch is the same 'not
     found' as a wrong token; callers rate-limit the attempts (security.throttle.contact_attempt)."""
     given = contact.strip()
-    item = await FeedbackItem.filter(code=code).first()
+    query = FeedbackItem.filter(code=code)
+    item = await (query.select_for_update() if lock else query).first()
     if "@" in given:
         wanted, held = given.lower(), (item.citizen_email if item else "")
     else:

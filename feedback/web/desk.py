@@ -6,7 +6,7 @@ receipt time; the same path as the API (`intake.submit` with the desk officer as
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
@@ -31,7 +31,6 @@ from feedback.web.rendering import page
 DESK_CHANNELS = {c: CHANNEL_NAMES[c] for c in (Channel.DESK, Channel.POSTAL, Channel.PHONE, Channel.EMAIL)}
 DESK_FIELDS = (*FORM_FIELDS, "channel", "received_at")
 _MINUTE = "%Y-%m-%dT%H:%M"
-FUTURE_SLACK = timedelta(minutes=5)  # a desk's clock a little ahead of the server's
 
 
 def _denied(request: Request, user: object) -> Response[str]:
@@ -80,8 +79,6 @@ def _received_at(raw: str, settings: Settings) -> str | None:
         raise DomainError(
             "Thời điểm tiếp nhận cần dạng ngày/tháng/năm giờ:phút", field="received_at"
         ) from None
-    if moment > clock.now() + FUTURE_SLACK:
-        raise DomainError("Thời điểm tiếp nhận không được sau thời điểm hiện tại", field="received_at")
     return moment.isoformat()
 
 
