@@ -127,10 +127,10 @@ async def _file_at_desk(client: httpx.AsyncClient, headers: dict[str, str], n: i
     return response.json()["code"]
 
 
-async def _until(what: str, check, timeout: float, every: float = 0.25) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
+async def _until(what: str, check, seconds: float, every: float = 0.25) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + seconds
     while not await check():
-        assert time.monotonic() < deadline, f"waited {timeout:.0f} s for {what}"
+        assert time.monotonic() < deadline, f"waited {seconds:.0f} s for {what}"
         await asyncio.sleep(every)
 
 
@@ -149,7 +149,9 @@ async def _sweeping() -> bool:
 
 async def test_two_web_and_two_scheduler_processes_lose_and_double_nothing(database_clean, tmp_path) -> None:
     url = database_clean
-    await create_user(email="motcua@test.vn", role="desk", unit_code="TT-HCC", password=PASSWORD, name="Một cửa")
+    await create_user(
+        email="motcua@test.vn", role="desk", unit_code="TT-HCC", password=PASSWORD, name="Một cửa"
+    )
 
     smtp_port, received_log = pick_port(), tmp_path / "received.log"
     context = multiprocessing.get_context("spawn")
@@ -167,10 +169,14 @@ async def test_two_web_and_two_scheduler_processes_lose_and_double_nothing(datab
         clients = [await stack.enter_async_context(httpx.AsyncClient(base_url=b, timeout=30)) for b in bases]
 
         # Filing through both web processes; the desk logs in on one and files through the other.
-        login = await clients[0].post("/api/v1/auth/login", json={"email": "motcua@test.vn", "password": PASSWORD})
+        login = await clients[0].post(
+            "/api/v1/auth/login", json={"email": "motcua@test.vn", "password": PASSWORD}
+        )
         desk = {"Authorization": f"Bearer {login.json()['token']}"}
         online = await asyncio.gather(*(_file_online(clients[n % 2], n) for n in range(ONLINE_ITEMS)))
-        backdated = await asyncio.gather(*(_file_at_desk(clients[1 - n % 2], desk, n) for n in range(DESK_ITEMS)))
+        backdated = await asyncio.gather(
+            *(_file_at_desk(clients[1 - n % 2], desk, n) for n in range(DESK_ITEMS))
+        )
 
         # A file uploaded through one process is served by the other.
         png = files.png()
@@ -245,5 +251,7 @@ async def test_two_web_and_two_scheduler_processes_lose_and_double_nothing(datab
     assert wanted <= set(copies), f"{len(wanted - set(copies))} messages never reached the server"
     assert set(copies) == wanted
     duplicates = sum(n - 1 for n in copies.values())
-    print(f"\n{len(codes)} items, {len(outbox)} messages, {duplicates} duplicates after {len(killed_at)} kills")
+    print(
+        f"\n{len(codes)} items, {len(outbox)} messages, {duplicates} duplicates after {len(killed_at)} kills"
+    )
     assert duplicates <= len(killed_at)
