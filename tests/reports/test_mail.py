@@ -5,6 +5,7 @@ bucket open_overdue's items, no personal data; once per month and recipient, wha
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -208,3 +209,20 @@ async def test_an_open_month_or_an_empty_city_sends_nothing(client, settings, fr
     frozen_clock.set(local(2026, 12, 1, 8))  # nothing was filed in November
     assert await queue_due(settings, now=frozen_clock.now()) == 0
     assert await _messages() == {}
+
+
+async def test_a_scheduler_down_on_the_day_catches_up_later_in_the_month_once(
+    client, settings, frozen_clock, mailbox
+) -> None:
+    frozen_clock.set(local(2026, 12, 10, 9))
+    assert (await client.post("/api/v1/feedback", json=citizen_body())).status_code == 201
+    await deliver_all(settings)
+    mailbox.clear()
+    frozen_clock.set(local(2027, 1, 15, 14))  # down from 4/1 until the 15th
+    # two scheduler processes at once (truly concurrent on PostgreSQL): each message queued once
+    await asyncio.gather(monthly_report_job(settings), monthly_report_job(settings))
+    assert len(await _messages()) == 4
+    frozen_clock.set(local(2027, 1, 18, 7, 30))
+    await monthly_report_job(settings)
+    assert await deliver_all(settings) == 4
+    assert len({m["To"].addresses[0].addr_spec for m in mailbox.messages}) == 4
