@@ -101,6 +101,13 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--output", help="write to this file (xlsx needs one)")
     report.set_defaults(handler=_report_command)
 
+    report_mail = sub.add_parser(
+        "report-mail",
+        help="queue a closed month's report e-mail to unit heads and the coordinator office (once per recipient)",
+    )
+    report_mail.add_argument("--month", required=True, type=_month, help="the month, YYYY-MM")
+    report_mail.set_defaults(handler=lambda a: _run(_report_mail, Settings.from_env(), a.month))
+
     users = sub.add_parser("users", help="staff accounts").add_subparsers(metavar="action")
     create = users.add_parser("create", help="create a staff account")
     create.add_argument("--email", required=True)
@@ -199,6 +206,19 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _month(text: str) -> date:
+    try:
+        return date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a month (YYYY-MM): {text!r}") from None
+
+
+async def _report_mail(settings: Settings, month: date) -> None:
+    from feedback.reports.cli import mail
+
+    print(await mail(settings, month))
 
 
 def _report_command(args: argparse.Namespace) -> None:

@@ -286,10 +286,11 @@ def items_sql(d: Dialect, item_set: str, scope: tuple[int, ...] | None, limit: i
     k = f"""SELECT e.item_id, {_event_counts(d.rating("e"))} FROM event e
     WHERE e.kind IN ({sql_list(_COUNTED_KINDS)}) AND e.at >= $1 AND e.at < $2 GROUP BY e.item_id"""
     columns = (
-        "item_id, unit_id, status, due_at, answered_at, received_at, transfers, in_total, extended, reopened"
+        "item_id, unit_id, category_id, status, due_at, answered_at, received_at, transfers, in_total, extended,"
+        " reopened"
     )
     return f"""WITH {_replayed(d)}, k AS ({k}), c AS (
-    SELECT i.id AS item_id, i.unit_id, i.status, i.due_at, i.answered_at, i.received_at, i.transfers,
+    SELECT i.id AS item_id, i.unit_id, i.category_id, i.status, i.due_at, i.answered_at, i.received_at, i.transfers,
         1 AS in_total, COALESCE(k.extended, 0) AS extended, COALESCE(k.reopened, 0) AS reopened,
         {_flags(d, "i", None)}
     FROM (SELECT i.*, i.transfer_count AS transfers FROM feedback_item i
@@ -301,8 +302,9 @@ def items_sql(d: Dialect, item_set: str, scope: tuple[int, ...] | None, limit: i
 )
 SELECT i.code, i.title, u.code AS unit_code, u.name AS unit_name, c.bucket, c.in_total, c.received_at,
     c.due_at, CASE WHEN c.bucket LIKE 'answered%' THEN c.answered_at END AS answered_at, c.transfers,
-    c.status
+    c.status, g.code AS category_code, g.name AS category_name
 FROM c JOIN feedback_item i ON i.id = c.item_id LEFT JOIN unit u ON u.id = c.unit_id
+LEFT JOIN category g ON g.id = c.category_id
 WHERE {ITEM_FLAGS[item_set]}{_scope("c.unit_id", scope)}
 ORDER BY c.received_at, i.id
 LIMIT {int(limit)} OFFSET {int(offset)}"""

@@ -133,6 +133,20 @@ async def summary(
     return report
 
 
+async def unit_summaries(
+    period: Period, scopes: list[UnitRef | None], *, ref: Reference, depth: int = 1
+) -> dict[int | None, Report]:
+    """`summary(period, by="unit", scope=…)` of each scope (by unit id, None: the city) from one count
+    of every unit: the same reports, rolled up in Python, for the cost of one (the monthly e-mail)."""
+    found = await counts(period, "unit", None, ref)
+    reports = {}
+    for scope in scopes:
+        report = Report(period, "unit", scope)
+        report.rows, report.total = _unit_rows(ref, found, scope, depth)
+        reports[scope.id if scope else None] = report
+    return reports
+
+
 async def counts(
     period: Period, group: str, scope: tuple[int, ...] | None, ref: Reference
 ) -> dict[Any, Figures]:
@@ -176,6 +190,10 @@ async def items(
             "code": r["code"],
             "title": r["title"],
             "unit": {"code": r["unit_code"], "name": r["unit_name"]},
+            # the field as it was at the end of the period (or at the answer), like the unit
+            "category": {"code": r["category_code"], "name": r["category_name"]}
+            if r["category_code"]
+            else None,
             "bucket": r["bucket"] if r["in_total"] else None,
             "status": r["status"],
             "received_at": _instant(r["received_at"]),
