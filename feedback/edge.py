@@ -267,7 +267,7 @@ _BODY_HEADERS = {b"content-type", b"content-length", b"transfer-encoding"}
 
 
 def is_page(scope: Scope) -> bool:
-    return not scope["path"].startswith(("/api/", "/schema", "/static/"))
+    return not scope["path"].startswith(("/api/", "/schema", "/static/", "/open311/"))
 
 
 def edge_refusal(scope: Scope) -> DomainError | None:
