@@ -154,11 +154,12 @@ def main() -> int:
             wait_up(url)
             started = time.monotonic()
             bearer = token(url, "fuzz@hanoi.gov.vn")
+            key = api_key(url, bearer)  # before the staff run, which logs the token out at some point
             anonymous = staff = 0
             if args.only is None:
                 anonymous = schemathesis(url, args.examples, tmp)
                 staff = schemathesis(url, args.examples, tmp, f"Authorization: Bearer {bearer}")
-            open311 = georeport(url, args.examples, tmp, api_key(url, bearer))
+            open311 = georeport(url, args.examples, tmp, key)
             print(
                 f"fuzz: anonymous rc={anonymous}, staff rc={staff}, open311 rc={open311},"
                 f" {time.monotonic() - started:.0f} s"
