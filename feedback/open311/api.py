@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, get, post, route
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import FromPath
@@ -183,6 +183,11 @@ class Open311Controller(Controller):
         if found is None:
             raise NotFound(f"Không có yêu cầu '{code}'", field="service_request_id")
         return answer(fmt, "service_requests", [found])
+
+    @route("/{rest:path}", http_method=["GET", "POST"], include_in_schema=False)
+    async def unknown(self, rest: FromPath[str]) -> None:
+        """Any other path under /open311/v2: Open311's 404, not the rest of the API's."""
+        raise NotFound("Không có tài nguyên này trong Open311 GeoReport v2 (xem discovery.json)")
 
     @get("/tokens/{token_file:str}")
     async def token(self, token_file: FromPath[str]) -> Response[list[TokenOut]]:

@@ -75,3 +75,11 @@ async def test_reports_name_the_channel(client, key) -> None:  # noqa: ANN001
     assert "Ứng dụng kết nối (Open311)" in report.text
     csv = await client.get("/api/v1/reports/summary.csv", params={"by": "channel"}, headers=admin)
     assert "Ứng dụng kết nối (Open311)" in csv.text
+
+
+async def test_unknown_paths_are_open311_404s(client) -> None:  # noqa: ANN001
+    for path in ("/khong-co.json", "/discovery.xml/x", "/v3/requests.json"):
+        errors_json(await client.get(BASE + path), 404)
+    errors_xml(await client.get(f"{BASE}/khong-co.xml"), 404)
+    errors_json(await client.post(f"{BASE}/khong-co.json"), 404)
+    assert (await client.get(f"{BASE}/discovery.json")).status_code == 200
