@@ -181,7 +181,7 @@ class Open311Controller(Controller):
         code, fmt = _split(request_file)
         found = await requests.one(code, settings.tz) if is_tracking_code(code) else None
         if found is None:
-            raise NotFound(f"Không có yêu cầu '{code}'", field="service_request_id")
+            raise NotFound("Không có yêu cầu với service_request_id này", field="service_request_id")
         return answer(fmt, "service_requests", [found])
 
     @route("/{rest:path}", http_method=["GET", "POST"], include_in_schema=False)
@@ -193,8 +193,9 @@ class Open311Controller(Controller):
     async def token(self, token_file: FromPath[str]) -> Response[list[TokenOut]]:
         """`{token}.json|.xml`. pakn answers a POST with its service_request_id at once and issues no
         tokens, so every token is unknown (404)."""
-        token, _ = _split(token_file)
+        _split(token_file)
+        # The value is not repeated: a citizen may paste the secret token of their tracking link here.
         raise NotFound(
-            f"Không có token '{token[:40]}': pakn trả service_request_id ngay khi tiếp nhận, không dùng token",
+            "Không có token này: pakn trả service_request_id ngay khi tiếp nhận, không dùng token",
             field="token",
         )

@@ -68,8 +68,8 @@ def filters(query: Mapping[str, str], tz: ZoneInfo) -> Filters:
     if len(codes) > MAX_IDS:
         raise BadRequest(f"service_request_id: tối đa {MAX_IDS} mã mỗi lần", field="service_request_id")
     statuses = _list(query.get("status", "").lower())
-    if wrong := [s for s in statuses if s not in STATUSES]:
-        raise BadRequest(f"status chỉ nhận open hoặc closed (nhận được '{wrong[0]}')", field="status")
+    if any(s not in STATUSES for s in statuses):
+        raise BadRequest("status chỉ nhận open, closed hoặc open,closed", field="status")
     start = parse_datetime("start_date", query["start_date"], tz) if query.get("start_date") else None
     end = parse_datetime("end_date", query["end_date"], tz, end=True) if query.get("end_date") else None
     if start and end and start > end:

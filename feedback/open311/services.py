@@ -42,7 +42,7 @@ def services(ref: Reference) -> list[ServiceOut]:
 
 def definition(ref: Reference, code: str) -> ServiceDefinitionOut:
     if code != UNCLASSIFIED and code not in ref.categories:
-        raise NotFound(f"Không có service_code '{code}'", field="service_code")
+        raise NotFound("Không có service_code này (xem services.json)", field="service_code")
     communes = [AttributeValue(c.code, c.name) for c in lists.communes(ref)]
     return ServiceDefinitionOut(
         service_code=code,
