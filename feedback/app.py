@@ -36,6 +36,8 @@ from feedback.documents.api import DOCUMENT_ROUTES
 from feedback.edge import EdgeGuard, is_page
 from feedback.errors import DomainError, TooManyRequests
 from feedback.intake.api import FeedbackController
+from feedback.open311.api import Open311Controller
+from feedback.open311.keys_api import ApiKeysController
 from feedback.openapi import COMPONENTS, document, operation_id
 from feedback.publication.api import PublicFeedbackController
 from feedback.reports.api import ReportsController
@@ -206,6 +208,8 @@ def create_app(
             *DOCUMENT_ROUTES,
             AuthController,
             AdminController,
+            ApiKeysController,
+            Open311Controller,
             DemoMailController,
             ConferenceController,
             ReportsController,

@@ -95,6 +95,7 @@ CASE_TABLES = [
     "staff_user",
     "calendar_exception",
     "store_entry",
+    "api_key",
 ]
 
 
