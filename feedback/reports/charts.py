@@ -29,12 +29,12 @@ Value = float | int | None
 Rows = Sequence[tuple[str, Value]]
 Format = Callable[[float | int], str]
 
-WIDTH = 400  # viewBox units; the drawing scales to its container
+WIDTH = 360  # viewBox units; the drawing scales to its container (a phone's width: text stays legible)
 FONT = 13
 BAR_ROW = 40  # a label line above a bar
 BAR_HEIGHT = 14
 VALUE_ROOM = 78  # right of the longest bar: its value as text
-LABEL_CHARS = 58  # about what fits on one line of WIDTH at FONT
+LABEL_CHARS = 50  # about what fits on one line of WIDTH at FONT
 LINE_HEIGHT = 220
 DESC_ITEMS = 40  # the <desc> lists this many values; the table beside the chart has them all
 INK, BAR, GRID, MUTED = "#1f2937", "#1d4ed8", "#d1d5db", "#6b7280"
@@ -105,9 +105,8 @@ def line_chart(
     if not points:
         return _empty(ident, title)
     values = [v for _, v in points if v is not None]
-    top = max_value if max_value is not None else max(values, default=0)
-    top = top or 1
-    left, right, upper, lower = 52, 16, 12, 36
+    top = max_value if max_value is not None else _nice(values)
+    left, right, upper, lower = 44, 8, 18, 36
     plot_w, plot_h = WIDTH - left - right, LINE_HEIGHT - upper - lower
     step = plot_w / (len(points) - 1) if len(points) > 1 else 0
     parts = []
@@ -119,14 +118,15 @@ def line_chart(
             f'text-anchor="end">{escape(value_format(top * share))}</text>'
         )
     path, pen_down, dots = [], False, []
-    every = 1 if len(points) <= 6 else 2
+    every = 1 if len(points) <= 6 else 2 if len(points) <= 8 else 3  # labels that do not overlap
     last = len(points) - 1
     for index, (label, value) in enumerate(points):
         x = left + (step * index if len(points) > 1 else plot_w / 2)
         if (last - index) % every == 0:
+            anchor = "end" if index == last and len(points) > 1 else "middle"
             parts.append(
                 f'<text x="{x:.1f}" y="{LINE_HEIGHT - lower + 16}" font-size="11" fill="{MUTED}" '
-                f'text-anchor="middle">{escape(label)}</text>'
+                f'text-anchor="{anchor}">{escape(label)}</text>'
             )
         if value is None:
             pen_down = False
@@ -169,6 +169,17 @@ def _svg(ident: str, title: str, description: str, height: int, body: str) -> Ma
 def _empty(ident: str, title: str) -> Markup:
     body = f'<text x="0" y="{FONT + 4}" font-size="{FONT}" fill="{MUTED}">{EMPTY}</text>'
     return _svg(ident, title, EMPTY, FONT + 12, body)
+
+
+def _nice(values: list[float | int]) -> float:
+    """A round top for the axis: counts get one whose half is whole (2, 4, 10, 20, 40, 100 …)."""
+    top = max(values, default=0)
+    if not all(float(v).is_integer() for v in values):
+        return top or 1
+    nice = 2
+    while nice < top:  # 2 → 4 → 10 → 20 → 40 → 100 …
+        nice = nice * 5 // 2 if str(nice).startswith("4") else nice * 2
+    return nice
 
 
 def _describe(rows: Rows, value_format: Format) -> str:

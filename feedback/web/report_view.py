@@ -34,6 +34,9 @@ COLUMNS: list[tuple[str | None, list[tuple[str, str]]]] = [
 KEYS = [key for _, group in COLUMNS for key, _ in group]
 # A row where none of these is above zero had nothing in the period: hidden unless asked for.
 ACTIVE = ("total", "ratings", "transferred_out", "cooperations")
+RATE_TITLE = "Tỷ lệ giải quyết đúng hạn theo đơn vị"
+FIELDS_TITLE = "Phản ánh theo lĩnh vực"
+RATINGS_TITLE = "Mức độ hài lòng của người dân"
 RATE_FORMAT = {"value_format": percent, "max_value": 1}
 
 
@@ -58,7 +61,7 @@ class TableRow:
 class Chart:
     ident: str
     title: str
-    svg: Markup
+    drawings: list[tuple[str, Markup]]  # (caption, svg): one drawing, or several with their captions
     head: list[str]
     rows: list[list[str]] = field(default_factory=list)
 
@@ -139,27 +142,68 @@ async def charts(asked: Asked, scope: UnitRef | None, ref: Reference, main: summ
                ("Không hài lòng (1–2 sao)", total.dissatisfied_count)]  # fmt: skip
     count = [[label, integer(n)] for label, n in ratings]
     share = [percent(n / total.ratings) if total.ratings else "—" for _, n in ratings]
+    trend_rate, trend_total = "Tỷ lệ đúng hạn theo tháng", "Số phản ánh nhận giải quyết theo tháng"
     return [
-        Chart("chart-rate", "Tỷ lệ giải quyết đúng hạn theo đơn vị",
-              bar_chart(rate_rows, title="Tỷ lệ giải quyết đúng hạn theo đơn vị", chart_id="chart-rate", **RATE_FORMAT),
-              ["Đơn vị", "Tổng số", "Quá hạn (đã và đang giải quyết)", "Tỷ lệ đúng hạn"],
-              [[r.key.name, integer(r.figures.total), integer(r.figures.answered_late + r.figures.open_overdue),
-                _rate(r.figures)] for r in units]),
-        Chart("chart-trend", "Xu hướng 12 tháng",
-              line_chart([(m, f.on_time_rate) for m, f in months], title="Tỷ lệ đúng hạn 12 tháng",
-                         chart_id="chart-trend-rate", **RATE_FORMAT)
-              + line_chart([(m, f.total) for m, f in months], title="Số phản ánh nhận giải quyết 12 tháng",
-                           chart_id="chart-trend-total"),
-              ["Tháng", "Tổng số", "Quá hạn", "Tỷ lệ đúng hạn"],
-              [[m, integer(f.total), integer(f.answered_late + f.open_overdue), _rate(f)] for m, f in months]),
-        Chart("chart-fields", "Phản ánh theo lĩnh vực",
-              bar_chart(field_rows, title="Phản ánh theo lĩnh vực", chart_id="chart-fields"),
-              ["Lĩnh vực", "Tổng số"], [[name, integer(n)] for name, n in field_rows]),
-        Chart("chart-ratings", "Mức độ hài lòng của người dân",
-              bar_chart(ratings, title="Mức độ hài lòng của người dân", chart_id="chart-ratings")
-              if total.ratings else bar_chart([], title="Mức độ hài lòng của người dân", chart_id="chart-ratings"),
-              ["Đánh giá", "Số lượt", "Tỷ lệ"], [[*c, s] for c, s in zip(count, share, strict=True)]),
-    ]  # fmt: skip
+        Chart(
+            "chart-rate",
+            RATE_TITLE,
+            [(RATE_TITLE, bar_chart(rate_rows, title=RATE_TITLE, chart_id="chart-rate-svg", **RATE_FORMAT))],
+            ["Đơn vị", "Tổng số", "Quá hạn (đã và đang giải quyết)", "Tỷ lệ đúng hạn"],
+            [
+                [r.key.name, integer(r.figures.total), integer(_late(r.figures)), _rate(r.figures)]
+                for r in units
+            ],
+        ),
+        Chart(
+            "chart-trend",
+            "Xu hướng 12 tháng",
+            [
+                (
+                    trend_rate,
+                    line_chart(
+                        [(m, f.on_time_rate) for m, f in months],
+                        title=trend_rate,
+                        chart_id="chart-trend-rate",
+                        **RATE_FORMAT,
+                    ),
+                ),
+                (
+                    trend_total,
+                    line_chart(
+                        [(m, f.total) for m, f in months], title=trend_total, chart_id="chart-trend-total"
+                    ),
+                ),
+            ],  # fmt: skip
+            ["Tháng", "Tổng số", "Quá hạn", "Tỷ lệ đúng hạn"],
+            [[m, integer(f.total), integer(_late(f)), _rate(f)] for m, f in months],
+        ),
+        Chart(
+            "chart-fields",
+            FIELDS_TITLE,
+            [(FIELDS_TITLE, bar_chart(field_rows, title=FIELDS_TITLE, chart_id="chart-fields-svg"))],
+            ["Lĩnh vực", "Tổng số"],
+            [[name, integer(n)] for name, n in field_rows],
+        ),
+        Chart(
+            "chart-ratings",
+            RATINGS_TITLE,
+            [
+                (
+                    RATINGS_TITLE,
+                    bar_chart(
+                        ratings if total.ratings else [], title=RATINGS_TITLE, chart_id="chart-ratings-svg"
+                    ),
+                )
+            ],  # fmt: skip
+            ["Đánh giá", "Số lượt", "Tỷ lệ"],
+            [[*c, s] for c, s in zip(count, share, strict=True)],
+        ),
+    ]
+
+
+def _late(figures: Figures) -> int:
+    """Late, answered or still open: what the on-time rate takes away."""
+    return figures.answered_late + figures.open_overdue
 
 
 def _rate(figures: Figures) -> str:

@@ -50,11 +50,11 @@ def test_a_bar_chart_is_an_accessible_image() -> None:
 def test_zero_and_full_and_missing_values() -> None:
     chart = bar_chart([("A", 0), ("B", 1), ("C", None)], title="t", value_format=percent, max_value=1)
     zero, full, missing = bar_widths(chart)
-    assert zero == 0 and missing == 0 and full == 322.0
+    assert zero == 0 and missing == 0 and full == 282.0
     texts = [t.text for t in parsed(chart).iter(f"{SVG}text")]
     assert texts == ["A", "0%", "B", "100%", "C", "không có số liệu"]
     # Without max_value the largest is the full width; all zeros draw no bar and do not divide by zero.
-    assert bar_widths(bar_chart([("A", 5), ("B", 10)], title="t")) == [161.0, 322.0]
+    assert bar_widths(bar_chart([("A", 5), ("B", 10)], title="t")) == [141.0, 282.0]
     assert bar_widths(bar_chart([("A", 0), ("B", 0)], title="t")) == [0, 0]
     assert bar_widths(bar_chart([("A", None)], title="t")) == [0]
 
@@ -73,7 +73,7 @@ def test_long_vietnamese_labels_are_cut_on_the_drawing_but_whole_in_the_tooltip(
     chart = bar_chart([(LONG, 7)], title="Theo lĩnh vực")
     root = parsed(chart)
     shown = next(root.iter(f"{SVG}text")).text
-    assert shown.endswith("…") and len(shown) <= 58 and LONG.startswith(shown[:-1])
+    assert shown.endswith("…") and len(shown) <= 50 and LONG.startswith(shown[:-1])
     assert root.find(f"{SVG}g/{SVG}title").text == f"{LONG}: 7"
     assert LONG in root.find(f"{SVG}desc").text
 
@@ -106,3 +106,10 @@ def test_ids_are_stable_and_distinct() -> None:
     assert a == bar_chart([("a", 1)], title="Một") and parsed(a).get("aria-labelledby") != parsed(b).get(
         "aria-labelledby"
     )
+
+
+def test_a_count_axis_has_round_whole_marks() -> None:
+    texts = [t.text for t in parsed(line_chart([("a", 0), ("b", 1)], title="t")).iter(f"{SVG}text")]
+    assert texts[:3] == ["0", "1", "2"]  # not "0, 0, 1": the half of the top is a whole number
+    texts = [t.text for t in parsed(line_chart([("a", 23), ("b", 7)], title="t")).iter(f"{SVG}text")]
+    assert texts[:3] == ["0", "20", "40"]
