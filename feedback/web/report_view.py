@@ -80,8 +80,11 @@ def cells(figures: Figures, link: Any) -> list[Cell]:
     return found
 
 
-def table(report: summary.Report, asked: Asked, ref: Reference) -> tuple[list[TableRow], TableRow]:
-    """The report's rows and its total row, with their links."""
+def table(
+    report: summary.Report, asked: Asked, ref: Reference, *, drill_down: bool = True
+) -> tuple[list[TableRow], TableRow]:
+    """The report's rows and its total row, with their links (`drill_down`: a unit's name opens its
+    sub-units' report, for those who may read them)."""
     scope = report.unit.code if report.unit else None
     parents = {u.parent_id for u in ref.units.values()}
     months = {p.start.strftime("%Y-%m"): p for p in report.period.months()} if report.by == "month" else {}
@@ -89,10 +92,10 @@ def table(report: summary.Report, asked: Asked, ref: Reference) -> tuple[list[Ta
     for row in report.rows:
         key, link, drill = row.key, (lambda _b: None), None
         if report.by == "unit" and key.code:
-            own = key.name.endswith("(trực tiếp giải quyết)")
+            own = key.parent == key.code  # the unit's own items, beside its sub-units (summary.py)
             link = _linker(asked, key.code, own=own)
             unit = ref.unit_by_code(key.code)
-            if not own and unit is not None and unit.id in parents:
+            if drill_down and not own and unit is not None and unit.id in parents:
                 drill = asked.link(unit=key.code, by="unit")
         elif report.by == "month" and key.code in months:
             link = _linker(asked, scope, period=months[key.code])

@@ -68,7 +68,8 @@ async def reports_page(request: Request, settings: Config) -> Response[str]:
     user, ref, asked, scope = read
     today = ref.calendar.local_date(clock.now())
     main = await summary.summary(asked.period, by=asked.by, scope=scope, ref=ref)
-    rows, total = report_view.table(main, asked, ref)
+    # An officer reads the own unit only: its sub-units' reports are not theirs to open.
+    rows, total = report_view.table(main, asked, ref, drill_down=user.role != "officer")
     shown = rows if asked.show_all else [r for r in rows if not r.quiet]
     export = {k: v for k, v in asked.params(show_all=False).items() if k in ("from", "to", "by", "unit")}
     context = {

@@ -194,3 +194,36 @@ async def test_bad_query_values_are_a_400_page(browser, october) -> None:  # noq
     # A date no page takes is refused at the edge (feedback/edge.py): the page again, with the reason.
     page = await browser.get("/staff/reports", params={"from": "1800-01-01", "to": "2026-10-31"})
     assert page.status_code == 400 and 'id="refusal"' in page.text
+
+
+async def test_a_units_own_row_lists_its_own_items_and_officers_do_not_drill(
+    database_clean, settings
+) -> None:  # noqa: ANN001
+    """The row of items a unit handled itself (beside its sub-units) links with own=1 and opens no
+    sub-units; an officer's table has no drill-down links (the sub-units are not theirs to read)."""
+    from feedback.directory.reference import reference
+    from feedback.reports.figures import Figures
+    from feedback.reports.periods import month
+    from feedback.reports.summary import Key, Report, Row
+    from feedback.web.report_query import Asked
+    from feedback.web.report_view import table
+
+    ref = await reference(settings)
+    ward, city = ref.unit_by_code(fixture.WARD), ref.unit_by_code("HN")
+    october = month(2026, 10)
+    report = Report(october, "unit", city, rows=[
+        Row(Key("HN", "UBND Thành phố (trực tiếp giải quyết)", 1, "HN"), Figures(received=1, answered_late=1)),
+        Row(Key(ward.code, ward.name, 1, "HN"), Figures(received=2, open_overdue=2)),
+    ], total=Figures(received=3, answered_late=1, open_overdue=2))  # fmt: skip
+    asked = Asked(october, unit="HN")
+    rows, total = table(report, asked, ref)
+    own, sub = rows
+    late = next(c for c in own.cells if c.key == "answered_late")
+    assert (
+        late.link == "/staff/reports/items?from=2026-10-01&to=2026-10-31&unit=HN&bucket=answered_late&own=1"
+    )
+    assert own.drill is None and sub.drill == f"/staff/reports?from=2026-10-01&to=2026-10-31&unit={ward.code}"
+    overdue = next(c for c in sub.cells if c.key == "open_overdue")
+    assert overdue.link.endswith(f"unit={ward.code}&bucket=open_overdue") and overdue.text == "2"
+    assert next(c for c in total.cells if c.key == "on_time_rate").text == "0%"
+    assert [r.drill for r in table(report, asked, ref, drill_down=False)[0]] == [None, None]
