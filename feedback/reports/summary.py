@@ -178,12 +178,15 @@ async def counts(
 
 
 async def items(
-    period: Period, item_set: str, *, scope: UnitRef | None, ref: Reference, limit: int = 100, offset: int = 0
-) -> list[dict[str, Any]]:
-    """The items counted in `item_set` (a bucket, or carried_over, received, …; figures.ITEM_SETS)."""
+    period: Period, item_set: str, *, scope: UnitRef | None, ref: Reference, limit: int = 100, offset: int = 0,
+    alone: bool = False,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The items counted in `item_set` (a bucket, or carried_over, received, …; figures.ITEM_SETS).
+
+    `alone`: the scope unit's own items without its sub-units' (the "trực tiếp giải quyết" row)."""
     dialect = query.Dialect(db.is_postgres(), ref.calendar.tz)
     start, after = period.bounds(ref.calendar.tz)
-    ids = subtree(ref, scope) if scope else None
+    ids = ((scope.id,) if alone else subtree(ref, scope)) if scope else None
     rows = await db.fetch(query.items_sql(dialect, item_set, ids, limit, offset), start, after)
     return [
         {
