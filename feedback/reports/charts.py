@@ -25,6 +25,8 @@ from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
+from notifications.official import number_text, percent_text
+
 Value = float | int | None
 Rows = Sequence[tuple[str, Value]]
 Format = Callable[[float | int], str]
@@ -43,14 +45,13 @@ EMPTY = "Không có số liệu trong kỳ"
 
 
 def percent(value: float | int) -> str:
-    """0.875 → "87,5%" (Vietnamese decimal comma; one decimal, none when whole)."""
-    shown = f"{value * 100:.1f}".rstrip("0").rstrip(".")
-    return shown.replace(".", ",") + "%"
+    """0.875 → "87,5%": the letters' one rule for shares (a rate under 100% never shows as "100%")."""
+    return percent_text(value)
 
 
 def integer(value: float | int) -> str:
-    """14322 → "14.322" (Vietnamese thousands separator)."""
-    return f"{round(value):,}".replace(",", ".")
+    """14322 → "14.322": the letters' one rule for numbers."""
+    return number_text(round(value))
 
 
 def bar_chart(
