@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "feedback.accounts.models",
     "feedback.security.models",
     "feedback.conferences.models",
+    "feedback.files.models",
     "notifications.models",
 ]
 
