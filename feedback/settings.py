@@ -223,7 +223,7 @@ _PREFIX = re.compile(r"[A-Za-z0-9!_.*'()/-]*")
 
 def _s3(env: Mapping[str, str], *, required: bool) -> S3Config:
     """Parse PAKN_S3_*; `required` (the store is s3, or a bucket is set): every value is checked."""
-    values = {name: (env.get(f"PAKN_S3_{name.upper()}") or "").strip() for name in _S3_FIELDS}
+    values = {name: (env.get(variable) or "").strip() for name, variable in _S3_VARIABLES.items()}
     if not required:
         return S3Config(**{k: v for k, v in values.items() if v})
     bucket, endpoint, region, prefix = (values[k] for k in ("bucket", "endpoint_url", "region", "prefix"))
@@ -258,7 +258,14 @@ def _s3(env: Mapping[str, str], *, required: bool) -> S3Config:
     )
 
 
-_S3_FIELDS = ("bucket", "endpoint_url", "region", "access_key", "secret_key", "prefix")
+_S3_VARIABLES = {
+    "bucket": "PAKN_S3_BUCKET",
+    "endpoint_url": "PAKN_S3_ENDPOINT_URL",
+    "region": "PAKN_S3_REGION",
+    "access_key": "PAKN_S3_ACCESS_KEY",
+    "secret_key": "PAKN_S3_SECRET_KEY",
+    "prefix": "PAKN_S3_PREFIX",
+}
 
 
 def _log_format(raw: str | None) -> str:

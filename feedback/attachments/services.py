@@ -19,7 +19,7 @@ from feedback import clock
 from feedback.attachments.schemas import AttachmentOut
 from feedback.attachments.uploads import Upload
 from feedback.errors import NotFound
-from feedback.files.store import FileMissing, FileStore, Opened
+from feedback.files.store import FileMissing, FileStore, Opened, StoreUnavailable
 from feedback.items.models import Attachment, FeedbackItem
 
 log = logging.getLogger("pakn")
@@ -103,6 +103,9 @@ async def stored_file(
     except FileMissing:
         log.error("attachment file %s is missing from the %s file store", found.storage_name, store.kind)
         raise NotFound("Không tìm thấy tệp đính kèm") from None
+    except Exception as exc:
+        log.exception("the %s file store did not give file %s", store.kind, found.storage_name)
+        raise StoreUnavailable from exc
 
 
 async def remove_orphans(store: FileStore, *, older_than: timedelta = timedelta(hours=1)) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -27,10 +28,11 @@ from feedback.attachments import storage
 from feedback.attachments.sniff import Kind, detect
 from feedback.edge import check_json, check_text
 from feedback.errors import DomainError
-from feedback.files.store import FileStore, store_for
+from feedback.files.store import FileStore, StoreUnavailable, store_for
 from feedback.settings import Settings
 
 T = TypeVar("T")
+log = logging.getLogger("pakn")
 
 MAX_FILES = 5
 MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -90,7 +92,10 @@ class UploadForm:
         try:
             yield
         except BaseException:
-            await asyncio.shield(self.discard())
+            try:
+                await asyncio.shield(self.discard())
+            except Exception:  # the store is down: the orphan sweep removes them later
+                log.exception("could not remove the files of a failed request from the file store")
             raise
 
 
@@ -174,9 +179,13 @@ async def read_form(
     try:
         for upload, path in zip(reader.uploads, reader.paths, strict=True):
             await store.put(upload.storage_name, path)
-    except BaseException:
+    except BaseException as exc:
         reader.discard()
-        await asyncio.shield(form.discard())
+        with contextlib.suppress(Exception):  # the store may be down for this too
+            await asyncio.shield(form.discard())
+        if isinstance(exc, Exception):
+            log.exception("the %s file store did not take an upload", store.kind)
+            raise StoreUnavailable(field=FILES) from exc
         raise
     return form
 

@@ -52,8 +52,8 @@ class S3Store(FileStore):
                     config=Config(
                         signature_version="s3v4",
                         s3={"addressing_style": "path" if c.endpoint_url else "auto"},
-                        retries={"max_attempts": 4, "mode": "standard"},
-                        connect_timeout=10,
+                        retries={"max_attempts": 3, "mode": "standard"},
+                        connect_timeout=5,
                         read_timeout=60,
                         # Only when the operation needs it: several S3-compatible servers refuse the
                         # newer default checksums.

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import anyio
 
+from feedback.errors import DomainError
+
 if TYPE_CHECKING:
     from feedback.settings import Settings
 
@@ -36,6 +38,18 @@ STORES = ("local", "database", "s3")
 
 class FileMissing(LookupError):
     """The store has no file of that name (or the name is not one a store can hold)."""
+
+
+class StoreUnavailable(DomainError):
+    """The store did not answer or refused (S3 down, wrong credentials): the request can be tried again
+    later, and the operator reads the cause in the log."""
+
+    status_code = 503
+
+    def __init__(self, *, field: str | None = None) -> None:
+        super().__init__(
+            "Hệ thống chưa lưu trữ được tệp đính kèm lúc này. Xin vui lòng thử lại sau ít phút.", field=field
+        )
 
 
 def check_name(name: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import AsyncIterator
@@ -90,3 +91,31 @@ async def test_a_file_the_store_lost_is_a_404(api, store_settings: Settings) -> 
     response = await api.get(body["attachments"][0]["url"], params={"token": body["token"]})
     assert response.status_code == 404
     assert response.json()["detail"] == "Không tìm thấy tệp đính kèm"
+
+
+async def test_an_unreachable_store_is_a_503_and_saves_nothing(
+    settings: Settings, database_clean, frozen_clock, request
+) -> None:  # noqa: ANN001
+    from feedback.app import create_app
+    from tests.notifications.support import pick_port
+
+    working = settings_for("s3", settings, request)
+    down = dataclasses.replace(
+        working, s3=dataclasses.replace(working.s3, endpoint_url=f"http://127.0.0.1:{pick_port()}")
+    )
+
+    def client_of(configured: Settings) -> httpx.AsyncClient:
+        app = create_app(configured, init_db=False, background=False)
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+    async with client_of(down) as api:
+        response = await file_with(api, [("anh.png", files.png())])
+        assert response.status_code == 503, response.text
+        assert response.json()["detail"].startswith("Hệ thống chưa lưu trữ được tệp đính kèm")
+        assert await Attachment.all().count() == 0
+        assert list(settings.upload_dir.iterdir()) == []
+    async with client_of(working) as api:
+        body = (await file_with(api, [("anh.png", files.png())])).json()
+    async with client_of(down) as api:
+        response = await api.get(body["attachments"][0]["url"], params={"token": body["token"]})
+        assert response.status_code == 503

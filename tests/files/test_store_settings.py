@@ -86,3 +86,16 @@ def test_the_cli_names_a_bad_store_setting(tmp_path, monkeypatch) -> None:  # no
         SystemExit, match="configuration error: PAKN_FILE_STORE must be local, database or s3"
     ):
         cli.main(["files", "migrate", "--from", "local", "--to", "database"])
+
+
+def test_the_deploy_examples_s3_lines_are_real_settings() -> None:
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "deploy" / "pakn.env.example"
+    lines = [line.removeprefix("#") for line in example.read_text(encoding="utf-8").splitlines()]
+    s3 = dict(line.split("=", 1) for line in lines if line.startswith("PAKN_S3_"))
+    assert set(s3) == {
+        f"PAKN_S3_{n}" for n in ("ENDPOINT_URL", "BUCKET", "REGION", "ACCESS_KEY", "SECRET_KEY", "PREFIX")
+    }
+    settings = Settings.from_env(s3 | {"PAKN_FILE_STORE": "s3"}, demo=True)
+    assert settings.s3.bucket == "pakn-files" and settings.s3.prefix == "pakn/"
