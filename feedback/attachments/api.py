@@ -6,10 +6,11 @@ for the citizen) is a plain 404, so nothing tells an outsider what exists.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Request, get
 from litestar.di import NamedDependency, Provide
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Stream
 
@@ -21,8 +22,21 @@ from feedback.items.access import get_by_token, get_for
 from feedback.items.models import FeedbackItem
 from feedback.settings import Settings
 
+# A streamed file, documented as the download it is (the route's own media_type would override the
+# type detected on upload, so the 200 is described here instead).
+DOWNLOAD: dict[str, Any] = {
+    "responses": {
+        200: ResponseSpec(
+            data_container=bytes,
+            generate_examples=False,
+            media_type="application/octet-stream",
+            description="The file's bytes, typed as detected on upload, with Content-Length",
+        )
+    }
+}
 
-@get("/api/v1/feedback/{code:str}/attachments/{attachment_id:int}", tags=["public"])
+
+@get("/api/v1/feedback/{code:str}/attachments/{attachment_id:int}", tags=["public"], **DOWNLOAD)
 async def citizen_download(
     code: FromPath[str],
     attachment_id: FromPath[int],
@@ -39,6 +53,7 @@ async def citizen_download(
     "/api/v1/staff/feedback/{code:str}/attachments/{attachment_id:int}",
     tags=["staff"],
     dependencies={"user": Provide(current_user)},
+    **DOWNLOAD,
 )
 async def staff_download(
     code: FromPath[str],
