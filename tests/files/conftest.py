@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -13,8 +11,7 @@ import pytest_asyncio
 from feedback.files.store import FileStore, make_store
 from feedback.settings import Settings
 from tests.files import s3server
-
-KINDS = ("local", "database", "s3")
+from tests.files.stores import KINDS, settings_for
 
 
 @pytest.fixture(scope="session")
@@ -32,17 +29,6 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[s3server.S3S
 @pytest.fixture(scope="session")
 def s3_bucket(s3_server: s3server.S3Server) -> str:
     return s3_server.new_bucket()
-
-
-def settings_for(kind: str, settings: Settings, request: pytest.FixtureRequest) -> Settings:
-    """The test's settings with the file store `kind`; for s3, the test server (started only when an s3
-    test runs) and a prefix of its own in the session's bucket."""
-    if kind != "s3":
-        return dataclasses.replace(settings, file_store=kind)
-    server = request.getfixturevalue("s3_server")
-    bucket = request.getfixturevalue("s3_bucket")
-    config = server.config(bucket, prefix=f"t-{uuid.uuid4().hex[:8]}/")
-    return dataclasses.replace(settings, file_store="s3", s3=config)
 
 
 @pytest_asyncio.fixture(params=KINDS)

@@ -19,7 +19,7 @@ from feedback.files.store import FileStore, make_store
 from feedback.items.models import Attachment
 from feedback.settings import Settings
 from tests.attachments import files
-from tests.files.conftest import KINDS, settings_for
+from tests.files.stores import KINDS, settings_for
 from tests.helpers import citizen_body
 
 PAIRS = [(a, b) for a in KINDS for b in KINDS if a != b]

@@ -15,7 +15,7 @@ from feedback.files.store import store_for
 from feedback.items.models import Attachment
 from feedback.settings import Settings
 from tests.attachments import files
-from tests.files.conftest import KINDS, settings_for
+from tests.files.stores import KINDS, settings_for
 from tests.helpers import citizen_body, staff_headers
 
 
