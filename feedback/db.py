@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "feedback.security.models",
     "feedback.conferences.models",
     "feedback.open311.models",
+    "feedback.files.models",
     "notifications.models",
 ]
 

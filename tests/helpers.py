@@ -85,6 +85,7 @@ CASE_TABLES = [
     "question",
     "conference",
     "attachment",
+    "file_blob",
     "cooperation",
     "outbox_message",
     "deadline_step",

@@ -334,7 +334,7 @@ async def answer_files(request: Request, code: FromPath[str], settings: Config) 
         if exc.field is None and exc.status_code in (400, 413):
             exc.field = "files"
         return await _item_page(request, user, code, settings, failed="answer", error=exc, values={})
-    with form.discard_on_error():  # a forged request leaves no file behind either
+    async with form.discard_on_error():  # a forged request leaves no file behind either
         sessions.require_csrf(
             settings,
             token,
@@ -342,7 +342,7 @@ async def answer_files(request: Request, code: FromPath[str], settings: Config) 
         )
     values = {"answer": form.fields.get("answer", "")}
     try:
-        with form.discard_on_error():
+        async with form.discard_on_error():
             await perform(
                 user, code, "answer", form_struct(form.fields, AnswerIn), settings, uploads=form.uploads
             )

@@ -82,7 +82,7 @@ class Cluster:
 
     async def web(self, name: str) -> str:
         port = pick_port()
-        upload_dir = self.tmp / "uploads"  # TEMP
+        upload_dir = self.tmp / f"uploads-{name}"
         await self.start("serve", "--port", str(port), name=name, PAKN_UPLOAD_DIR=str(upload_dir))
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
