@@ -1,4 +1,4 @@
-"""The figures of feedback/reports/figures.py as set-based SQL (PostgreSQL and SQLite): four statements
+"""The figures of feedback/reports/figures.py as set-based SQL (PostgreSQL and SQLite): five statements
 per period whatever the number of items. Parameters: $1 the period's first instant, $2 the instant after
 its last (feedback/reports/periods.py `bounds`).
 
@@ -9,8 +9,8 @@ that instant. The item's first event counts from the item's receipt time even wh
 (a paper submission typed in afterwards), which is how late entries reach the periods they belong to.
 
 Most items have not changed since the period ended: their own row is their state at its end
-(`settled_sql`: one pass over the items, joined to the period's counted events added up per item
-through the (kind, at) index). The others are replayed from the timeline (`replayed_sql`). Then the transfers
+(`settled_sql`, one pass over the items, and `settled_events_sql`, the period's counted events through
+the (kind, at) index). The others are replayed from the timeline (`replayed_sql`). Then the transfers
 out (`transfers_sql`) and the cooperating units' parts (`cooperations_sql`). Each statement returns
 rows of (key, classification, count) or (key, counts); feedback/reports/summary.py adds them up.
 """
@@ -176,25 +176,20 @@ def _event_counts(rating: str, prefix: str = "") -> str:
 
 
 def settled_sql(d: Dialect, group: str, worked: Callable[[str], str], scope: tuple[int, ...] | None) -> str:
-    """Settled items, counted by (key, classification), with the period's counted events: one pass over
-    the items. The events (through the (kind, at) index) are first added up per item, then joined to
-    the pass by hash; looking each event's item up by its primary key instead cost a second statement
-    and ~140,000 index lookups for a year (bench/README.md). A settled item outside the total counts
-    only for its events (in_total = 0: summary.py adds its events, not the item)."""
-    in_total = f"{_CANDIDATE} AND (i.received_at >= $1 OR {_CARRIED})"
-    sums = ", ".join(f"SUM(k.{c}) AS {c}" for c in _EVENT_COLUMNS)
-    return f"""SELECT {_key(group, "i")} AS key, {_flags(d, "i", worked)},
-    CASE WHEN {in_total} THEN 1 ELSE 0 END AS in_total, COUNT(*) AS n, {sums}
-FROM (SELECT i.*, i.transfer_count AS transfers FROM feedback_item i WHERE NOT {_REPLAY}{_scope("i.unit_id", scope)}) i
-LEFT JOIN ({_period_events(d)}) k ON k.item_id = i.id
-WHERE ({in_total}) OR k.item_id IS NOT NULL
-GROUP BY 1, 2, 3, 4, 5, 6, 7"""
+    """Settled items in the total, counted by (key, classification): one pass over the items."""
+    settled = "(SELECT i.*, i.transfer_count AS transfers FROM feedback_item i"
+    return f"""SELECT {_key(group, "i")} AS key, {_flags(d, "i", worked)}, 1 AS in_total, COUNT(*) AS n
+FROM {settled} WHERE {_CANDIDATE} AND NOT {_REPLAY}
+      AND (i.received_at >= $1 OR {_CARRIED}){_scope("i.unit_id", scope)}) i
+GROUP BY 1, 2, 3, 4, 5, 6"""
 
 
-def _period_events(d: Dialect) -> str:
-    """The counted events inside the period, added up per item (the (kind, at) index)."""
-    return f"""SELECT e.item_id, {_event_counts(d.rating("e"))} FROM event e
-    WHERE e.kind IN ({sql_list(_COUNTED_KINDS)}) AND e.at >= $1 AND e.at < $2 GROUP BY e.item_id"""
+def settled_events_sql(d: Dialect, group: str, scope: tuple[int, ...] | None) -> str:
+    """The period's counted events of settled items, by the items' keys (the (kind, at) index)."""
+    return f"""SELECT {_key(group, "i")} AS key, {_event_counts(d.rating("e"))}
+FROM event e JOIN feedback_item i ON i.id = e.item_id
+WHERE e.kind IN ({sql_list(_COUNTED_KINDS)}) AND e.at >= $1 AND e.at < $2 AND NOT {_REPLAY}{_scope("i.unit_id", scope)}
+GROUP BY 1"""
 
 
 def _replayed(d: Dialect) -> str:
@@ -300,7 +295,8 @@ ITEM_FLAGS = {
 
 def items_sql(d: Dialect, item_set: str, scope: tuple[int, ...] | None, limit: int, offset: int) -> str:
     """The items behind one number (both readings, as the counts), oldest receipt first."""
-    k = _period_events(d)
+    k = f"""SELECT e.item_id, {_event_counts(d.rating("e"))} FROM event e
+    WHERE e.kind IN ({sql_list(_COUNTED_KINDS)}) AND e.at >= $1 AND e.at < $2 GROUP BY e.item_id"""
     columns = (
         "item_id, unit_id, status, due_at, answered_at, received_at, transfers, in_total, extended, reopened"
     )

@@ -1,7 +1,7 @@
 """A report as plain data: `summary(period, by=…, scope=…)` → rows and a total of figures.Figures, and
 `items(…)`, the items behind one number. Pages, the API, exports, the CLI and e-mails call these.
 
-The counting is set-based (feedback/reports/query.py: four statements per period, or per month with
+The counting is set-based (feedback/reports/query.py: five statements per period, or per month with
 `by=month`; on PostgreSQL on two connections at once that share one snapshot); this module only names the
 keys and rolls units up their tree.
 """
@@ -30,10 +30,6 @@ from feedback.reports.periods import Period
 # per-item tables are sorted and hashed in memory rather than on disk; the timeline is in memory, so an
 # index lookup costs about what a sequential read does.
 _PLANNER = ("SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'", "SET LOCAL random_page_cost = 1.1")
-# The settled pass on one core: the planner guesses as many groups as items, and in parallel it then
-# built the per-item events' hash in every worker and sorted the million rows; on one core it hashes
-# them once (and the other statements keep the second core busy meanwhile).
-_ONE_CORE = ("SET LOCAL max_parallel_workers_per_gather = 0",)
 # The statements of one report read one snapshot, even on several connections (_concurrently).
 _SNAPSHOT_LEVEL = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 _SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+-[0-9]+")
@@ -157,10 +153,12 @@ async def counts(
     found: dict[Any, Figures] = defaultdict(Figures)
     # Two lists of statements; on PostgreSQL each runs on a connection of its own, at the same time
     # (see _concurrently): the settled pass (one pass over the items; its grouping keeps one core busy)
-    # beside the others (the replayed items, transfers, cooperations), which use parallel workers.
+    # beside the others (the settled items' events, cooperations, transfers, the replayed items), which
+    # PostgreSQL runs with parallel workers.
     lists = (
-        ((query.settled_sql(dialect, group, worked, scope), _ONE_CORE),),
+        ((query.settled_sql(dialect, group, worked, scope), ()),),
         (
+            (query.settled_events_sql(dialect, group, scope), ()),
             (query.cooperations_sql(group, scope), ()),
             (query.transfers_sql(dialect, group, scope), ()),
             (query.replayed_sql(dialect, group, worked, scope), _LOOKUPS),  # last: its settings stay
