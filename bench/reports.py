@@ -13,7 +13,7 @@ plus a cooperating unit's part on 2 % of the items. Then, after VACUUM ANALYZE, 
 `--runs` times through `feedback.reports.summary.summary` (what the API, the CLI and the pages call):
 the city-wide year 2026 by unit and by field, and November 2026 by unit.
 
-    python bench/reports.py [--items 1000000] [--runs 3] [--keep] [--reuse] [--compare DIR]
+    python bench/reports.py [--items 1000000] [--runs 3] [--keep] [--reuse] [--compare DIR] [--database NAME]
 
 --reuse keeps the database and, on the next run, uses it again when it holds the same number of items
 (generation takes about 2 minutes; the database is migrated to the current schema first). --compare DIR
@@ -303,11 +303,15 @@ async def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--reuse", action="store_true", help="keep the database and use it again if it fits")
+    parser.add_argument(
+        "--database", default=NAME, metavar="NAME",
+        help="use the database pakn_bench_NAME (default: reports), e.g. one of your own on a shared server",
+    )  # fmt: skip
     parser.add_argument("--compare", metavar="DIR", help="also time this checkout's summary() (e.g. /work/main)")
     args = parser.parse_args(argv)
 
     banner(f"reports: {args.items:,} items with their timelines")
-    url = database_url(NAME)
+    url = database_url(args.database)
     settings = settings_for(url)
     results: dict[str, dict] = {}
     yardsticks: dict[str, list[float]] = {k: [] for k in YARDSTICKS}
@@ -320,11 +324,11 @@ async def main(argv: list[str] | None = None) -> dict:
             timings, generation_s = {"reused": True}, 0.0
             print(f"reusing {url} ({args.items:,} items)")
         else:
-            await fresh_database(NAME)
+            await fresh_database(args.database)
             with timer() as gen:
                 timings = await generate(url, settings, args.items)
             generation_s = gen.seconds
-            await query(url, f"COMMENT ON DATABASE pakn_bench_{NAME} IS '{_note(args.items)}'")
+            await query(url, f"COMMENT ON DATABASE pakn_bench_{args.database} IS '{_note(args.items)}'")
             print(f"data generation: {gen.seconds:.1f} s ({timings['events']:,} events, {timings['database_size']})")
         ref = await reference(settings)
         other = Other(args.compare, url) if args.compare else None
@@ -381,7 +385,7 @@ async def main(argv: list[str] | None = None) -> dict:
             other.close()
         await db.close()
         if not (args.keep or args.reuse):
-            await drop_database(NAME)
+            await drop_database(args.database)
     worst = max(r["median_s"] for r in results.values())
     result = {
         "benchmark": NAME,
