@@ -34,6 +34,7 @@ from notifications.failures import connect_failure as _connect_failure
 from notifications.failures import send_failure as _send_failure
 from notifications.message import Outgoing, compose, split_mail_from
 from notifications.sql import dialect_sql, is_postgres, marks
+from notifications.witness import Witness
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,24 @@ async def deliver_pending(
 
 
 # --- claiming and recording -------------------------------------------------------------------------
+
+
+async def _settle(recording: list[asyncio.Task[None]]) -> None:
+    """Let a result's statement finish before its connection is released (a worker that failed)."""
+    while recording:
+        with contextlib.suppress(Exception):
+            await recording.pop()
+
+
+def _witness(conn: BaseDBAsyncClient) -> Witness | None:
+    """The process's witness, given where to record (PostgreSQL with a plain password only)."""
+    if not is_postgres(conn):
+        return None
+    dsn = {k: getattr(conn, k, None) for k in ("host", "port", "user", "password", "database")}
+    if not dsn["database"] or not isinstance(dsn["password"], (str, type(None))):
+        return None
+    return Witness.for_database(dsn)
+
 
 _CLAIM = """
 UPDATE outbox_message SET status = 'sending', lease_until = $1
@@ -195,6 +214,10 @@ class _Run:
         # Stop taking messages well before the lease ends, or another process would claim them again;
         # every renewal by the heartbeat moves this on.
         self.deadline = self.started + lease_seconds * 0.8
+        # PostgreSQL and plain SMTP: a process beside this one that records what the server answered
+        # if this process is killed before it does (notifications/witness.py).
+        self.witness = _witness(conn) if config.security == "none" else None
+        self.channels: dict[aiosmtplib.SMTP, int | None] = {}
 
     def at(self) -> datetime:
         """The run's clock: the caller's `now` plus the time the run has taken."""
@@ -266,18 +289,23 @@ class _Run:
 
     async def _work(self, smtp: aiosmtplib.SMTP | None) -> None:
         record: Any = None  # PostgreSQL: this worker's own connection, so a result never waits for another's
+        recording: list[asyncio.Task[None]] = []  # the last result's statement, still on its way
         try:
             async with contextlib.AsyncExitStack() as stack:
                 if is_postgres(self.conn):
                     record = await stack.enter_async_context(self.conn.acquire_connection())
+                    stack.push_async_callback(_settle, recording)  # before the connection goes back
                 while not self.stopped() and (self.todo or await self.claim_more()):
                     if smtp is None or not smtp.is_connected:
+                        self._drop(smtp)
                         smtp = await self._connect()
                         if smtp is None:
                             return  # the other workers carry on (a server may limit connections per client)
                         continue  # while we connected, the others may have emptied the queue or stopped
                     if self.todo:
-                        await self._send(smtp, self.todo.popleft(), record)
+                        await self._send(smtp, self.todo.popleft(), record, recording)
+                if recording:
+                    await recording.pop()
         except BaseException:
             self.crashed = True
             raise
@@ -285,6 +313,14 @@ class _Run:
             if smtp is not None and smtp.is_connected:
                 with contextlib.suppress(Exception):
                     await smtp.quit()
+            self._drop(smtp)
+
+    def _drop(self, smtp: aiosmtplib.SMTP | None) -> None:
+        """The connection is closed or given up: the witness lets go of its socket too."""
+        if smtp is not None and self.witness is not None:
+            if smtp.is_connected:
+                smtp.close()
+            self.witness.closed(self.channels.pop(smtp, None))
 
     async def _connect(self) -> aiosmtplib.SMTP | None:
         c = self.config
@@ -308,6 +344,11 @@ class _Run:
                 log.warning("%s", error)
                 self.connect_error = error
             return None
+        if self.witness is not None:
+            transport = smtp.transport
+            sock = transport.get_extra_info("socket") if transport is not None else None
+            if sock is not None and smtp.protocol is not None:
+                self.channels[smtp] = self.witness.watch(sock, smtp.protocol, transport)
         return smtp
 
     async def _attachments(self, row: Outgoing) -> list[Attachment] | None:
@@ -322,7 +363,9 @@ class _Run:
             return None
         return [await renderer(row.context)]
 
-    async def _send(self, smtp: aiosmtplib.SMTP, row: Outgoing, record: Any) -> None:
+    async def _send(
+        self, smtp: aiosmtplib.SMTP, row: Outgoing, record: Any, recording: list[asyncio.Task[None]]
+    ) -> None:
         try:
             attachments = await self._attachments(row)
             if attachments is None:
@@ -332,9 +375,14 @@ class _Run:
             log.warning("outbox message %s (%s) cannot be built: %s", row.id, row.kind, exc)
             await self._fail(row, f"cannot build the message: {exc}")
             return
+        channel = self.channels.get(smtp)
+        if self.witness is not None:
+            self.witness.sending(channel, row.id, message.message_id)
         try:
             await smtp.sendmail(self.sender, [message.envelope_to], message.data)
         except Exception as exc:
+            if self.witness is not None:
+                self.witness.recorded(channel, row.id)  # not accepted: nothing for the witness to record
             outcome, error, connection_lost = _send_failure(exc)
             if outcome is _Outcome.CONFIG:
                 self.config_error = error
@@ -350,16 +398,29 @@ class _Run:
             else:
                 await self._retry([row], error)
             return
-        # The duplicate window: from the server's 250 to this statement reaching the database. asyncpg
-        # writes it before its first await, so a process killed after this line still has it committed.
         values = [self.now, message.message_id, _without_secrets(row.context), row.id]
-        if record is not None:
-            await record.execute(_SENT, *values)
-        else:
-            await self._execute(_SENT, values)
         self.held.pop(row.id, None)
         self.connection_failures = 0
         self.report.sent += 1
+        if record is None:  # SQLite: one process, the statement right away
+            await self._execute(_SENT, values)
+        elif channel is None:
+            # No witness (TLS): the duplicate window runs from the server's 250 to this statement
+            # reaching the database. asyncpg writes it before its first await, so a process killed
+            # after this line still has it committed; the next message waits for it.
+            await record.execute(_SENT, *values)
+        else:
+            # The witness has the 250 already and records the row if this process dies before the
+            # statement commits, so the next message need not wait for the commit: it overlaps
+            # MAIL FROM, RCPT TO and DATA of the next one. One statement at a time per connection.
+            if recording:
+                await recording.pop()
+            recording.append(asyncio.ensure_future(self._record_sent(record, values, channel, row.id)))
+
+    async def _record_sent(self, record: Any, values: list[Any], channel: int | None, row_id: int) -> None:
+        await record.execute(_SENT, *values)
+        if self.witness is not None:
+            self.witness.recorded(channel, row_id)
 
     async def _execute(self, sql: str, values: list[Any]) -> None:
         await self.conn.execute_query(dialect_sql(self.conn, sql), values)
