@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections import defaultdict, deque
 from collections.abc import Sequence
@@ -29,6 +28,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from notifications.attachments import Attachment, Documents, document_of
+from notifications.claim import claim, without_secrets
 from notifications.failures import Outcome as _Outcome
 from notifications.failures import connect_failure as _connect_failure
 from notifications.failures import send_failure as _send_failure
@@ -102,6 +102,8 @@ async def deliver_pending(
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
+            if run.witness is not None and not run.held:
+                run.witness.run_ended()  # (rows still held after a database failure wait for their lease)
     return run.report
 
 
@@ -123,55 +125,6 @@ def _witness(conn: BaseDBAsyncClient) -> Witness | None:
     if not dsn["database"] or not isinstance(dsn["password"], (str, type(None))):
         return None
     return Witness.for_database(dsn)
-
-
-_CLAIM = """
-UPDATE outbox_message SET status = 'sending', lease_until = $1
-WHERE id IN (
-    SELECT id FROM outbox_message
-    WHERE (status = 'pending' AND next_attempt_at <= $2) OR (status = 'sending' AND lease_until < $2)
-    ORDER BY next_attempt_at, id
-    LIMIT $3{lock}
-)
-RETURNING id, key, kind, to_addr, to_name, thread, context, attempts
-"""
-
-
-async def _claim(
-    conn: BaseDBAsyncClient, *, now: datetime, limit: int, lease_until: datetime
-) -> list[Outgoing]:
-    # PostgreSQL: FOR UPDATE locks the chosen rows, so a second process delivering at the same moment
-    # cannot claim them too (the outer UPDATE only checks `id IN`); SKIP LOCKED makes it take other rows
-    # instead of waiting. SQLite has one writer at a time, so the UPDATE … RETURNING is atomic anyway.
-    sql = _CLAIM.format(lock=" FOR UPDATE SKIP LOCKED" if is_postgres(conn) else "")
-    found = await conn.execute_query_dict(dialect_sql(conn, sql), [lease_until, now, limit])
-    rows = [
-        Outgoing(
-            id=r["id"],
-            key=r["key"],
-            kind=r["kind"],
-            to_addr=r["to_addr"],
-            to_name=r["to_name"] or "",
-            thread=r["thread"] or "",
-            context=_json(r["context"]),
-            attempts=r["attempts"],
-        )
-        for r in found
-    ]
-    rows.sort(key=lambda row: row.id)  # RETURNING has no order; oldest first
-    return rows
-
-
-def _without_secrets(context: dict[str, Any]) -> str:
-    """The context to keep once a message is done: the citizen's secret link must not stay behind."""
-    return json.dumps({k: v for k, v in context.items() if not k.startswith("secret_")}, ensure_ascii=False)
-
-
-def _json(value: Any) -> dict[str, Any]:
-    # SQLite gives the JSON text; asyncpg gives jsonb as text too (Tortoise registers no codec).
-    if isinstance(value, (str, bytes)):
-        value = json.loads(value)
-    return dict(value or {})
 
 
 _SENT = (
@@ -235,13 +188,15 @@ class _Run:
                 return False
             want = min(self.chunk, self.limit - self.claimed)
             at = self.at()
-            rows = await _claim(
+            rows = await claim(
                 self.conn, now=at, limit=want, lease_until=at + timedelta(seconds=self.lease_seconds)
             )
             self.claimed += len(rows)
             self.exhausted = len(rows) < want
             self.todo.extend(rows)
             self.held.update((row.id, row) for row in rows)
+            if self.witness is not None:
+                self.witness.holding([row.id for row in rows])
             return bool(rows)
 
     async def heartbeat(self) -> None:
@@ -398,7 +353,7 @@ class _Run:
             else:
                 await self._retry([row], error)
             return
-        values = [self.now, message.message_id, _without_secrets(row.context), row.id]
+        values = [self.now, message.message_id, without_secrets(row.context), row.id]
         self.held.pop(row.id, None)
         self.connection_failures = 0
         self.report.sent += 1
@@ -425,6 +380,13 @@ class _Run:
     async def _execute(self, sql: str, values: list[Any]) -> None:
         await self.conn.execute_query(dialect_sql(self.conn, sql), values)
 
+    def _finished(self, ids: list[int]) -> None:
+        """Recorded as failed or back in the queue: no longer this run's to renew, nor the witness's."""
+        for row_id in ids:
+            self.held.pop(row_id, None)
+        if self.witness is not None:
+            self.witness.finished(ids)
+
     async def _fail(self, row: Outgoing, error: str, attempts: int | None = None) -> None:
         await self._execute(
             "UPDATE outbox_message SET status = 'failed', attempts = $1, lease_until = NULL, last_error = $2,"
@@ -432,11 +394,11 @@ class _Run:
             [
                 row.attempts + 1 if attempts is None else attempts,
                 error[:2000],
-                _without_secrets(row.context),
+                without_secrets(row.context),
                 row.id,
             ],
         )
-        self.held.pop(row.id, None)
+        self._finished([row.id])
         self.report.failed += 1
 
     async def _retry(self, rows: Sequence[Outgoing], error: str) -> None:
@@ -455,8 +417,7 @@ class _Run:
                 f" lease_until = NULL, last_error = $3 WHERE id IN ({marks(len(ids), first=4)})",
                 [attempts, self.now + backoff(attempts), error[:2000], *ids],
             )
-            for row_id in ids:
-                self.held.pop(row_id, None)
+            self._finished(ids)
             self.report.retried += len(ids)
 
     async def _release(self, rows: Sequence[Outgoing]) -> None:
@@ -467,5 +428,4 @@ class _Run:
                 f"UPDATE outbox_message SET status = 'pending', lease_until = NULL WHERE id IN ({marks(len(ids))})",
                 ids,
             )
-            for row_id in ids:
-                self.held.pop(row_id, None)
+            self._finished(ids)

@@ -56,12 +56,16 @@ class Witness:
         self.channel, self.process = channel, process
         self.alive = True
         self.next_id = 0
+        self.dsn: dict[str, Any] = {}
 
     @classmethod
     def for_database(cls, dsn: dict[str, Any]) -> Witness | None:
         """The process's witness, started if needed; None where the platform has no SCM_RIGHTS."""
         current = cls._current
         if current is not None and current.alive and current.process.poll() is None:
+            if current.dsn != dsn:
+                current.dsn = dsn
+                current._send(b"D" + json.dumps(dsn).encode())
             return current
         if not hasattr(socket, "send_fds") or not hasattr(socket, "SOCK_SEQPACKET"):
             return None
@@ -76,6 +80,7 @@ class Witness:
             theirs.close()
             mine.settimeout(_SEND_TIMEOUT)
             witness = cls(mine, process)
+            witness.dsn = dsn
             witness._send(b"D" + json.dumps(dsn).encode())
         except OSError as exc:
             log.warning("no delivery witness (%s): a killed sender may send a message twice", exc)
@@ -92,7 +97,10 @@ class Witness:
             else:
                 self.channel.send(message)
         except OSError as exc:
+            # A witness that misses notices must not act on what it knows: it goes, the lease stays.
             self.alive = False
+            with contextlib.suppress(OSError):
+                self.process.kill()
             log.warning("the delivery witness stopped (%s): a killed sender may send a message twice", exc)
 
     def watch(self, sock: Any, protocol: Any, transport: Any) -> int | None:
@@ -114,6 +122,20 @@ class Witness:
         protocol.data_received = received
         transport.set_protocol(protocol)  # uvloop caches the bound method when the protocol is set
         return channel
+
+    def holding(self, row_ids: list[int]) -> None:
+        """Rows this process claimed: if it dies, the witness puts back those it did not finish."""
+        if row_ids:
+            self._send(b"H" + ",".join(map(str, row_ids)).encode())
+
+    def finished(self, row_ids: list[int]) -> None:
+        """Rows back in the queue or failed: another process may claim them now."""
+        if row_ids:
+            self._send(b"F" + ",".join(map(str, row_ids)).encode())
+
+    def run_ended(self) -> None:
+        """The run holds nothing any more."""
+        self._send(b"E")
 
     def sending(self, channel: int | None, row_id: int, message_id: str) -> None:
         if channel is not None:
@@ -160,11 +182,20 @@ class _Connection:
         self.buffer.clear()
 
 
-def _follow(channel: socket.socket) -> tuple[dict[str, Any], dict[int, _Connection], dict[int, str]]:
+@dataclass
+class _Sender:
+    """What the witness knows when the sender's end closes."""
+
+    dsn: dict[str, Any] = field(default_factory=dict)
+    connections: dict[int, _Connection] = field(default_factory=dict)
+    accepted: dict[int, str] = field(default_factory=dict)  # taken by the server, not yet recorded
+    held: set[int] = field(default_factory=set)  # claimed by the sender, perhaps finished since
+
+
+def _follow(channel: socket.socket) -> _Sender:
     """Read the sender's notices until its end closes."""
-    dsn: dict[str, Any] = {}
-    connections: dict[int, _Connection] = {}
-    accepted: dict[int, str] = {}  # every connection's rows taken by the server and not yet recorded
+    sender = _Sender()
+    connections, accepted, held = sender.connections, sender.accepted, sender.held
     while True:
         try:
             message, fds, _flags, _addr = socket.recv_fds(channel, _FORWARD + 64, 4)
@@ -184,6 +215,7 @@ def _follow(channel: socket.socket) -> tuple[dict[str, Any], dict[int, _Connecti
         elif kind == b"K":
             number, row = body.split(b" ", 1)
             accepted.pop(int(row), None)
+            held.discard(int(row))
             if (conn := connections.get(int(number))) is not None and conn.row == int(row):
                 conn.row = None
         elif kind == b"C" and fds:
@@ -191,9 +223,15 @@ def _follow(channel: socket.socket) -> tuple[dict[str, Any], dict[int, _Connecti
         elif kind == b"Z":
             if (conn := connections.pop(int(body), None)) is not None:
                 conn.sock.close()
+        elif kind == b"H":
+            held.update(int(row) for row in body.split(b","))
+        elif kind == b"F":
+            held.difference_update(int(row) for row in body.split(b","))
+        elif kind == b"E":
+            held.clear()
         elif kind == b"D":
-            dsn = json.loads(body)
-    return dsn, connections, accepted
+            sender.dsn = json.loads(body)
+    return sender
 
 
 def _read_replies(waiting: list[_Connection], seconds: float) -> None:
@@ -225,35 +263,56 @@ WHERE id = $1 AND status = 'sending'
 """
 
 
-async def _record(dsn: dict[str, Any], rows: list[tuple[int, str]]) -> None:
+_RELEASE = """
+UPDATE outbox_message SET status = 'pending', lease_until = NULL
+WHERE status = 'sending' AND id = ANY($1::bigint[])
+"""
+
+
+async def _write(dsn: dict[str, Any], *, release: set[int], sent: dict[int, str]) -> None:
     import asyncpg
 
     conn = await asyncpg.connect(**dsn)
     try:
-        await conn.executemany(_SENT, rows)
+        if release:
+            await conn.execute(_RELEASE, sorted(release))
+        if sent:
+            await conn.executemany(_SENT, list(sent.items()))
     finally:
         await conn.close()
 
 
 def main(fd: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the sender, which then closes us
-    dsn, connections, accepted = _follow(socket.socket(fileno=fd))
-    _read_replies([c for c in connections.values() if c.row is not None and c.in_data], REPLY_SECONDS)
-    for conn in connections.values():
+    sender = _follow(socket.socket(fileno=fd))
+    if not sender.dsn:
+        return
+    in_flight = {c.row for c in sender.connections.values() if c.row is not None}
+    # First, at once: the claimed rows no connection was on go back to the queue.
+    first = sender.held - in_flight - set(sender.accepted)
+    if first:
+        _record(sender, release=first, sent={})
+    _read_replies([c for c in sender.connections.values() if c.row is not None and c.in_data], REPLY_SECONDS)
+    for conn in sender.connections.values():
         with contextlib.suppress(OSError):
             conn.sock.close()  # a server still inside DATA drops the message
-    if accepted and dsn:
-        try:
-            asyncio.run(_record(dsn, list(accepted.items())))
-        except Exception as exc:  # noqa: BLE001 (the lease takes over: sent again, not lost)
-            print(
-                f"delivery witness: could not record {len(accepted)} sent message(s): {exc}", file=sys.stderr
-            )
-            sys.exit(1)
-        print(
-            f"delivery witness: recorded {len(accepted)} message(s) its killed sender had sent",
-            file=sys.stderr,
-        )
+    # Then what the server answered, and the rest of what was on a connection goes back too.
+    _record(sender, release=in_flight - set(sender.accepted), sent=sender.accepted)
+
+
+def _record(sender: _Sender, *, release: set[int], sent: dict[int, str]) -> None:
+    if not (release or sent):
+        return
+    try:
+        asyncio.run(_write(sender.dsn, release=release, sent=sent))
+    except Exception as exc:  # noqa: BLE001 (the lease takes over: sent again, not lost)
+        print(f"delivery witness: could not write to the database: {exc}", file=sys.stderr)
+        return
+    print(
+        f"delivery witness: its sender died; recorded {len(sent)} message(s) sent,"
+        f" put {len(release)} back in the queue",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":
