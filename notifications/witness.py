@@ -57,6 +57,8 @@ class Witness:
         self.alive = True
         self.next_id = 0
         self.dsn: dict[str, Any] = {}
+        self.current: dict[int, tuple[int, str]] = {}  # channel: the row on it and its Message-ID
+        self.done: list[int] = []  # rows recorded since the last notice
 
     @classmethod
     def for_database(cls, dsn: dict[str, Any]) -> Witness | None:
@@ -113,10 +115,18 @@ class Witness:
         if not self.alive:
             return None
         parse = protocol.data_received
-        prefix = b"X%d " % channel
+        forwarding = False  # from a 354 to the end of the reply after it: what the witness needs
 
         def received(data: bytes) -> None:
-            self._send(prefix + data[:_FORWARD])  # first: a kill after this line is covered
+            nonlocal forwarding
+            if forwarding or data.startswith(b"354"):
+                # First, before aiosmtplib sees it: a kill after this line is covered. The notice
+                # names the row (and the rows recorded since the last one), so two notices a message.
+                row, message_id = self.current.get(channel, (0, ""))
+                done = b",".join(b"%d" % r for r in self.done) or b"-"
+                self.done.clear()
+                self._send(b"X%d %d %s %s " % (channel, row, message_id.encode(), done) + data[:_FORWARD])
+                forwarding = data.startswith(b"354") or not _complete(data)
             parse(data)
 
         protocol.data_received = received
@@ -129,25 +139,38 @@ class Witness:
             self._send(b"H" + ",".join(map(str, row_ids)).encode())
 
     def finished(self, row_ids: list[int]) -> None:
-        """Rows back in the queue or failed: another process may claim them now."""
+        """Rows back in the queue or failed: another process may claim them now (said at once)."""
         if row_ids:
             self._send(b"F" + ",".join(map(str, row_ids)).encode())
 
     def run_ended(self) -> None:
         """The run holds nothing any more."""
-        self._send(b"E")
+        self._send(b"E" + b",".join(b"%d" % r for r in self.done))
+        self.done.clear()
 
     def sending(self, channel: int | None, row_id: int, message_id: str) -> None:
         if channel is not None:
-            self._send(b"M%d %d %s" % (channel, row_id, message_id.encode()))
+            self.current[channel] = (row_id, message_id)
 
     def recorded(self, channel: int | None, row_id: int) -> None:
+        """The row's outcome is written: told with the next notice (recording it again is a no-op)."""
         if channel is not None:
-            self._send(b"K%d %d" % (channel, row_id))
+            self.done.append(row_id)
+            if self.current.get(channel, (0,))[0] == row_id:
+                del self.current[channel]
 
     def closed(self, channel: int | None) -> None:
         if channel is not None:
+            self.current.pop(channel, None)
             self._send(b"Z%d" % channel)
+
+
+def _complete(data: bytes) -> bool:
+    """Whether `data` ends with the last line of a reply ("250 OK\\r\\n", not "250-…")."""
+    if not data.endswith(b"\n"):
+        return False
+    last = data[data.rfind(b"\n", 0, len(data) - 1) + 1 :]
+    return len(last) >= 4 and last[3:4] != b"-"
 
 
 # --- the witness process --------------------------------------------------------------------------
@@ -198,26 +221,19 @@ def _follow(channel: socket.socket) -> _Sender:
     connections, accepted, held = sender.connections, sender.accepted, sender.held
     while True:
         try:
-            message, fds, _flags, _addr = socket.recv_fds(channel, _FORWARD + 64, 4)
+            message, fds, _flags, _addr = socket.recv_fds(channel, 1 << 16, 4)
         except ConnectionResetError:
             break
         if not message:
             break
         kind, body = message[:1], message[1:]
         if kind == b"X":
-            number, _, data = body.partition(b" ")
+            number, row, mid, done, data = body.split(b" ", 4)
+            _done(sender, done)
             if (conn := connections.get(int(number))) is not None:
+                if conn.row != int(row):
+                    conn.sending(int(row), mid.decode())
                 conn.received(data)
-        elif kind == b"M":
-            number, row, mid = body.split(b" ", 2)
-            if (conn := connections.get(int(number))) is not None:
-                conn.sending(int(row), mid.decode())
-        elif kind == b"K":
-            number, row = body.split(b" ", 1)
-            accepted.pop(int(row), None)
-            held.discard(int(row))
-            if (conn := connections.get(int(number))) is not None and conn.row == int(row):
-                conn.row = None
         elif kind == b"C" and fds:
             connections[int(body)] = _Connection(socket.socket(fileno=fds[0]), accepted)
         elif kind == b"Z":
@@ -228,10 +244,17 @@ def _follow(channel: socket.socket) -> _Sender:
         elif kind == b"F":
             held.difference_update(int(row) for row in body.split(b","))
         elif kind == b"E":
+            _done(sender, body)
             held.clear()
         elif kind == b"D":
             sender.dsn = json.loads(body)
     return sender
+
+
+def _done(sender: _Sender, rows: bytes) -> None:
+    for row in rows.split(b",") if rows and rows != b"-" else ():
+        sender.accepted.pop(int(row), None)
+        sender.held.discard(int(row))
 
 
 def _read_replies(waiting: list[_Connection], seconds: float) -> None:
