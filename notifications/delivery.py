@@ -2,9 +2,12 @@
 
 A run claims due rows a small chunk at a time, sends them over a few reused SMTP connections and
 records each result the moment the server has answered: one small UPDATE per message, written on that
-SMTP connection's own database connection, so nothing queues between the server's 250 and the
-statement that records it. A crash can therefore double only a message whose 250 was in flight at the
-instant of the crash (measured: tests/notifications/test_mail_kill.py, README "Delivery guarantee").
+SMTP connection's own database connection. On PostgreSQL with plain SMTP the process's witness
+(notifications/witness.py) holds each connection's socket and sees each final reply before aiosmtplib
+does, so a killed sender's accepted messages are recorded all the same, and the UPDATE need not hold
+up the next message; without a witness (TLS) the next message waits for it, and a crash can double a
+message whose 250 was in flight (measured: tests/notifications/test_mail_kill.py, README "Delivery
+guarantee").
 
 Claimed rows are 'sending' with a short lease that a heartbeat renews while the run is alive; a killed
 process stops renewing, so its rows go back to the queue LEASE_SECONDS later at most, and claiming in
