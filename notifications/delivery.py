@@ -2,9 +2,12 @@
 
 A run claims due rows a small chunk at a time, sends them over a few reused SMTP connections and
 records each result the moment the server has answered: one small UPDATE per message, written on that
-SMTP connection's own database connection, so nothing queues between the server's 250 and the
-statement that records it. A crash can therefore double only a message whose 250 was in flight at the
-instant of the crash (measured: tests/notifications/test_mail_kill.py, README "Delivery guarantee").
+SMTP connection's own database connection. On PostgreSQL with plain SMTP the process's witness
+(notifications/witness.py) holds each connection's socket and sees each final reply before aiosmtplib
+does, so a killed sender's accepted messages are recorded all the same, and the UPDATE need not hold
+up the next message; without a witness (TLS) the next message waits for it, and a crash can double a
+message whose 250 was in flight (measured: tests/notifications/test_mail_kill.py, README "Delivery
+guarantee").
 
 Claimed rows are 'sending' with a short lease that a heartbeat renews while the run is alive; a killed
 process stops renewing, so its rows go back to the queue LEASE_SECONDS later at most, and claiming in
@@ -15,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections import defaultdict, deque
 from collections.abc import Sequence
@@ -29,11 +31,13 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from notifications.attachments import Attachment, Documents, document_of
+from notifications.claim import claim, without_secrets
 from notifications.failures import Outcome as _Outcome
 from notifications.failures import connect_failure as _connect_failure
 from notifications.failures import send_failure as _send_failure
 from notifications.message import Outgoing, compose, split_mail_from
 from notifications.sql import dialect_sql, is_postgres, marks
+from notifications.witness import Witness
 
 log = logging.getLogger(__name__)
 
@@ -101,58 +105,29 @@ async def deliver_pending(
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
+            if run.witness is not None and not run.held:
+                run.witness.run_ended()  # (rows still held after a database failure wait for their lease)
     return run.report
 
 
 # --- claiming and recording -------------------------------------------------------------------------
 
-_CLAIM = """
-UPDATE outbox_message SET status = 'sending', lease_until = $1
-WHERE id IN (
-    SELECT id FROM outbox_message
-    WHERE (status = 'pending' AND next_attempt_at <= $2) OR (status = 'sending' AND lease_until < $2)
-    ORDER BY next_attempt_at, id
-    LIMIT $3{lock}
-)
-RETURNING id, key, kind, to_addr, to_name, thread, context, attempts
-"""
+
+async def _settle(recording: list[asyncio.Task[None]]) -> None:
+    """Let a result's statement finish before its connection is released (a worker that failed)."""
+    while recording:
+        with contextlib.suppress(Exception):
+            await recording.pop()
 
 
-async def _claim(
-    conn: BaseDBAsyncClient, *, now: datetime, limit: int, lease_until: datetime
-) -> list[Outgoing]:
-    # PostgreSQL: FOR UPDATE locks the chosen rows, so a second process delivering at the same moment
-    # cannot claim them too (the outer UPDATE only checks `id IN`); SKIP LOCKED makes it take other rows
-    # instead of waiting. SQLite has one writer at a time, so the UPDATE … RETURNING is atomic anyway.
-    sql = _CLAIM.format(lock=" FOR UPDATE SKIP LOCKED" if is_postgres(conn) else "")
-    found = await conn.execute_query_dict(dialect_sql(conn, sql), [lease_until, now, limit])
-    rows = [
-        Outgoing(
-            id=r["id"],
-            key=r["key"],
-            kind=r["kind"],
-            to_addr=r["to_addr"],
-            to_name=r["to_name"] or "",
-            thread=r["thread"] or "",
-            context=_json(r["context"]),
-            attempts=r["attempts"],
-        )
-        for r in found
-    ]
-    rows.sort(key=lambda row: row.id)  # RETURNING has no order; oldest first
-    return rows
-
-
-def _without_secrets(context: dict[str, Any]) -> str:
-    """The context to keep once a message is done: the citizen's secret link must not stay behind."""
-    return json.dumps({k: v for k, v in context.items() if not k.startswith("secret_")}, ensure_ascii=False)
-
-
-def _json(value: Any) -> dict[str, Any]:
-    # SQLite gives the JSON text; asyncpg gives jsonb as text too (Tortoise registers no codec).
-    if isinstance(value, (str, bytes)):
-        value = json.loads(value)
-    return dict(value or {})
+def _witness(conn: BaseDBAsyncClient) -> Witness | None:
+    """The process's witness, given where to record (PostgreSQL with a plain password only)."""
+    if not is_postgres(conn):
+        return None
+    dsn = {k: getattr(conn, k, None) for k in ("host", "port", "user", "password", "database")}
+    if not dsn["database"] or not isinstance(dsn["password"], (str, type(None))):
+        return None
+    return Witness.for_database(dsn)
 
 
 _SENT = (
@@ -195,6 +170,10 @@ class _Run:
         # Stop taking messages well before the lease ends, or another process would claim them again;
         # every renewal by the heartbeat moves this on.
         self.deadline = self.started + lease_seconds * 0.8
+        # PostgreSQL and plain SMTP: a process beside this one that records what the server answered
+        # if this process is killed before it does (notifications/witness.py).
+        self.witness = _witness(conn) if config.security == "none" else None
+        self.channels: dict[aiosmtplib.SMTP, int | None] = {}
 
     def at(self) -> datetime:
         """The run's clock: the caller's `now` plus the time the run has taken."""
@@ -212,13 +191,15 @@ class _Run:
                 return False
             want = min(self.chunk, self.limit - self.claimed)
             at = self.at()
-            rows = await _claim(
+            rows = await claim(
                 self.conn, now=at, limit=want, lease_until=at + timedelta(seconds=self.lease_seconds)
             )
             self.claimed += len(rows)
             self.exhausted = len(rows) < want
             self.todo.extend(rows)
             self.held.update((row.id, row) for row in rows)
+            if self.witness is not None:
+                self.witness.holding([row.id for row in rows])
             return bool(rows)
 
     async def heartbeat(self) -> None:
@@ -266,18 +247,23 @@ class _Run:
 
     async def _work(self, smtp: aiosmtplib.SMTP | None) -> None:
         record: Any = None  # PostgreSQL: this worker's own connection, so a result never waits for another's
+        recording: list[asyncio.Task[None]] = []  # the last result's statement, still on its way
         try:
             async with contextlib.AsyncExitStack() as stack:
                 if is_postgres(self.conn):
                     record = await stack.enter_async_context(self.conn.acquire_connection())
+                    stack.push_async_callback(_settle, recording)  # before the connection goes back
                 while not self.stopped() and (self.todo or await self.claim_more()):
                     if smtp is None or not smtp.is_connected:
+                        self._drop(smtp)
                         smtp = await self._connect()
                         if smtp is None:
                             return  # the other workers carry on (a server may limit connections per client)
                         continue  # while we connected, the others may have emptied the queue or stopped
                     if self.todo:
-                        await self._send(smtp, self.todo.popleft(), record)
+                        await self._send(smtp, self.todo.popleft(), record, recording)
+                if recording:
+                    await recording.pop()
         except BaseException:
             self.crashed = True
             raise
@@ -285,6 +271,14 @@ class _Run:
             if smtp is not None and smtp.is_connected:
                 with contextlib.suppress(Exception):
                     await smtp.quit()
+            self._drop(smtp)
+
+    def _drop(self, smtp: aiosmtplib.SMTP | None) -> None:
+        """The connection is closed or given up: the witness lets go of its socket too."""
+        if smtp is not None and self.witness is not None:
+            if smtp.is_connected:
+                smtp.close()
+            self.witness.closed(self.channels.pop(smtp, None))
 
     async def _connect(self) -> aiosmtplib.SMTP | None:
         c = self.config
@@ -308,6 +302,11 @@ class _Run:
                 log.warning("%s", error)
                 self.connect_error = error
             return None
+        if self.witness is not None:
+            transport = smtp.transport
+            sock = transport.get_extra_info("socket") if transport is not None else None
+            if sock is not None and smtp.protocol is not None:
+                self.channels[smtp] = self.witness.watch(sock, smtp.protocol, transport)
         return smtp
 
     async def _attachments(self, row: Outgoing) -> list[Attachment] | None:
@@ -322,7 +321,9 @@ class _Run:
             return None
         return [await renderer(row.context)]
 
-    async def _send(self, smtp: aiosmtplib.SMTP, row: Outgoing, record: Any) -> None:
+    async def _send(
+        self, smtp: aiosmtplib.SMTP, row: Outgoing, record: Any, recording: list[asyncio.Task[None]]
+    ) -> None:
         try:
             attachments = await self._attachments(row)
             if attachments is None:
@@ -332,9 +333,14 @@ class _Run:
             log.warning("outbox message %s (%s) cannot be built: %s", row.id, row.kind, exc)
             await self._fail(row, f"cannot build the message: {exc}")
             return
+        channel = self.channels.get(smtp)
+        if self.witness is not None:
+            self.witness.sending(channel, row.id, message.message_id)
         try:
             await smtp.sendmail(self.sender, [message.envelope_to], message.data)
         except Exception as exc:
+            if self.witness is not None:
+                self.witness.recorded(channel, row.id)  # not accepted: nothing for the witness to record
             outcome, error, connection_lost = _send_failure(exc)
             if outcome is _Outcome.CONFIG:
                 self.config_error = error
@@ -350,19 +356,39 @@ class _Run:
             else:
                 await self._retry([row], error)
             return
-        # The duplicate window: from the server's 250 to this statement reaching the database. asyncpg
-        # writes it before its first await, so a process killed after this line still has it committed.
-        values = [self.now, message.message_id, _without_secrets(row.context), row.id]
-        if record is not None:
-            await record.execute(_SENT, *values)
-        else:
-            await self._execute(_SENT, values)
+        values = [self.now, message.message_id, without_secrets(row.context), row.id]
         self.held.pop(row.id, None)
         self.connection_failures = 0
         self.report.sent += 1
+        if record is None:  # SQLite: one process, the statement right away
+            await self._execute(_SENT, values)
+        elif channel is None:
+            # No witness (TLS): the duplicate window runs from the server's 250 to this statement
+            # reaching the database. asyncpg writes it before its first await, so a process killed
+            # after this line still has it committed; the next message waits for it.
+            await record.execute(_SENT, *values)
+        else:
+            # The witness has the 250 already and records the row if this process dies before the
+            # statement commits, so the next message need not wait for the commit: it overlaps
+            # MAIL FROM, RCPT TO and DATA of the next one. One statement at a time per connection.
+            if recording:
+                await recording.pop()
+            recording.append(asyncio.ensure_future(self._record_sent(record, values, channel, row.id)))
+
+    async def _record_sent(self, record: Any, values: list[Any], channel: int | None, row_id: int) -> None:
+        await record.execute(_SENT, *values)
+        if self.witness is not None:
+            self.witness.recorded(channel, row_id)
 
     async def _execute(self, sql: str, values: list[Any]) -> None:
         await self.conn.execute_query(dialect_sql(self.conn, sql), values)
+
+    def _finished(self, ids: list[int]) -> None:
+        """Recorded as failed or back in the queue: no longer this run's to renew, nor the witness's."""
+        for row_id in ids:
+            self.held.pop(row_id, None)
+        if self.witness is not None:
+            self.witness.finished(ids)
 
     async def _fail(self, row: Outgoing, error: str, attempts: int | None = None) -> None:
         await self._execute(
@@ -371,11 +397,11 @@ class _Run:
             [
                 row.attempts + 1 if attempts is None else attempts,
                 error[:2000],
-                _without_secrets(row.context),
+                without_secrets(row.context),
                 row.id,
             ],
         )
-        self.held.pop(row.id, None)
+        self._finished([row.id])
         self.report.failed += 1
 
     async def _retry(self, rows: Sequence[Outgoing], error: str) -> None:
@@ -394,8 +420,7 @@ class _Run:
                 f" lease_until = NULL, last_error = $3 WHERE id IN ({marks(len(ids), first=4)})",
                 [attempts, self.now + backoff(attempts), error[:2000], *ids],
             )
-            for row_id in ids:
-                self.held.pop(row_id, None)
+            self._finished(ids)
             self.report.retried += len(ids)
 
     async def _release(self, rows: Sequence[Outgoing]) -> None:
@@ -406,5 +431,4 @@ class _Run:
                 f"UPDATE outbox_message SET status = 'pending', lease_until = NULL WHERE id IN ({marks(len(ids))})",
                 ids,
             )
-            for row_id in ids:
-                self.held.pop(row_id, None)
+            self._finished(ids)
