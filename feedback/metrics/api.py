@@ -82,9 +82,7 @@ def families(readings: scrape.Readings | None, now: datetime) -> list[Metric]:
         "pakn_outbox_oldest_pending_seconds", "Age of the oldest message waiting to be sent (0: none)"
     )
     oldest.add_metric([], outbox.backlog(now).oldest_pending_seconds or 0)
-    items = GaugeMetricFamily(
-        "pakn_feedback_open", "Open feedback items, overdue or not", labels=["overdue"]
-    )
+    items = GaugeMetricFamily("pakn_feedback_open", "Open feedback items, overdue or not", labels=["overdue"])
     items.add_metric(["true"], readings.overdue_items)
     items.add_metric(["false"], readings.open_items - readings.overdue_items)
     sweep = GaugeMetricFamily(
@@ -127,6 +125,4 @@ async def metrics(request: Request) -> Response:
     now = clock.now()
     readings = await _read(now)
     body = generate_latest(requests.registry()) + generate_latest(_Families(families(readings, now)))
-    return Response(
-        body, media_type=CONTENT_TYPE_PLAIN_0_0_4, headers={"Cache-Control": "no-store"}
-    )
+    return Response(body, media_type=CONTENT_TYPE_PLAIN_0_0_4, headers={"Cache-Control": "no-store"})

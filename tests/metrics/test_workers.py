@@ -24,18 +24,27 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _start(command: list[str], env: dict[str, str], cwd: Path, log: Path) -> subprocess.Popen:
+    with log.open("wb") as output:
+        return subprocess.Popen(command, env=env, cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
+
+
+def _output(log: Path) -> str:
+    return log.read_text(errors="replace")
+
+
 async def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 90
     async with httpx.AsyncClient() as http:
         while time.monotonic() < deadline:
-            assert process.poll() is None, log.read_text()
+            assert process.poll() is None, _output(log)
             try:
                 if (await http.get(f"{url}/health")).status_code in (200, 503):
                     return
             except httpx.TransportError:
                 pass
             await asyncio.sleep(0.3)
-    raise AssertionError("pakn serve did not start:\n" + log.read_text())
+    raise AssertionError("pakn serve did not start:\n" + _output(log))
 
 
 def _requests_total(text: str, route: str) -> float:
@@ -62,8 +71,7 @@ async def test_two_workers_count_every_request_once(database, tmp_path) -> None:
         PROMETHEUS_MULTIPROC_DIR=str(folder),
     )
     command = [sys.executable, "-m", "feedback", "serve", "--workers", "2", "--port", str(port)]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=output, stderr=subprocess.STDOUT)
+    process = _start(command, env, tmp_path, log)
     url = f"http://127.0.0.1:{port}"
     try:
         await _wait_until_up(url, process, log)
