@@ -9,15 +9,18 @@ Several worker processes (`pakn serve --workers N`, or uvicorn's `--workers`) ea
 requests; prometheus_client's multiprocess mode adds them up: with PROMETHEUS_MULTIPROC_DIR set in
 the environment *before the process starts* (prometheus_client reads it once, at import), every
 process writes its values to files there and a scrape of any worker sums them (`registry()`). The
-directory must be empty when the service starts (stale files of an earlier run would be summed in):
-`pakn serve --workers N` makes a fresh one; under systemd a RuntimeDirectory is new at every start
-(deploy/systemd). One directory per machine: each machine is its own Prometheus target.
+directory should be emptied when the service starts: files of an earlier run are summed in (the
+counters carry on from them rather than restarting at 0, which Prometheus' rate() takes either way),
+and one file per process id accumulates. `pakn serve` empties it; under systemd a RuntimeDirectory is
+new at every start (deploy/systemd). One directory per service and machine: each machine is its own
+Prometheus target. The scheduler needs none: what it does is counted from the database (scrape.py).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 
 from litestar.types import Scope
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -67,6 +70,13 @@ def observe(scope: Scope, status: int, seconds: float) -> None:
 
 def multiprocess() -> bool:
     return bool(os.environ.get(MULTIPROC_ENV))
+
+
+def prepare_directory() -> None:
+    """Create PROMETHEUS_MULTIPROC_DIR if it is set and missing (a worker that cannot write there would
+    fail every request). Never empties it: sibling workers are already writing."""
+    if folder := os.environ.get(MULTIPROC_ENV, "").strip():
+        Path(folder).mkdir(parents=True, exist_ok=True)
 
 
 def registry() -> CollectorRegistry:
