@@ -222,3 +222,17 @@ def _aware(value):  # noqa: ANN001, ANN202
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def test_the_settings_of_metrics() -> None:
+    from feedback.settings import Settings, SettingsError
+
+    assert Settings.from_env(environ={}).metrics is True
+    assert Settings.from_env(environ={}).metrics_token == ""
+    assert Settings.from_env(environ={"PAKN_METRICS": "off"}).metrics is False
+    assert Settings.from_env(environ={"PAKN_METRICS_TOKEN": f" {TOKEN} "}).metrics_token == TOKEN
+    for bad in ("too-short", "has spaces in the middle of it", "khóa-có-dấu-0123456789"):
+        with pytest.raises(SettingsError, match="PAKN_METRICS_TOKEN"):
+            Settings.from_env(environ={"PAKN_METRICS_TOKEN": bad})
+    with pytest.raises(SettingsError, match="PAKN_METRICS"):
+        Settings.from_env(environ={"PAKN_METRICS": "maybe"})

@@ -93,3 +93,13 @@ async def test_two_workers_count_every_request_once(database, tmp_path) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def test_several_workers_need_the_scheduler_apart(tmp_path) -> None:  # noqa: ANN001
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAKN_")}
+    env.update(PAKN_SECRET_KEY="workers-test-secret-0123456789", PAKN_SMTP_HOST="127.0.0.1")
+    done = subprocess.run(
+        [sys.executable, "-m", "feedback", "serve", "--workers", "2"],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode != 0 and "PAKN_SCHEDULER=off" in done.stderr
