@@ -62,12 +62,17 @@ async def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--batch", type=int, default=200)
     args = parser.parse_args(argv)
     url = await fresh_database(NAME)
-    base = Settings(database_url=url, secret_key="bench-secret-key-0123456789", rate_limit=None, scheduler=False)
+    base = Settings(
+        database_url=url, secret_key="bench-secret-key-0123456789", rate_limit=None, scheduler=False
+    )
     apps = {
         "on": create_app(base, init_db=False, background=False),
         "off": create_app(dataclasses.replace(base, metrics=False), init_db=False, background=False),
     }
-    clients = {k: httpx.AsyncClient(transport=httpx.ASGITransport(app=a), base_url="http://b") for k, a in apps.items()}
+    clients = {
+        k: httpx.AsyncClient(transport=httpx.ASGITransport(app=a), base_url="http://b")
+        for k, a in apps.items()
+    }
     per_request: dict[str, list[float]] = {"on": [], "off": []}
     n = 0
     try:

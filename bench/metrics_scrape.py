@@ -40,7 +40,9 @@ async def main(argv: list[str] | None = None) -> dict:
     url = database_url("sweep")
     await db.init(url)
     try:
-        have = (await db.fetch("SELECT COUNT(*) AS n FROM outbox_message WHERE key LIKE 'bench-sent:%'"))[0]["n"]
+        have = (await db.fetch("SELECT COUNT(*) AS n FROM outbox_message WHERE key LIKE 'bench-sent:%'"))[0][
+            "n"
+        ]
         if args.sent and not have:
             print(f"adding {args.sent:,} sent messages …", flush=True)
             await db.execute(
@@ -76,7 +78,9 @@ async def main(argv: list[str] | None = None) -> dict:
         }
         for name, timing in result["statements"].items():
             print(f"  {name}: median {timing['median_ms']} ms (max {timing['max_ms']})")
-        print(f"  whole scrape.read: median {result['scrape']['median_ms']} ms (max {result['scrape']['max_ms']})")
+        print(
+            f"  whole scrape.read: median {result['scrape']['median_ms']} ms (max {result['scrape']['max_ms']})"
+        )
         print(f"  results: {save(NAME, result)}")
         return result
     finally:
