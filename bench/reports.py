@@ -13,19 +13,30 @@ plus a cooperating unit's part on 2 % of the items. Then, after VACUUM ANALYZE, 
 `--runs` times through `feedback.reports.summary.summary` (what the API, the CLI and the pages call):
 the city-wide year 2026 by unit and by field, and November 2026 by unit.
 
-    python bench/reports.py [--items 1000000] [--runs 3] [--keep]
+    python bench/reports.py [--items 1000000] [--runs 3] [--keep] [--reuse] [--compare DIR] [--database NAME]
+
+--reuse keeps the database and, on the next run, uses it again when it holds the same number of items
+(generation takes about 2 minutes; the database is migrated to the current schema first). --compare DIR
+times another checkout's `summary()` (e.g. `/work/main`, the code before a change) on the same data,
+alternating run by run with this checkout's, in a process of its own, and checks that both give the
+same report, row by row. Beside the reports, two plain reads are timed in the same run as a yardstick
+of the machine's speed at that moment: `count(*)` of the events and of the items.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
 import statistics
+import subprocess
 import sys
 
 import asyncpg
 from common import (
     banner,
+    database_url,
     drop_database,
     fresh_database,
     machine_jiffies,
@@ -206,6 +217,84 @@ REPORTS = {
     "year 2026, by field": (periods.year(2026), "category"),
     "November 2026, by unit": (periods.month(2026, 11), "unit"),
 }
+# Timed in the same run as the reports: how fast the machine reads the two tables at that moment.
+YARDSTICKS = {
+    "count(*) of the events": "SELECT count(*) FROM event",
+    "count(*) of the items": "SELECT count(*) FROM feedback_item",
+}
+
+# Another checkout's summary() in a process of its own (`--compare`): reads a report label per line on
+# stdin, answers one JSON line (seconds and the whole report). Self-contained: the checkout's own
+# `feedback` package comes first on its path.
+WORKER = """
+import asyncio, json, sys, time
+from feedback import db
+from feedback.directory.reference import reference
+from feedback.reports import periods
+from feedback.reports.summary import summary
+from feedback.settings import Settings
+REPORTS = {k: (getattr(periods, f)(*a), by) for k, (f, a, by) in json.loads(sys.argv[2]).items()}
+async def main():
+    settings = Settings.from_env({"PAKN_DATABASE_URL": sys.argv[1], "PAKN_SECRET_KEY": "bench-secret-key-0123456789",
+                                  "PAKN_SCHEDULER": "off"}, env_file=None)
+    await db.init(sys.argv[1])
+    ref = await reference(settings)
+    for line in sys.stdin:
+        period, by = REPORTS[line.strip()]
+        t = time.perf_counter()
+        report = await summary(period, by=by, ref=ref)
+        seconds = time.perf_counter() - t
+        print(json.dumps({"seconds": seconds, "report": report.as_dict()}, default=str), flush=True)
+    await db.close()
+asyncio.run(main())
+"""
+_WORKER_REPORTS = {
+    "year 2026, by unit": ("year", [2026], "unit"),
+    "year 2026, by field": ("year", [2026], "category"),
+    "November 2026, by unit": ("month", [2026, 11], "unit"),
+}
+
+
+class Other:
+    """`summary()` of another checkout, one report at a time."""
+
+    def __init__(self, checkout: str, url: str) -> None:
+        env = {**os.environ, "PYTHONPATH": checkout}
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", WORKER, url, json.dumps(_WORKER_REPORTS)], cwd=checkout, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+
+    def run(self, label: str) -> tuple[float, dict]:
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write(label + "\n")
+        self.process.stdin.flush()
+        answer = json.loads(self.process.stdout.readline())
+        return answer["seconds"], answer["report"]
+
+    def close(self) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def _plain(report: dict) -> dict:
+    """A report's dict as JSON would carry it (dates and numbers as the worker sends them)."""
+    return json.loads(json.dumps(report, default=str))
+
+
+async def _reusable(url: str, items: int) -> bool:
+    """Whether the kept database holds a finished generation of `items` items (its comment says so)."""
+    try:
+        [row] = await query(url, "SELECT shobj_description(oid, 'pg_database') AS note FROM pg_database"
+                                 " WHERE datname = current_database()")  # fmt: skip
+    except (OSError, asyncpg.PostgresError):
+        return False
+    return row["note"] == _note(items)
+
+
+def _note(items: int) -> str:
+    return f"pakn bench reports: {items} items"
 
 
 async def main(argv: list[str] | None = None) -> dict:
@@ -213,25 +302,52 @@ async def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--reuse", action="store_true", help="keep the database and use it again if it fits")
+    parser.add_argument(
+        "--database", default=NAME, metavar="NAME",
+        help="use the database pakn_bench_NAME (default: reports), e.g. one of your own on a shared server",
+    )  # fmt: skip
+    parser.add_argument("--compare", metavar="DIR", help="also time this checkout's summary() (e.g. /work/main)")
     args = parser.parse_args(argv)
 
     banner(f"reports: {args.items:,} items with their timelines")
-    url = await fresh_database(NAME)
+    url = database_url(args.database)
     settings = settings_for(url)
     results: dict[str, dict] = {}
+    yardsticks: dict[str, list[float]] = {k: [] for k in YARDSTICKS}
+    other = None
     try:
-        with timer() as gen:
-            timings = await generate(url, settings, args.items)
-        print(f"data generation: {gen.seconds:.1f} s ({timings['events']:,} events, {timings['database_size']})")
+        if args.reuse and await _reusable(url, args.items):
+            await db.upgrade(url)  # the current schema (a no-op when nothing changed)
+            await db.close()
+            await db.init(url)
+            timings, generation_s = {"reused": True}, 0.0
+            print(f"reusing {url} ({args.items:,} items)")
+        else:
+            await fresh_database(args.database)
+            with timer() as gen:
+                timings = await generate(url, settings, args.items)
+            generation_s = gen.seconds
+            await query(url, f"COMMENT ON DATABASE pakn_bench_{args.database} IS '{_note(args.items)}'")
+            print(f"data generation: {gen.seconds:.1f} s ({timings['events']:,} events, {timings['database_size']})")
         ref = await reference(settings)
+        other = Other(args.compare, url) if args.compare else None
         busy_before = wait_quiet()
         busy0, total0 = machine_jiffies()
         for label, (period, by) in REPORTS.items():
-            seconds, report = [], None
+            seconds, other_seconds, report, same = [], [], None, True
             for _ in range(args.runs):
                 with timer() as t:
                     report = await summary(period, by=by, ref=ref)
                 seconds.append(t.seconds)
+                if other:
+                    s, theirs = other.run(label)
+                    other_seconds.append(s)
+                    same = same and theirs == _plain(report.as_dict())
+                for name, sql in YARDSTICKS.items():
+                    with timer() as t:
+                        await query(url, sql)
+                    yardsticks[name].append(t.seconds)
             total = report.total
             start, after = period.bounds(ref.calendar.tz)
             [direct] = await query(
@@ -251,13 +367,25 @@ async def main(argv: list[str] | None = None) -> dict:
                     "received_matches_items": total.received == direct["n"],
                 },
             }
-            print(f"  {label}: {', '.join(f'{s:.2f}' for s in seconds)} s; total {total.total:,}, "
-                  f"received {total.received:,}, on-time rate {results[label]['on_time_rate']}")  # fmt: skip
+            line = f"  {label}: {', '.join(f'{s:.2f}' for s in seconds)} s"
+            if other:
+                results[label]["compare_seconds"] = [round(s, 3) for s in other_seconds]
+                results[label]["compare_median_s"] = round(statistics.median(other_seconds), 3)
+                results[label]["checks"]["same_report_as_compare"] = same
+                line += (f" (--compare: {', '.join(f'{s:.2f}' for s in other_seconds)} s, ratio "
+                         f"{statistics.median(seconds) / statistics.median(other_seconds):.2f}, "
+                         f"{'same' if same else 'DIFFERENT'} report)")  # fmt: skip
+            print(f"{line}; total {total.total:,}, received {total.received:,}, "
+                  f"on-time rate {results[label]['on_time_rate']}", flush=True)  # fmt: skip
         busy1, total1 = machine_jiffies()
+        for name, values in yardsticks.items():
+            print(f"  {name}: median {statistics.median(values):.3f} s over {len(values)}")
     finally:
+        if other:
+            other.close()
         await db.close()
-        if not args.keep:
-            await drop_database(NAME)
+        if not (args.keep or args.reuse):
+            await drop_database(args.database)
     worst = max(r["median_s"] for r in results.values())
     result = {
         "benchmark": NAME,
@@ -266,9 +394,11 @@ async def main(argv: list[str] | None = None) -> dict:
         "verdict": verdict(worst, TARGET_SECONDS, lower_is_better=True),
         "ok": all(all(r["checks"].values()) for r in results.values()),
         "items": args.items,
-        "generation_s": round(gen.seconds, 1),
+        "generation_s": round(generation_s, 1),
         "generation": {k: (round(v, 1) if isinstance(v, float) else v) for k, v in timings.items()},
         "reports": results,
+        "yardsticks_median_s": {k: round(statistics.median(v), 3) for k, v in yardsticks.items() if v},
+        "compare": args.compare,
         "machine_busy_before_percent": round(100 * busy_before),
         # both cores over the timed part, this process and PostgreSQL included
         "machine_busy_percent": round(100 * (busy1 - busy0) / max(total1 - total0, 1)),

@@ -38,6 +38,8 @@ from feedback.errors import DomainError, TooManyRequests
 from feedback.intake.api import FeedbackController
 from feedback.metrics import requests as request_metrics
 from feedback.metrics.api import metrics
+from feedback.open311.api import Open311Controller
+from feedback.open311.keys_api import ApiKeysController
 from feedback.openapi import COMPONENTS, document, operation_id
 from feedback.publication.api import PublicFeedbackController
 from feedback.reports.api import ReportsController
@@ -208,6 +210,8 @@ def create_app(
             *DOCUMENT_ROUTES,
             AuthController,
             AdminController,
+            ApiKeysController,
+            Open311Controller,
             DemoMailController,
             ConferenceController,
             ReportsController,

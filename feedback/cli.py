@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from feedback import clock, db, logs
 from feedback.accounts.models import ROLES
 from feedback.errors import DomainError
+from feedback.files.store import STORES
 from feedback.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -102,6 +103,26 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--format", default="table", choices=("table", "csv", "xlsx", "json"))
     report.add_argument("--output", help="write to this file (xlsx needs one)")
     report.set_defaults(handler=_report_command)
+
+    report_mail = sub.add_parser(
+        "report-mail",
+        help="queue a closed month's report e-mail to unit heads and the coordinator office (once per recipient)",
+    )
+    report_mail.add_argument("--month", required=True, type=_month, help="the month, YYYY-MM")
+    report_mail.set_defaults(handler=lambda a: _run(_report_mail, Settings.from_env(), a.month))
+
+    files = sub.add_parser("files", help="the file store of attachments").add_subparsers(metavar="action")
+    move = files.add_parser(
+        "migrate", help="copy every attachment's file to another store, verified (idempotent, resumable)"
+    )
+    move.add_argument("--from", dest="source", required=True, choices=STORES)
+    move.add_argument("--to", dest="target", required=True, choices=STORES)
+    move.add_argument(
+        "--delete-source",
+        action="store_true",
+        help="remove each file from the source once its copy is verified",
+    )
+    move.set_defaults(handler=_files_migrate_command)
 
     users = sub.add_parser("users", help="staff accounts").add_subparsers(metavar="action")
     create = users.add_parser("create", help="create a staff account")
@@ -203,6 +224,19 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def _month(text: str) -> date:
+    try:
+        return date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a month (YYYY-MM): {text!r}") from None
+
+
+async def _report_mail(settings: Settings, month: date) -> None:
+    from feedback.reports.cli import mail
+
+    print(await mail(settings, month))
+
+
 def _report_command(args: argparse.Namespace) -> None:
     if args.format == "xlsx" and not args.output:
         sys.exit("pakn: --format xlsx needs --output FILE")
@@ -221,6 +255,29 @@ async def _report(settings: Settings, args: argparse.Namespace) -> str | bytes:
 
     return await report(settings, args.start, args.end, by=args.by, unit=args.unit, depth=args.depth,
                         form=args.format)  # fmt: skip
+
+
+def _files_migrate_command(args: argparse.Namespace) -> None:
+    if args.source == args.target:
+        sys.exit("pakn: --from and --to must name two different stores")
+    if not _run(_files_migrate, Settings.from_env(), args):
+        sys.exit(1)
+
+
+async def _files_migrate(settings: Settings, args: argparse.Namespace) -> bool:
+    from feedback.attachments.transfer import transfer
+    from feedback.files.store import make_store
+
+    source, target = make_store(settings, args.source), make_store(settings, args.target)
+    try:
+        report = await transfer(source, target, settings.upload_dir, delete_source=args.delete_source)
+    finally:
+        await source.close()
+        await target.close()
+    print(report)
+    if not report.ok:
+        print("pakn: some files were not copied (see the log above); the source keeps them", file=sys.stderr)
+    return report.ok
 
 
 async def _create_user(settings: Settings, args: argparse.Namespace) -> None:

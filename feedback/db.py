@@ -18,6 +18,8 @@ MODEL_MODULES = [
     "feedback.accounts.models",
     "feedback.security.models",
     "feedback.conferences.models",
+    "feedback.open311.models",
+    "feedback.files.models",
     "notifications.models",
 ]
 

@@ -14,7 +14,8 @@ names the field and never repeats the value (it may be a citizen's e-mail typed 
   than MAX_DEPTH, NUL in any string, a date outside YEARS; a multipart body for a route that takes one
   file, without a file part (400, where Litestar's parser failed with a 500).
 
-A web page (any route outside /api/ and /schema) never answers such a refusal with JSON: the edge
+A web page (any route outside /api/, /schema and /open311/, whose refusals are Open311's own errors)
+never answers such a refusal with JSON: the edge
 shows the form's page again instead, the GET of the same path without its query (or of the nearest
 path above it that has a page, for a form's POST target or a refused path value), with the message in
 `edge_refusal(scope)` for the page to show (next to the field where the page knows it) and the status of
@@ -267,7 +268,7 @@ _BODY_HEADERS = {b"content-type", b"content-length", b"transfer-encoding"}
 
 
 def is_page(scope: Scope) -> bool:
-    return not scope["path"].startswith(("/api/", "/schema", "/static/"))
+    return not scope["path"].startswith(("/api/", "/schema", "/static/", "/open311/"))
 
 
 def edge_refusal(scope: Scope) -> DomainError | None:

@@ -13,6 +13,9 @@ so they are added here by kind rather than written on each handler:
 | 413 | operations with a body | bodies over their limit |
 | 422 | operations with a parameter or a body | a rule of the domain says what is wrong |
 | 429 | login and rate-limited public writes | too many attempts, with Retry-After |
+
+Open311 (/open311/v2/…) answers in its own shape, `[{"code", "description"}]`: 400 and 404 everywhere,
+403 (the api_key), 413 and 429 for its POST; each answer also as XML (`text/xml`).
 """
 
 from __future__ import annotations
@@ -24,7 +27,14 @@ from litestar import Litestar
 from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Components, OpenAPI, SecurityScheme
+from litestar.openapi.spec import (
+    Components,
+    OpenAPI,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Schema,
+    SecurityScheme,
+)
 from litestar.types import Method
 from msgspec import Struct
 
@@ -59,6 +69,7 @@ CITIZEN_SECURITY: list[dict[str, list[str]]] = [{"citizen_token": []}, {"citizen
 COMPONENTS = Components(security_schemes=SECURITY_SCHEMES)
 
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+OPEN311 = "/open311/"
 _CITIZEN_TOKEN = re.compile(r"^/api/v1/feedback/\{code")
 _THROTTLED_PATHS = {"/api/v1/auth/login", "/api/v1/feedback"}
 _WHY = {
@@ -85,6 +96,13 @@ class HealthOut(Struct):
     problems: list[str] | None = None  # "database", "sweep", "outbox"
 
 
+class Open311ErrorOut(Struct):
+    """Open311's error: the HTTP status and what is wrong (in Vietnamese), in a list."""
+
+    code: int
+    description: str
+
+
 class ErrorOut(Struct):
     """Every error answer: the status, what is wrong (in Vietnamese), and the field when one is to blame."""
 
@@ -108,6 +126,8 @@ def statuses(handler: HTTPRouteHandler, path: str) -> set[int]:
     staff = "user" in handler.resolve_dependencies()
     if path == "/health":
         return {503}
+    if path.startswith(OPEN311):
+        return {400, 404} | ({403, 413, 429} if "POST" in methods else set())
     if staff or _CITIZEN_TOKEN.match(path) or path.startswith("/api/v1/auth/"):
         found |= {401, 403}
     if "{" in path:
@@ -129,9 +149,16 @@ def document(app: Litestar) -> None:
             if not isinstance(handler, HTTPRouteHandler) or not handler.include_in_schema:
                 continue
             responses = dict(handler.responses or {})
-            body = HealthOut if route.path == "/health" else ErrorOut
+            body: Any = HealthOut if route.path == "/health" else ErrorOut
+            if route.path.startswith(OPEN311):
+                body = list[Open311ErrorOut]
             for status in sorted(statuses(handler, route.path)):
-                responses.setdefault(status, ResponseSpec(data_container=body, description=_WHY[status]))
+                spec = ResponseSpec(
+                    data_container=body,
+                    description=_WHY[status],
+                    generate_examples=not route.path.startswith(OPEN311),  # a list's example breaks the build
+                )
+                responses.setdefault(status, spec)
             handler.responses = responses
             if "user" in handler.resolve_dependencies():
                 handler.security = STAFF_SECURITY
@@ -150,13 +177,27 @@ def without_empty_bodies(openapi: OpenAPI) -> OpenAPI:
     return openapi
 
 
+def open311_in_xml(openapi: OpenAPI) -> OpenAPI:
+    """Every Open311 answer comes as JSON or XML, as the path's suffix asks."""
+    for path, item in (openapi.paths or {}).items():
+        if not path.startswith(OPEN311):
+            continue
+        for method in ("get", "post"):
+            operation = getattr(item, method, None)
+            for response in (operation.responses or {}).values() if operation else ():
+                content = getattr(response, "content", None)
+                if content and "application/json" in content:
+                    content["text/xml"] = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))
+    return openapi
+
+
 # Litestar 2.25 has no hook after the document is built, and builds it lazily (building it for every
 # app would cost 0.1–0.5 s per test): wrap its builder once.
 if not getattr(OpenAPIPlugin._build_openapi, "pakn", False):
     _build = OpenAPIPlugin._build_openapi
 
     def _build_openapi(self: OpenAPIPlugin) -> OpenAPI:
-        return without_empty_bodies(_build(self))
+        return open311_in_xml(without_empty_bodies(_build(self)))
 
     _build_openapi.pakn = True
     OpenAPIPlugin._build_openapi = _build_openapi

@@ -45,6 +45,21 @@ class RateLimit:
 
 
 @dataclass(frozen=True)
+class S3Config:
+    """The S3-compatible object store of PAKN_FILE_STORE=s3 (PAKN_S3_*)."""
+
+    bucket: str = ""
+    # The server, e.g. https://s3.example.vn or http://127.0.0.1:9000 (MinIO); empty: AWS's own.
+    endpoint_url: str = ""
+    region: str = "us-east-1"
+    # Both, or neither (then boto3 finds credentials itself: environment, instance role).
+    access_key: str = ""
+    secret_key: str = field(default="", repr=False)
+    # Put before every object name, e.g. "pakn/" to share a bucket; "" or ending with "/".
+    prefix: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     # Storage: a SQLite file by default, postgres://user@host:port/db for PostgreSQL.
     database_url: str = "sqlite://pakn.sqlite3"
@@ -62,8 +77,11 @@ class Settings:
     # Demo mode: catch mail locally in this folder (a Maildir) and let staff read it.
     demo: bool = False
     demo_maildir: Path = Path("pakn-data/demo-mail")
-    # Where uploaded files go; never inside a served folder.
+    # Where uploaded files are received (and kept, with the local store); never inside a served folder.
     upload_dir: Path = Path("pakn-data/uploads")
+    # Where uploaded files are kept: "local" (upload_dir: one machine), "database" or "s3" (every machine).
+    file_store: str = "local"
+    s3: S3Config = field(default_factory=S3Config)
     # Public submission (filing, rating) per client address; None turns the limit off (benchmarks).
     rate_limit: RateLimit | None = RateLimit(20, 60)
     # Reverse proxies (addresses or networks, e.g. "10.0.0.0/8") whose X-Forwarded-For is believed;
@@ -175,6 +193,9 @@ def _parse(env: Mapping[str, str], *, demo: bool) -> Settings:
         demo=demo,
         demo_maildir=Path(get("PAKN_DEMO_MAILDIR", "pakn-data/demo-mail")),
         upload_dir=Path(get("PAKN_UPLOAD_DIR", "pakn-data/uploads")),
+        file_store=_file_store(get("PAKN_FILE_STORE")),
+        # Checked when it is the store, and when a bucket is set (for `pakn files migrate --to s3`).
+        s3=_s3(env, required=_file_store(get("PAKN_FILE_STORE")) == "s3" or bool(get("PAKN_S3_BUCKET"))),
         rate_limit=_rate_limit(get("PAKN_RATE_LIMIT")),
         trusted_proxies=_networks(get("PAKN_TRUSTED_PROXIES")),
         map_tiles=_map_tiles(get("PAKN_MAP_TILES")),
@@ -201,6 +222,66 @@ def _retention_days(raw: str | None) -> int:
     if not raw.strip().isdigit() or not 1 <= int(raw) <= 36_500:
         raise SettingsError(f"PAKN_RETENTION_DAYS must be a number of days from 1 to 36500, not {raw!r}")
     return int(raw)
+
+
+def _file_store(raw: str | None) -> str:
+    value = (raw or "local").strip().lower()
+    if value not in ("local", "database", "s3"):
+        raise SettingsError(f"PAKN_FILE_STORE must be local, database or s3, not {raw!r}")
+    return value
+
+
+# S3's rules for a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens, ends alphanumeric.
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_REGION = re.compile(r"[a-z0-9-]{1,40}")
+_PREFIX = re.compile(r"[A-Za-z0-9!_.*'()/-]*")
+
+
+def _s3(env: Mapping[str, str], *, required: bool) -> S3Config:
+    """Parse PAKN_S3_*; `required` (the store is s3, or a bucket is set): every value is checked."""
+    values = {name: (env.get(variable) or "").strip() for name, variable in _S3_VARIABLES.items()}
+    if not required:
+        return S3Config(**{k: v for k, v in values.items() if v})
+    bucket, endpoint, region, prefix = (values[k] for k in ("bucket", "endpoint_url", "region", "prefix"))
+    if not bucket:
+        raise SettingsError("PAKN_S3_BUCKET is missing: PAKN_FILE_STORE=s3 needs the bucket's name")
+    if not _BUCKET.fullmatch(bucket) or ".." in bucket:
+        raise SettingsError(
+            f"PAKN_S3_BUCKET must be 3 to 63 lower-case letters, digits, dots or hyphens, not {bucket!r}"
+        )
+    if endpoint and not re.fullmatch(r"https?://[^/\s?#]+/?", endpoint):
+        raise SettingsError(
+            f"PAKN_S3_ENDPOINT_URL must be http:// or https:// and a host (and port), not {endpoint!r}"
+        )
+    region = region or S3Config.region
+    if not _REGION.fullmatch(region):
+        raise SettingsError(f"PAKN_S3_REGION must look like us-east-1, not {region!r}")
+    if bool(values["access_key"]) != bool(values["secret_key"]):
+        raise SettingsError("PAKN_S3_ACCESS_KEY and PAKN_S3_SECRET_KEY go together: set both, or neither")
+    if prefix.startswith("/") or ".." in prefix.split("/") or not _PREFIX.fullmatch(prefix):
+        raise SettingsError(
+            f"PAKN_S3_PREFIX must be letters, digits and - _ . / (not starting with /), not {prefix!r}"
+        )
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    return S3Config(
+        bucket=bucket,
+        endpoint_url=endpoint.rstrip("/"),
+        region=region,
+        access_key=values["access_key"],
+        secret_key=values["secret_key"],
+        prefix=prefix,
+    )
+
+
+_S3_VARIABLES = {
+    "bucket": "PAKN_S3_BUCKET",
+    "endpoint_url": "PAKN_S3_ENDPOINT_URL",
+    "region": "PAKN_S3_REGION",
+    "access_key": "PAKN_S3_ACCESS_KEY",
+    "secret_key": "PAKN_S3_SECRET_KEY",
+    "prefix": "PAKN_S3_PREFIX",
+}
 
 
 def _log_format(raw: str | None) -> str:

@@ -12,7 +12,9 @@ The conventions follow Nghị định 30/2020/NĐ-CP on administrative documents
 - the name of an agency capitalises its first word and the words of its kind and field ("Ủy ban nhân
   dân phường Hà Đông", "Sở Xây dựng"); abbreviations such as UBND are spelt out in a letter;
 - a position is the title then the agency ("Chủ tịch Ủy ban nhân dân phường Hà Đông", "Giám đốc Sở
-  Xây dựng", "Chánh Văn phòng Ủy ban nhân dân Thành phố").
+  Xây dựng", "Chánh Văn phòng Ủy ban nhân dân Thành phố");
+- numbers group thousands with a dot and write decimals with a comma ("14.322 hồ sơ", "92,5%"), as the
+  reports of the seed documents do (TCVN 6909: the decimal sign is the comma).
 
 Every function is idempotent: applying it to its own result changes nothing, so names already written
 correctly (in the data, or by a coordinator) pass through unchanged.
@@ -136,3 +138,27 @@ def since_text(moment: datetime | date) -> str:
     if not isinstance(moment, datetime) or moment.time() >= time(23, 59):
         return f"từ sau ngày {date_text(moment)}"
     return f"từ {time_text(moment)}"
+
+
+def number_text(value: float | None, digits: int = 0) -> str:
+    """A number as Vietnamese writes it: 14322 → "14.322", 4.25 → "4,25" (`digits` decimals kept, trailing
+    zeros dropped); none → "—"."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text
+
+
+def percent_text(value: float | None) -> str:
+    """A share as a percentage with one decimal: 0.925 → "92,5%", 1.0 → "100%"; none → "—". Only all
+    is 100% and only nothing 0%: 0.9999 → "99,9%" (one late item in ten thousand is not "100% on time")."""
+    if value is None:
+        return "—"
+    shown = round(value * 100, 1)
+    if shown >= 100 and value < 1:
+        shown = 99.9
+    elif shown <= 0 < value:
+        shown = 0.1
+    return f"{number_text(shown, 1)}%"

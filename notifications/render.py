@@ -42,6 +42,8 @@ SUBJECTS = {
     "apology_task": "{% if delivery_mode == 'phone' %}Liên hệ qua điện thoại{% else %}Gửi qua bưu chính{% endif %}"
     " phiếu xin lỗi và hẹn lại ngày trả kết quả: {{ title }}",
     "digest": "Tổng hợp phản ánh, kiến nghị quá hạn của {{ unit_name|in_text }}: {{ items|length }} hồ sơ",
+    "monthly_report": "Báo cáo kết quả tiếp nhận, giải quyết phản ánh, kiến nghị tháng {{ month }}"
+    " {% if scope == 'city' %}của toàn thành phố{% else %}của {{ unit_name|in_text }}{% endif %}",
     # Casework actions: refusal, transfer, assignment, approval, cooperation (liên thông), review.
     "refused": "Thông báo không tiếp nhận xử lý phản ánh, kiến nghị",
     "transferred": "Phản ánh, kiến nghị đã được chuyển đơn vị xử lý",
@@ -169,6 +171,8 @@ def _templates(tz_name: str) -> _Templates:
         head_position=official.head_position,
         head_salutation=official.head_salutation,
         nl2br=_nl2br,
+        number=official.number_text,
+        percent=official.percent_text,
     )
     return _Templates(env, {kind: env.from_string(source) for kind, source in SUBJECTS.items()})
 

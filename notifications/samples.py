@@ -134,6 +134,81 @@ _PUBLICATION = {
 }
 _ESCALATED_PUBLICATION = {**_PUBLICATION, "unit_name": COORDINATOR, "days_late": 2}
 
+# The monthly report (feedback/reports/mail.py): October 2026, phường Hà Đông with its offices beside
+# the city; the labels are those of feedback/reports/figures.py.
+_FIGURES = (  # figure, label, indent, kind, the ward's, the city's
+    ("total", "Tổng số nhận giải quyết", 0, "count", 98, 15526),
+    ("carried_over", "Kỳ trước chuyển sang", 1, "count", 12, 1204),
+    ("received", "Mới tiếp nhận", 1, "count", 86, 14322),
+    ("received_online", "Tiếp nhận trực tuyến", 2, "count", 64, 10517),
+    ("answered_early", "Đã giải quyết trước hạn", 0, "count", 41, 8950),
+    ("answered_on_time", "Đã giải quyết đúng hạn", 0, "count", 22, 3870),
+    ("answered_late", "Đã giải quyết quá hạn", 0, "count", 6, 412),
+    ("refused", "Không tiếp nhận", 0, "count", 3, 301),
+    ("merged", "Gộp (trùng nội dung)", 0, "count", 2, 155),
+    ("open_in_time", "Đang giải quyết trong hạn", 0, "count", 19, 1655),
+    ("open_overdue", "Đang giải quyết quá hạn", 0, "count", 5, 183),
+    ("on_time_rate", "Tỷ lệ đúng hạn", 0, "percent", 0.8878, 0.9617),
+    ("transferred_twice", "Chuyển từ 2 lần trở lên", 0, "count", 1, 37),
+    ("extended", "Gia hạn", 0, "count", 4, 260),
+    ("apologies", "Thư xin lỗi", 0, "count", 7, 498),
+    ("promises_missed", "Lỡ hẹn", 0, "count", 1, 21),
+    ("reopened", "Mở lại", 0, "count", 2, 88),
+    ("rating_avg", "Điểm đánh giá trung bình", 0, "number", 4.12, 4.31),
+    ("satisfied", "Tỷ lệ hài lòng", 0, "percent", 0.8, 0.842),
+)
+_OFFICES = (
+    ("P-09556-KT", "Phòng Kinh tế, Hạ tầng và Đô thị Phường Hà Đông"),
+    ("P-09556-VP", "Văn phòng HĐND và UBND Phường Hà Đông"),
+)
+_OVERDUE = [
+    {"code": code, "category_name": field, "unit_code": unit, "unit_name": name, "due_at": due, "days_late": late,
+     "staff_url": f"{BASE}/staff/feedback/{code}"}
+    for code, field, (unit, name), due, late in (
+        ("PAKN.20260915.0004", "Môi trường", _OFFICES[0], "2026-09-29T16:59:59+00:00", 23),
+        ("PAKN.20260928.0011", "Trật tự đô thị", _OFFICES[0], "2026-10-13T16:59:59+00:00", 13),
+        ("PAKN.20261001.0002", "Tư pháp - Hộ tịch", _OFFICES[1], "2026-10-15T16:59:59+00:00", 11),
+        ("PAKN.20261005.0017", "Hạ tầng đô thị", _OFFICES[0], "2026-10-19T16:59:59+00:00", 9),
+        ("PAKN.20261012.0009", "Môi trường", _OFFICES[0], "2026-10-26T16:59:59+00:00", 4),
+    )
+]  # fmt: skip
+
+
+def _units(*rows: tuple[str, str, int, int, int, float]) -> list[dict[str, Any]]:
+    names = ("code", "name", "total", "answered_late", "open_overdue", "on_time_rate")
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def _figures(column: int) -> list[dict[str, Any]]:
+    """The monthly report's figures: the unit's (column 4) or the city's (5), beside the city's."""
+    return [{"figure": row[0], "name": row[1], "indent": row[2], "kind": row[3], "unit": row[column],
+             "city": row[5]} for row in _FIGURES]  # fmt: skip
+
+
+_MONTHLY = {
+    "month": "10/2026",
+    "period_from": "2026-10-01",
+    "period_to": "2026-10-31",
+    "report_url": f"{BASE}/staff/reports?from=2026-10-01&to=2026-10-31",
+    "sender_unit": COORDINATOR,
+}
+_MONTHLY_WARD = {
+    **_MONTHLY, "scope": "unit", "unit_name": UNIT, "unit_code": "P-09556", "figures": _figures(4),
+    "units": _units(
+        ("P-09556", f"{UNIT} (trực tiếp giải quyết)", 14, 1, 0, 0.9286), (*_OFFICES[0], 52, 4, 4, 0.8462),
+        (*_OFFICES[1], 21, 1, 1, 0.9048), ("P-09556-VHXH", "Phòng Văn hóa - Xã hội Phường Hà Đông", 11, 0, 0, 1.0),
+    ),
+    "units_without_figures": 0, "overdue_count": 5, "overdue": _OVERDUE,
+}  # fmt: skip
+_MONTHLY_CITY = {
+    **_MONTHLY_WARD, "scope": "city", "unit_name": "", "unit_code": "", "figures": _figures(5),
+    "units": _units(
+        ("SO-XD", "Sở Xây dựng", 1342, 61, 22, 0.9382), ("SO-NNMT", "Sở Nông nghiệp và Môi trường", 988, 25, 9, 0.9656),
+        ("P-00004", "UBND Phường Ba Đình", 402, 8, 3, 0.9726), ("P-09556", UNIT, 98, 6, 5, 0.8878),
+    ),
+    "units_without_figures": 139, "overdue_count": 183,
+}  # fmt: skip
+
 SAMPLES: tuple[Sample, ...] = (
     Sample("ack", "citizen", _citizen(secret_track_url=f"{BASE}/track/PAKN.20261026.0012?token=…"),
            note="tiếp nhận: xác nhận cho người dân"),
@@ -240,6 +315,8 @@ SAMPLES: tuple[Sample, ...] = (
         "staff_url": f"{BASE}/staff?overdue=1",
         "calendar_warning": "",
     }, note="tổng hợp hằng ngày"),
+    Sample("monthly_report", "head", _MONTHLY_WARD, note="báo cáo tháng: lãnh đạo đơn vị"),
+    Sample("monthly_report", "coordinator", _MONTHLY_CITY, note="báo cáo tháng: Văn phòng (toàn thành phố)"),
     Sample("question_assigned", "unit", {**CONFERENCE, "unit_name": UNIT, "count": 1, "questions": [
         {"number": 3, "text": _QUESTION["text"], "due_at": _QUESTION["due_at"]},
     ]}, note="hội nghị: giao câu hỏi"),

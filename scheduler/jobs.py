@@ -16,6 +16,7 @@ from feedback.deadlines.sweep import sweep
 from feedback.documents.mail import documents
 from feedback.health import record_sweep
 from feedback.publication.retention import run as run_retention
+from feedback.reports.mail import REPORT_AT, queue_due
 from feedback.settings import Settings
 from notifications.delivery import DeliveryConfigError, DeliveryReport, deliver_pending
 
@@ -63,6 +64,18 @@ async def digest_job(settings: Settings) -> None:
         return
     if queued:
         log.info("digest: queued %d daily digests of overdue items", queued)
+
+
+async def monthly_report_job(settings: Settings) -> None:
+    """The closed month's report to every unit head and the coordinator office, on the first working day
+    of the month (or the next run after it, to catch up); its keys make a repeat a no-op."""
+    try:
+        queued = await queue_due(settings, now=clock.now())
+    except Exception:
+        log.exception("monthly report failed; it runs again tomorrow, or run `pakn report-mail`")
+        return
+    if queued:
+        log.info("monthly report: queued %d messages", queued)
 
 
 # The 1st of every month at 02:00 local time, when nobody works: `pakn retention` (Nghị định 13/2023).
@@ -139,6 +152,21 @@ def build_scheduler(settings: Settings) -> AsyncIOScheduler:
         timezone=settings.tz,
         args=[settings],
         id="digest",
+        next_run_time=clock.now(),
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=3 * 3600,
+    )
+    # Every morning at REPORT_AT local time and at start-up: queue_due knows whether a month's reports
+    # are due (from the first working day of the next month) and not yet queued.
+    scheduler.add_job(
+        monthly_report_job,
+        "cron",
+        hour=REPORT_AT.hour,
+        minute=REPORT_AT.minute,
+        timezone=settings.tz,
+        args=[settings],
+        id="monthly_report",
         next_run_time=clock.now(),
         coalesce=True,
         max_instances=1,

@@ -85,6 +85,7 @@ CASE_TABLES = [
     "question",
     "conference",
     "attachment",
+    "file_blob",
     "cooperation",
     "outbox_message",
     "deadline_step",
@@ -95,6 +96,7 @@ CASE_TABLES = [
     "staff_user",
     "calendar_exception",
     "store_entry",
+    "api_key",
 ]
 
 

@@ -10,17 +10,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Literal
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
 from feedback import clock
-from feedback.attachments import storage
 from feedback.attachments.schemas import AttachmentOut
 from feedback.attachments.uploads import Upload
 from feedback.errors import NotFound
+from feedback.files.store import FileMissing, FileStore, Opened, StoreUnavailable
 from feedback.items.models import Attachment, FeedbackItem
 
 log = logging.getLogger("pakn")
@@ -92,30 +91,37 @@ async def attachments_of(item: FeedbackItem, *, staff: bool = False) -> list[Att
 
 
 async def stored_file(
-    item: FeedbackItem, attachment_id: int, root: Path, *, staff: bool
-) -> tuple[Attachment, Path]:
-    """An attachment of this item the audience may see, with its file; anything else is 'not found'."""
+    item: FeedbackItem, attachment_id: int, store: FileStore, *, staff: bool
+) -> tuple[Attachment, Opened]:
+    """An attachment of this item the audience may see, opened for streaming; anything else (a file
+    the store lost included) is 'not found'."""
     found = await Attachment.filter(_visible(item, staff=staff), id=attachment_id).first()
     if found is None:
         raise NotFound("Không tìm thấy tệp đính kèm")
-    return found, storage.stored_path(root, found.storage_name)
+    try:
+        return found, await store.open(found.storage_name)
+    except FileMissing:
+        log.error("attachment file %s is missing from the %s file store", found.storage_name, store.kind)
+        raise NotFound("Không tìm thấy tệp đính kèm") from None
+    except Exception as exc:
+        log.exception("the %s file store did not give file %s", store.kind, found.storage_name)
+        raise StoreUnavailable from exc
 
 
-async def remove_orphans(root: Path, *, older_than: timedelta = timedelta(hours=1)) -> int:
-    """Delete files of the upload folder that no row names; returns how many.
+async def remove_orphans(store: FileStore, *, older_than: timedelta = timedelta(hours=1)) -> int:
+    """Delete stored files that no row names; returns how many.
 
     Only a crash between storing a file and committing (or rolling back) its row leaves one behind:
     every handled failure removes its files at once. Files younger than `older_than` are left alone,
     since they may belong to a request still running. Meant for a daily job.
     """
-    old = storage.files_older_than(root, (clock.now() - older_than).timestamp())
+    old = await store.names_older_than((clock.now() - older_than).timestamp())
     known: set[str] = set()
-    names = sorted(old)
-    for start in range(0, len(names), 500):
-        batch = names[start : start + 500]
+    for start in range(0, len(old), 500):
+        batch = old[start : start + 500]
         known.update(await Attachment.filter(storage_name__in=batch).values_list("storage_name", flat=True))
-    orphans = [path for name, path in old.items() if name not in known]
-    storage.delete(orphans)
+    orphans = [name for name in old if name not in known]
+    await store.delete(orphans)
     if orphans:
         log.warning("removed %d orphan upload(s) older than %s", len(orphans), older_than)
     return len(orphans)

@@ -1,9 +1,11 @@
-"""Attachment files on disk: random names in `settings.upload_dir`, never under the sender's name.
+"""Attachment files being received, and the names they are shown and offered under.
 
-The upload folder lives outside every folder the web server serves, and a file there is only ever
-sent by the download endpoints after a permission check. The names are random so that no name chosen
-by a sender (`../../etc/passwd`, `index.html`, a Vietnamese name the file system mangles) ever
-reaches the file system; the sender's name is kept in the database, cleaned, for display only.
+A file is received into the upload folder under a random name (`StagedFile`), never under the sender's
+name: no name chosen by a sender (`../../etc/passwd`, `index.html`, a Vietnamese name the file system
+mangles) ever reaches a file system, a row or an object key; the sender's name is kept in the
+database, cleaned, for display only. Once received and checked, the file goes to the file store
+(`feedback.files`, PAKN_FILE_STORE); a file there is only ever sent by the download endpoints after a
+permission check.
 
 Writes are plain blocking calls: chunks of at most a few hundred kilobytes land in the page cache in
 microseconds, less than a hop to a worker thread would cost.
@@ -13,42 +15,30 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import logging
 import os
-import re
 import secrets
 import unicodedata
-from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
 
 from feedback.attachments.sniff import HEAD_SIZE, KINDS, Kind
-from feedback.errors import NotFound
+from feedback.files.store import ensure_folder
 
-log = logging.getLogger("pakn")
-
-# 32 hex digits + an extension of the accepted kinds: all a stored name can be (≤ 64, the column).
-_STORAGE_NAME = re.compile(r"[0-9a-f]{32}\.[a-z]{3,4}")
 _PARTIAL = ".part"
 MAX_FILENAME = 200  # the column's length
 FALLBACK_NAME = "tep-dinh-kem"
 
 
-def upload_dir(root: Path) -> Path:
-    """The upload folder, created private to the service's user (0700) when missing."""
-    root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return root
-
-
 class StagedFile:
     """A file being received: written under a random `.part` name, hashed and counted on the way.
 
-    `finish(kind)` renames it to its stored name; `discard()` removes it whatever its state.
+    `finish(kind)` renames it to its stored name (the local store's file, or what `FileStore.put` takes
+    to another store); `discard()` removes it whatever its state.
     """
 
     def __init__(self, root: Path) -> None:
         self.token = secrets.token_hex(16)
-        self.path = upload_dir(root) / f"{self.token}{_PARTIAL}"
+        self.path = ensure_folder(root) / f"{self.token}{_PARTIAL}"
         # O_EXCL: never write into a file that is already there; 0600: only the service reads it.
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         self._file = os.fdopen(fd, "wb")
@@ -79,32 +69,8 @@ class StagedFile:
 
     def discard(self) -> None:
         self.close()
-        delete([self.path])
-
-
-def delete(paths: Iterable[Path]) -> None:
-    """Remove stored files; missing ones are fine (this runs on error paths, possibly twice)."""
-    for path in paths:
         with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-
-
-def stored_path(root: Path, storage_name: str) -> Path:
-    """Where a stored file is; the name comes from the database but is checked before it meets a path."""
-    if not _STORAGE_NAME.fullmatch(storage_name):
-        raise NotFound("Không tìm thấy tệp đính kèm")
-    path = root / storage_name
-    if not path.is_file():
-        log.error("attachment file %s is missing from %s", storage_name, root)
-        raise NotFound("Không tìm thấy tệp đính kèm")
-    return path
-
-
-def files_older_than(root: Path, timestamp: float) -> dict[str, Path]:
-    """The files of the upload folder last written before `timestamp`, by name."""
-    if not root.is_dir():
-        return {}
-    return {p.name: p for p in root.iterdir() if p.is_file() and p.stat().st_mtime < timestamp}
+            self.path.unlink()
 
 
 def display_name(raw: str, kind: Kind) -> str:

@@ -3,14 +3,17 @@
 Files are checked while they arrive, not after the whole body has been buffered: the sixth file, the
 byte past 10 MB, an empty file or a file that is not a JPEG, PNG, PDF, DOCX or XLSX stops the request
 at once with a message naming the file. Each file goes straight to the upload folder under a random
-name; whatever fails, every file of the request is removed again, so nothing is half-saved.
+name, and to the file store (PAKN_FILE_STORE) once the whole body was read; whatever fails, every file
+of the request is removed again, so nothing is half-saved.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,9 +28,11 @@ from feedback.attachments import storage
 from feedback.attachments.sniff import Kind, detect
 from feedback.edge import check_json, check_text
 from feedback.errors import DomainError
+from feedback.files.store import FileStore, StoreUnavailable, store_for
 from feedback.settings import Settings
 
 T = TypeVar("T")
+log = logging.getLogger("pakn")
 
 MAX_FILES = 5
 MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -45,28 +50,25 @@ class TooLarge(DomainError):
 
 @dataclass(frozen=True)
 class Upload:
-    """A received file, already checked and stored under `path`; its row is written by `services.save`."""
+    """A received file, already checked and in the file store as `storage_name`; its row is written
+    by `services.save`."""
 
     filename: str  # the sender's name, cleaned, ending with the extension of its real kind
     kind: Kind
     size: int
     sha256: str
-    path: Path
-
-    @property
-    def storage_name(self) -> str:
-        return self.path.name
-
-
-def discard(uploads: Sequence[Upload]) -> None:
-    """Remove the stored files of uploads whose rows will not be written."""
-    storage.delete(u.path for u in uploads)
+    storage_name: str
 
 
 @dataclass(frozen=True)
 class UploadForm:
     fields: dict[str, str]
     uploads: list[Upload]
+    store: FileStore
+
+    async def discard(self) -> None:
+        """Remove the stored files of uploads whose rows will not be written."""
+        await self.store.delete(u.storage_name for u in self.uploads)
 
     def decode(self, name: str, type_: type[T], request: Request) -> T:
         """The JSON of text part `name` as `type_`, refused with the same 400s as a JSON body."""
@@ -81,8 +83,8 @@ class UploadForm:
         check_json(raw.encode(), name)
         return decode_json(raw.encode(), type_, request)
 
-    @contextlib.contextmanager
-    def discard_on_error(self) -> Iterator[None]:
+    @contextlib.asynccontextmanager
+    async def discard_on_error(self) -> AsyncIterator[None]:
         """Around the work that writes the rows: if it fails, the files go too.
 
         Keep it to that work: an error after the rows are committed must not remove their files.
@@ -90,7 +92,10 @@ class UploadForm:
         try:
             yield
         except BaseException:
-            discard(self.uploads)
+            try:
+                await asyncio.shield(self.discard())
+            except Exception:  # the store is down: the orphan sweep removes them later
+                log.exception("could not remove the files of a failed request from the file store")
             raise
 
 
@@ -143,6 +148,7 @@ async def read_form(
     if not is_multipart(request) or not boundary:
         raise ClientException("Cần gửi multipart/form-data có boundary")
     reader = _Reader(settings.upload_dir, text_fields)
+    store = store_for(settings)
     try:
         # The parser's own part limit only guards against floods; `_Reader` refuses the 6th file first.
         with PushMultipartParser(boundary, max_segment_count=MAX_FILES + len(text_fields) + 2) as parser:
@@ -169,7 +175,19 @@ async def read_form(
         reader.discard()
         reader.file_error.form_fields = dict(reader.fields)
         raise reader.file_error
-    return UploadForm(reader.fields, reader.uploads)
+    form = UploadForm(reader.fields, reader.uploads, store)
+    try:
+        for upload, path in zip(reader.uploads, reader.paths, strict=True):
+            await store.put(upload.storage_name, path)
+    except BaseException as exc:
+        reader.discard()
+        with contextlib.suppress(Exception):  # the store may be down for this too
+            await asyncio.shield(form.discard())
+        if isinstance(exc, Exception):
+            log.exception("the %s file store did not take an upload", store.kind)
+            raise StoreUnavailable(field=FILES) from exc
+        raise
+    return form
 
 
 class _Reader:
@@ -180,6 +198,7 @@ class _Reader:
         self.text_fields = tuple(text_fields)
         self.fields: dict[str, str] = {}
         self.uploads: list[Upload] = []
+        self.paths: list[Path] = []  # each upload's file in the upload folder, until the store has it
         self._segment: MultipartSegment | None = None
         self._file: storage.StagedFile | None = None  # the file part being received, if any
         self._text = bytearray()
@@ -265,13 +284,16 @@ class _Reader:
         else:
             path = staged.finish(kind)
             name = storage.display_name(segment.filename or "", kind)
-            self.uploads.append(Upload(name, kind, staged.size, staged.sha256, path))
+            self.uploads.append(Upload(name, kind, staged.size, staged.sha256, path.name))
+            self.paths.append(path)
         self._file = None
 
     def discard(self) -> None:
+        """Remove the files received so far from the upload folder (the store has none of them yet)."""
         if self._file is not None:
             self._file.discard()
-        discard(self.uploads)
+        for path in self.paths:
+            path.unlink(missing_ok=True)
 
 
 def _shown(segment: MultipartSegment) -> str:

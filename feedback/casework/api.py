@@ -83,7 +83,7 @@ class CaseworkController(Controller):
             data = await uploads.read_json(request, StaffFeedbackCreate, MAX_JSON_BODY)
             return await created_out(await intake.submit(data, settings, actor=user), settings)
         form = await uploads.read_form(request, settings)
-        with form.discard_on_error():
+        async with form.discard_on_error():
             data = form.decode("data", StaffFeedbackCreate, request)
             submitted = await intake.submit(data, settings, actor=user, uploads=form.uploads)
         return await created_out(submitted, settings)
@@ -177,7 +177,7 @@ class CaseworkController(Controller):
             await perform(user, code, "answer", data, settings)
             return await item_out(user, code)
         form = await uploads.read_form(request, settings)
-        with form.discard_on_error():
+        async with form.discard_on_error():
             data = form.decode("data", AnswerIn, request)
             await perform(user, code, "answer", data, settings, uploads=form.uploads)
         return await item_out(user, code)

@@ -54,7 +54,7 @@ class FeedbackController(Controller):
             data = await uploads.read_json(request, FeedbackCreate, MAX_JSON_BODY)
             return await created_out(await services.submit(data, settings), settings)
         form = await uploads.read_form(request, settings)
-        with form.discard_on_error():
+        async with form.discard_on_error():
             data = form.decode("data", FeedbackCreate, request)
             submitted = await services.submit(data, settings, uploads=form.uploads)
         return await created_out(submitted, settings)

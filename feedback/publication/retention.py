@@ -42,7 +42,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from feedback import db
-from feedback.attachments import storage
+from feedback.files.store import store_for
 from feedback.publication.policy import public_name, public_question
 from feedback.settings import Settings
 from feedback.text import fold
@@ -126,8 +126,7 @@ async def run(settings: Settings, *, now: datetime, dry_run: bool = False) -> Re
             await db.execute(_DELETE_ATTACHMENTS, now, connection=connection)
         questions = await _anonymise_questions(limit, now, connection)
         messages = await db.execute(_CLEAR_MESSAGES, limit, connection=connection)
-    root = settings.upload_dir
-    storage.delete(root / name for name in files if name and "/" not in name and "\\" not in name)
+    await store_for(settings).delete(name for name in files if name)
     report = RetentionReport(limit, items, len(files), questions, messages)
     log.info("%s", report)
     return report

@@ -240,22 +240,34 @@ _EVENT_COLUMNS = ("extended", "apologies", "promises_missed", "reopened", "ratin
                   "satisfied_count", "dissatisfied_count")  # fmt: skip
 
 
-def transfers_sql(group: str, scope: tuple[int, ...] | None) -> str:
+def transfers_sql(d: Dialect, group: str, scope: tuple[int, ...] | None) -> str:
     """Transfers inside the period, counted for the unit each left: the state before the transfer, read
-    from the item's event before it (one lookup by the item's index per transfer; transfers are few)."""
+    from the item's event before it (one lookup by the item's index per transfer; transfers are few).
 
-    def before(column: str) -> str:
-        return (
-            f"(SELECT q.{column} FROM event q WHERE q.item_id = e.item_id AND q.id < e.id"
-            " AND q.status IS NOT NULL ORDER BY q.id DESC LIMIT 1)"
+    On PostgreSQL the lookup is a LATERAL join: one lookup gives unit, field and officer, and it runs in
+    the parallel workers (a scalar subquery in the grouping key ran in the leader alone, after the
+    Gather). SQLite has no LATERAL: one scalar subquery per column there. Both read the same row. The
+    item's own row is joined only for the keys it holds (channel, commune): every event has its item."""
+    item = "JOIN feedback_item i ON i.id = e.item_id " if group in ("channel", "commune") else ""
+    before = {c: f"b.{c}" for c in ("unit_id", "category_id", "officer_id")}
+    if d.postgres:
+        lookup = (
+            "LEFT JOIN LATERAL (SELECT q.unit_id, q.category_id, q.officer_id FROM event q"
+            " WHERE q.item_id = e.item_id AND q.id < e.id AND q.status IS NOT NULL ORDER BY q.id DESC LIMIT 1)"
+            " b ON TRUE "
         )
-
-    keys = {"unit": before("unit_id"), "category": before("category_id"), "officer": before("officer_id"),
+    else:
+        lookup = ""
+        before = {
+            c: f"(SELECT q.{c} FROM event q WHERE q.item_id = e.item_id AND q.id < e.id"
+            " AND q.status IS NOT NULL ORDER BY q.id DESC LIMIT 1)"
+            for c in before
+        }
+    keys = {"unit": before["unit_id"], "category": before["category_id"], "officer": before["officer_id"],
             "channel": "i.channel", "commune": "i.commune_id", "none": "CAST(NULL AS INTEGER)"}  # fmt: skip
     return f"""SELECT t.key, COUNT(*) AS transferred_out
-FROM (SELECT {keys[group]} AS key, {"NULL" if group == "unit" else before("unit_id")} AS unit_id
-      FROM event e JOIN feedback_item i ON i.id = e.item_id
-      WHERE {_kinds(fig.TRANSFER_KINDS)} AND e.at >= $1 AND e.at < $2) t
+FROM (SELECT {keys[group]} AS key, {"NULL" if group == "unit" else before["unit_id"]} AS unit_id
+      FROM event e {item}{lookup}WHERE {_kinds(fig.TRANSFER_KINDS)} AND e.at >= $1 AND e.at < $2) t
 WHERE 1 = 1{_scope("t.key" if group == "unit" else "t.unit_id", scope)}
 GROUP BY t.key"""
 
@@ -286,10 +298,11 @@ def items_sql(d: Dialect, item_set: str, scope: tuple[int, ...] | None, limit: i
     k = f"""SELECT e.item_id, {_event_counts(d.rating("e"))} FROM event e
     WHERE e.kind IN ({sql_list(_COUNTED_KINDS)}) AND e.at >= $1 AND e.at < $2 GROUP BY e.item_id"""
     columns = (
-        "item_id, unit_id, status, due_at, answered_at, received_at, transfers, in_total, extended, reopened"
+        "item_id, unit_id, category_id, status, due_at, answered_at, received_at, transfers, in_total, extended,"
+        " reopened"
     )
     return f"""WITH {_replayed(d)}, k AS ({k}), c AS (
-    SELECT i.id AS item_id, i.unit_id, i.status, i.due_at, i.answered_at, i.received_at, i.transfers,
+    SELECT i.id AS item_id, i.unit_id, i.category_id, i.status, i.due_at, i.answered_at, i.received_at, i.transfers,
         1 AS in_total, COALESCE(k.extended, 0) AS extended, COALESCE(k.reopened, 0) AS reopened,
         {_flags(d, "i", None)}
     FROM (SELECT i.*, i.transfer_count AS transfers FROM feedback_item i
@@ -301,8 +314,9 @@ def items_sql(d: Dialect, item_set: str, scope: tuple[int, ...] | None, limit: i
 )
 SELECT i.code, i.title, u.code AS unit_code, u.name AS unit_name, c.bucket, c.in_total, c.received_at,
     c.due_at, CASE WHEN c.bucket LIKE 'answered%' THEN c.answered_at END AS answered_at, c.transfers,
-    c.status
+    c.status, g.code AS category_code, g.name AS category_name
 FROM c JOIN feedback_item i ON i.id = c.item_id LEFT JOIN unit u ON u.id = c.unit_id
+LEFT JOIN category g ON g.id = c.category_id
 WHERE {ITEM_FLAGS[item_set]}{_scope("c.unit_id", scope)}
 ORDER BY c.received_at, i.id
 LIMIT {int(limit)} OFFSET {int(offset)}"""

@@ -93,6 +93,7 @@ class ItemOut(Struct):
     due_at: datetime | None
     answered_at: datetime | None
     transfers: int
+    category: UnitOut | None = None  # the field (code, name) at the end of the period
 
 
 class ItemsOut(Struct):

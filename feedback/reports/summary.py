@@ -1,17 +1,21 @@
 """A report as plain data: `summary(period, by=…, scope=…)` → rows and a total of figures.Figures, and
 `items(…)`, the items behind one number. Pages, the API, exports, the CLI and e-mails call these.
 
-The counting is set-based (feedback/reports/query.py: three statements per period, or per month with
-`by=month`); this module only names the keys and rolls units up their tree.
+The counting is set-based (feedback/reports/query.py: five statements per period, or per month with
+`by=month`; on PostgreSQL on two connections at once that share one snapshot); this module only names the
+keys and rolls units up their tree.
 """
 
 from __future__ import annotations
 
+import asyncio
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.transactions import in_transaction
 
 from feedback import db
@@ -26,6 +30,9 @@ from feedback.reports.periods import Period
 # per-item tables are sorted and hashed in memory rather than on disk; the timeline is in memory, so an
 # index lookup costs about what a sequential read does.
 _PLANNER = ("SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'", "SET LOCAL random_page_cost = 1.1")
+# The statements of one report read one snapshot, even on several connections (_concurrently).
+_SNAPSHOT_LEVEL = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+_SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+-[0-9]+")
 # The replayed items are few (those changed after the period, merged ones): each is looked up by key.
 # Left to itself, the planner hashed the whole timeline three times for them (7 s at a million items).
 _LOOKUPS = ("SET LOCAL enable_hashjoin = off", "SET LOCAL enable_mergejoin = off")
@@ -133,6 +140,20 @@ async def summary(
     return report
 
 
+async def unit_summaries(
+    period: Period, scopes: list[UnitRef | None], *, ref: Reference, depth: int = 1
+) -> dict[int | None, Report]:
+    """`summary(period, by="unit", scope=…)` of each scope (by unit id, None: the city) from one count
+    of every unit: the same reports, rolled up in Python, for the cost of one (the monthly e-mail)."""
+    found = await counts(period, "unit", None, ref)
+    reports = {}
+    for scope in scopes:
+        report = Report(period, "unit", scope)
+        report.rows, report.total = _unit_rows(ref, found, scope, depth)
+        reports[scope.id if scope else None] = report
+    return reports
+
+
 async def counts(
     period: Period, group: str, scope: tuple[int, ...] | None, ref: Reference
 ) -> dict[Any, Figures]:
@@ -144,38 +165,114 @@ async def counts(
     first_day = min(calendar.local_date(first), period.start) if first else period.start
     worked = query.workdays(calendar, first_day, period.end, dialect)
     found: dict[Any, Figures] = defaultdict(Figures)
-    statements = (  # (statement, planner settings on PostgreSQL before it)
-        (query.settled_sql(dialect, group, worked, scope), _PLANNER),
-        (query.settled_events_sql(dialect, group, scope), ()),
-        (query.cooperations_sql(group, scope), ()),
-        (query.replayed_sql(dialect, group, worked, scope), _LOOKUPS),
-        (query.transfers_sql(group, scope), ()),
+    # Two lists of statements; on PostgreSQL each runs on a connection of its own, at the same time
+    # (see _concurrently): the settled pass (one pass over the items; its grouping keeps one core busy)
+    # beside the others (the settled items' events, cooperations, transfers, the replayed items), which
+    # PostgreSQL runs with parallel workers.
+    lists = (
+        ((query.settled_sql(dialect, group, worked, scope), ()),),
+        (
+            (query.settled_events_sql(dialect, group, scope), ()),
+            (query.cooperations_sql(group, scope), ()),
+            (query.transfers_sql(dialect, group, scope), ()),
+            (query.replayed_sql(dialect, group, worked, scope), _LOOKUPS),  # last: its settings stay
+        ),
     )
-    results = []
-    async with in_transaction() as connection:  # one snapshot for the five statements
-        for sql, settings in statements:
-            for setting in settings if dialect.postgres else ():
-                await db.execute(setting, connection=connection)
-            results.append(await db.fetch(sql, start, after, connection=connection))
+    if dialect.postgres and not isinstance(db.conn(), TransactionalDBClient):
+        results = await _concurrently(lists, start, after)
+    else:  # SQLite, or inside a caller's transaction (whose uncommitted rows only its connection sees)
+        results = []
+        async with in_transaction() as connection:
+            for statements in lists:
+                results += await _run(statements, start, after, connection, dialect.postgres)
     for rows in results:
         for row in rows:
             _count(found[row["key"]], row)
     return dict(found)
 
 
+async def _run(
+    statements: tuple[tuple[str, tuple[str, ...]], ...],
+    start: datetime,
+    after: datetime,
+    connection: Any,
+    postgres: bool,
+) -> list[list[dict[str, Any]]]:
+    """Each statement, after its planner settings (PostgreSQL), on one connection."""
+    results = []
+    for setting in _PLANNER if postgres else ():
+        await db.execute(setting, connection=connection)
+    for sql, settings in statements:
+        for setting in settings if postgres else ():
+            await db.execute(setting, connection=connection)
+        results.append(await db.fetch(sql, start, after, connection=connection))
+    return results
+
+
+async def _concurrently(
+    lists: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...], start: datetime, after: datetime
+) -> list[list[dict[str, Any]]]:
+    """Run each list of statements on a connection of its own, at the same time, all reading one
+    snapshot: the first transaction exports its snapshot (REPEATABLE READ, so it keeps it for all its
+    statements) and the others import it (SET TRANSACTION SNAPSHOT), so every statement sees the
+    database as of the same instant, as one transaction would. A year's report keeps two cores busy
+    instead of one for its longest statement (bench/README.md)."""
+    snapshot: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    imported = [asyncio.Event() for _ in lists[1:]]
+
+    async def lead(statements: tuple[tuple[str, tuple[str, ...]], ...]) -> list[list[dict[str, Any]]]:
+        try:
+            async with in_transaction() as connection:
+                await db.execute(_SNAPSHOT_LEVEL, connection=connection)
+                [row] = await db.fetch("SELECT pg_export_snapshot() AS id", connection=connection)
+                snapshot.set_result(row["id"])
+                results = await _run(statements, start, after, connection, True)
+                for event in imported:  # the snapshot lives as long as this transaction
+                    await event.wait()
+                return results
+        finally:
+            if not snapshot.done():
+                snapshot.set_exception(RuntimeError("the report's snapshot was not exported"))
+
+    async def follow(statements, done: asyncio.Event) -> list[list[dict[str, Any]]]:  # noqa: ANN001
+        try:
+            async with in_transaction() as connection:
+                await db.execute(_SNAPSHOT_LEVEL, connection=connection)
+                snapshot_id = await snapshot
+                if not _SNAPSHOT_ID.fullmatch(snapshot_id):
+                    raise RuntimeError(f"unexpected snapshot id {snapshot_id!r}")
+                await db.execute(f"SET TRANSACTION SNAPSHOT '{snapshot_id}'", connection=connection)
+                done.set()
+                return await _run(statements, start, after, connection, True)
+        finally:
+            done.set()
+
+    answers = await asyncio.gather(
+        lead(lists[0]), *(follow(s, e) for s, e in zip(lists[1:], imported, strict=True))
+    )
+    return [rows for answer in answers for rows in answer]
+
+
 async def items(
-    period: Period, item_set: str, *, scope: UnitRef | None, ref: Reference, limit: int = 100, offset: int = 0
-) -> list[dict[str, Any]]:
-    """The items counted in `item_set` (a bucket, or carried_over, received, …; figures.ITEM_SETS)."""
+    period: Period, item_set: str, *, scope: UnitRef | None, ref: Reference, limit: int = 100, offset: int = 0,
+    alone: bool = False,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The items counted in `item_set` (a bucket, or carried_over, received, …; figures.ITEM_SETS).
+
+    `alone`: the scope unit's own items without its sub-units' (the "trực tiếp giải quyết" row)."""
     dialect = query.Dialect(db.is_postgres(), ref.calendar.tz)
     start, after = period.bounds(ref.calendar.tz)
-    ids = subtree(ref, scope) if scope else None
+    ids = ((scope.id,) if alone else subtree(ref, scope)) if scope else None
     rows = await db.fetch(query.items_sql(dialect, item_set, ids, limit, offset), start, after)
     return [
         {
             "code": r["code"],
             "title": r["title"],
             "unit": {"code": r["unit_code"], "name": r["unit_name"]},
+            # the field as it was at the end of the period (or at the answer), like the unit
+            "category": {"code": r["category_code"], "name": r["category_name"]}
+            if r["category_code"]
+            else None,
             "bucket": r["bucket"] if r["in_total"] else None,
             "status": r["status"],
             "received_at": _instant(r["received_at"]),

@@ -104,10 +104,10 @@ async def feedback_submit(request: Request, settings: NamedDependency[Settings])
         return await form_page(request, settings, kept, {field: exc.message}, status)
     values = {name: form.fields.get(name, "") for name in FORM_FIELDS}
     if errors := await every_problem(form_body(form.fields), FeedbackCreate, settings):
-        uploads.discard(form.uploads)
+        await form.discard()
         return await form_page(request, settings, values, errors, 422)
     try:
-        with form.discard_on_error():
+        async with form.discard_on_error():
             data = form_struct(
                 form_body(form.fields), FeedbackCreate, messages=LIMIT_MESSAGES, fields=FIELD_OF
             )

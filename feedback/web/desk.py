@@ -93,7 +93,7 @@ async def intake_submit(request: Request, settings: NamedDependency[Settings]) -
         field = "files" if exc.field == uploads.FILES else (exc.field or "files")
         kept = {name: exc.form_fields.get(name, "") for name in DESK_FIELDS}
         return await _desk_page(request, settings, kept, {field: exc.message}, 422)
-    with form.discard_on_error():  # a forged request leaves no file behind
+    async with form.discard_on_error():  # a forged request leaves no file behind
         sent = request.headers.get(sessions.CSRF_HEADER) or form.fields.get(sessions.CSRF_FIELD, "")
         sessions.require_csrf(settings, request.cookies.get(sessions.SESSION_COOKIE, ""), sent)
     values = {name: form.fields.get(name, "") for name in DESK_FIELDS}
@@ -105,10 +105,10 @@ async def intake_submit(request: Request, settings: NamedDependency[Settings]) -
         errors["received_at"] = exc.message
     # Every problem at once, as on the citizen's form.
     if errors := errors | await every_problem(body, StaffFeedbackCreate, settings):
-        uploads.discard(form.uploads)
+        await form.discard()
         return await _desk_page(request, settings, values, errors, 422)
     try:
-        with form.discard_on_error():
+        async with form.discard_on_error():
             data = form_struct(body, StaffFeedbackCreate, messages=LIMIT_MESSAGES, fields=FIELD_OF)
             submitted = await intake.submit(data, settings, actor=user, uploads=form.uploads)
     except DomainError as exc:

@@ -6,6 +6,7 @@ from feedback.web.conferences import CONFERENCE_ROUTES
 from feedback.web.demo import demo_mail_page
 from feedback.web.desk import DESK_ROUTES
 from feedback.web.documents import DOCUMENT_PAGES
+from feedback.web.reports import REPORT_ROUTES
 from feedback.web.staff import STAFF_ROUTES
 from feedback.web.static_files import static_files
 from feedback.web.tracking import TRACKING_ROUTES
@@ -16,6 +17,7 @@ WEB_ROUTES = [
     *TRACKING_ROUTES,
     *DESK_ROUTES,
     *STAFF_ROUTES,
+    *REPORT_ROUTES,
     *ADMIN_ROUTES,
     *CONFERENCE_ROUTES,
     *DOCUMENT_PAGES,

@@ -1,4 +1,4 @@
-"""Staff pages: log in and out, the inbox, one item with its action forms, the coordinators' dashboard.
+"""Staff pages: log in and out, the inbox, one item with its action forms (reports: web/reports.py).
 
 Pages only read (`inbox.search`, `casework.api.item_out`) and call the casework services; every POST
 checks the session and its CSRF token (`current_user`), then answers 303 back to the page, or shows the
@@ -28,13 +28,11 @@ from feedback.casework.inbox import read_filters, search
 from feedback.casework.rules import EXTENDS_AT_ONCE, Action
 from feedback.casework.schemas import AnswerIn
 from feedback.deadlines.promises import SOURCE_NAMES
-from feedback.directory.official_calendar import calendar_warning
 from feedback.directory.reference import reference
 from feedback.errors import DomainError, Forbidden, NotFound, TooManyRequests, Unauthorized
 from feedback.items.access import ROLES_THAT_SEE_ITEMS, get_for
 from feedback.items.grounds import CLASSIFICATION_NAMES, REFUSAL_GROUNDS
 from feedback.items.vocabulary import OPEN_STATUSES, is_open
-from feedback.reports.dashboard import dashboard as reports_dashboard
 from feedback.security import sessions, throttle
 from feedback.security.client import client_address
 from feedback.settings import Settings
@@ -336,7 +334,7 @@ async def answer_files(request: Request, code: FromPath[str], settings: Config) 
         if exc.field is None and exc.status_code in (400, 413):
             exc.field = "files"
         return await _item_page(request, user, code, settings, failed="answer", error=exc, values={})
-    with form.discard_on_error():  # a forged request leaves no file behind either
+    async with form.discard_on_error():  # a forged request leaves no file behind either
         sessions.require_csrf(
             settings,
             token,
@@ -344,7 +342,7 @@ async def answer_files(request: Request, code: FromPath[str], settings: Config) 
         )
     values = {"answer": form.fields.get("answer", "")}
     try:
-        with form.discard_on_error():
+        async with form.discard_on_error():
             await perform(
                 user, code, "answer", form_struct(form.fields, AnswerIn), settings, uploads=form.uploads
             )
@@ -353,23 +351,4 @@ async def answer_files(request: Request, code: FromPath[str], settings: Config) 
     return await _after(user, code, "answer")
 
 
-# --- the coordinators' dashboard --------------------------------------------------------------
-
-
-@get("/staff/dashboard", include_in_schema=False)
-async def dashboard(request: Request, settings: Config) -> Response[str]:
-    user = await staff_page_user(request)
-    if user.role != "coordinator":
-        return _denied(request, user, "Trang tổng quan chỉ dành cho Văn phòng UBND (điều phối).")
-    figures = await reports_dashboard(clock.now())
-    context = {
-        "by_status": [(s, name, figures.by_status[s]) for s, name in STATUS_NAMES.items()],
-        "total": figures.total,
-        "overdue": [{"code": u.code, "name": u.name, "n": u.n} for u in figures.overdue_by_unit],
-        "overdue_total": figures.overdue_total,
-        "calendar_warning": calendar_warning(clock.now().astimezone(settings.tz).date()),
-    }
-    return page(request, "staff_dashboard.html", context, user=user)
-
-
-STAFF_ROUTES = [login_page, login_submit, logout, inbox_page, item_page, answer_files, act, dashboard]
+STAFF_ROUTES = [login_page, login_submit, logout, inbox_page, item_page, answer_files, act]

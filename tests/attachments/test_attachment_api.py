@@ -269,7 +269,7 @@ async def test_answer_files_reach_the_citizen_once_the_answer_is_sent(client, se
     staged = StagedFile(settings.upload_dir)
     staged.write(files.pdf())
     path = staged.finish(PDF)
-    upload = Upload("Công văn trả lời.pdf", PDF, staged.size, staged.sha256, path)
+    upload = Upload("Công văn trả lời.pdf", PDF, staged.size, staged.sha256, path.name)
     frozen_clock.advance(hours=1)
     [answer_file] = await save(item.id, [upload], kind="answer", actor_id=None, at=clock.now())
 

@@ -14,6 +14,7 @@ from feedback.attachments.services import attachments_of, remove_orphans, save
 from feedback.attachments.sniff import PDF
 from feedback.attachments.storage import StagedFile
 from feedback.attachments.uploads import Upload
+from feedback.files.store import LocalStore
 from feedback.items.models import Attachment, FeedbackItem
 from tests.attachments import files
 from tests.helpers import citizen_body
@@ -23,7 +24,7 @@ def stored_pdf(settings: Any, name: str = "Công văn.pdf") -> Upload:
     staged = StagedFile(settings.upload_dir)
     staged.write(files.pdf())
     path = staged.finish(PDF)
-    return Upload(name, PDF, staged.size, staged.sha256, path)
+    return Upload(name, PDF, staged.size, staged.sha256, path.name)
 
 
 async def test_save_writes_in_the_callers_transaction(client, settings) -> None:
@@ -45,7 +46,7 @@ async def test_save_writes_in_the_callers_transaction(client, settings) -> None:
         "Công văn.pdf",
         "application/pdf",
         "answer",
-        upload.path.name,
+        upload.storage_name,
     )
     [listed] = await attachments_of(item, staff=True)
     assert listed.url == f"/api/v1/staff/feedback/{code}/attachments/{row.id}"
@@ -59,10 +60,11 @@ async def test_remove_orphans_keeps_files_with_rows_and_recent_ones(client, sett
     partial = settings.upload_dir / ("0" * 32 + ".part")
     partial.write_bytes(b"half a file")
     hour_ago = frozen_clock.now().timestamp() - 2 * 3600
-    for path in (kept.path, orphan.path, partial):
+    root = settings.upload_dir
+    for path in (root / kept.storage_name, root / orphan.storage_name, partial):
         os.utime(path, (hour_ago, hour_ago))
-    os.utime(recent.path, (frozen_clock.now().timestamp(), frozen_clock.now().timestamp()))
+    os.utime(root / recent.storage_name, (frozen_clock.now().timestamp(), frozen_clock.now().timestamp()))
 
-    assert await remove_orphans(settings.upload_dir) == 2
-    assert sorted(p.name for p in settings.upload_dir.iterdir()) == sorted([kept.path.name, recent.path.name])
-    assert await remove_orphans(settings.upload_dir / "missing") == 0
+    assert await remove_orphans(LocalStore(root)) == 2
+    assert sorted(p.name for p in root.iterdir()) == sorted([kept.storage_name, recent.storage_name])
+    assert await remove_orphans(LocalStore(root / "missing")) == 0

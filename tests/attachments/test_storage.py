@@ -10,7 +10,7 @@ import pytest
 
 from feedback.attachments import storage
 from feedback.attachments.sniff import DOCX, JPEG, PDF, PNG, Kind
-from feedback.errors import NotFound
+from feedback.files.store import FileMissing, LocalStore
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def test_content_disposition_keeps_vietnamese_names(name: str, ascii_name: str) 
     assert " " not in encoded and '"' not in encoded and ";" not in encoded
 
 
-def test_staged_file_gets_a_random_private_name(tmp_path: Path) -> None:
+async def test_staged_file_gets_a_random_private_name(tmp_path: Path) -> None:
     root = tmp_path / "uploads"
     staged = storage.StagedFile(root)
     staged.write(b"\x89PNG\r\n")
@@ -65,14 +65,25 @@ def test_staged_file_gets_a_random_private_name(tmp_path: Path) -> None:
     assert path.parent == root and path.suffix == ".png" and len(path.stem) == 32
     assert stat.S_IMODE(root.stat().st_mode) == 0o700
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert storage.stored_path(root, path.name) == path
-    storage.delete([path, path])  # twice is fine
+    local = LocalStore(root)
+    assert local.path(path.name) == path and await local.exists(path.name)
+    await local.delete([path.name, path.name])  # twice is fine
     assert list(root.iterdir()) == []
+
+
+def test_a_discarded_staged_file_leaves_nothing(tmp_path: Path) -> None:
+    staged = storage.StagedFile(tmp_path)
+    staged.write(b"%PDF-")
+    staged.discard()
+    staged.discard()
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(
     "name", ["../secret.png", "passwd", "A" * 32 + ".png", "0" * 32 + ".png/x", "0" * 32 + ".png"]
 )
-def test_stored_path_refuses_anything_but_a_stored_file(tmp_path: Path, name: str) -> None:
-    with pytest.raises(NotFound):
-        storage.stored_path(tmp_path, name)
+async def test_the_local_store_refuses_anything_but_a_stored_file(tmp_path: Path, name: str) -> None:
+    if name == "0" * 32 + ".png":
+        (tmp_path / name).mkdir()  # a folder of a stored file's name is not a file
+    with pytest.raises(FileMissing):
+        await (await LocalStore(tmp_path).open(name)).read()

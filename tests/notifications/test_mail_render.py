@@ -229,6 +229,74 @@ CASES += [
         ["Ngày hẹn trả kết quả: 11/12/2026", "gửi cho người dân qua bưu chính", "/apology.pdf"],
         "In phiếu tại",
     ),
+    (
+        "monthly_report",
+        {
+            "month": "10/2026",
+            "period_from": "2026-10-01",
+            "period_to": "2026-10-31",
+            "report_url": "https://pakn.test/staff/reports?from=2026-10-01&to=2026-10-31",
+            "sender_unit": "Văn phòng UBND Thành phố",
+            "scope": "unit",
+            "unit_name": "Phòng Kinh tế Phường Hà Đông",
+            "unit_code": "P-09556-KT",
+            "recipient": "head",
+            "recipient_name": "Trưởng Phòng Kinh tế Phường Hà Đông",
+            "recipient_unit": "Phòng Kinh tế Phường Hà Đông",
+            "figures": [
+                {
+                    "figure": "total",
+                    "name": "Tổng số nhận giải quyết",
+                    "indent": 0,
+                    "kind": "count",
+                    "unit": 1322,
+                    "city": 14322,
+                },
+                {
+                    "figure": "on_time_rate",
+                    "name": "Tỷ lệ đúng hạn",
+                    "indent": 0,
+                    "kind": "percent",
+                    "unit": 0.9537,
+                    "city": None,
+                },
+                {
+                    "figure": "rating_avg",
+                    "name": "Điểm đánh giá trung bình",
+                    "indent": 0,
+                    "kind": "number",
+                    "unit": 4.5,
+                    "city": 4.25,
+                },
+            ],  # fmt: skip
+            "units": [],
+            "units_without_figures": 0,
+            "overdue_count": 1,
+            "overdue": [
+                {
+                    "code": "PAKN.20261001.0004",
+                    "category_name": "",
+                    "unit_code": "P-09556-KT",
+                    "unit_name": "Phòng Kinh tế Phường Hà Đông",
+                    "due_at": "2026-10-15 16:59:59+00:00",
+                    "days_late": 12,
+                    "staff_url": "https://pakn.test/staff/feedback/PAKN.20261001.0004",
+                }
+            ],
+        },
+        "Báo cáo kết quả tiếp nhận, giải quyết phản ánh, kiến nghị tháng 10/2026 của Phòng Kinh tế phường Hà Đông",
+        [
+            "Kính gửi: Trưởng phòng Kinh tế phường Hà Đông\n",
+            "Tổng số nhận giải quyết: 1.322 (toàn thành phố: 14.322)",
+            "Tỷ lệ đúng hạn: 95,4% (toàn thành phố: —)",
+            "Điểm đánh giá trung bình: 4,5 (toàn thành phố: 4,25)",
+            "1. PAKN.20261001.0004; lĩnh vực: chưa xác định\n",
+            "Hạn trả lời: hết ngày 15/10/2026; đến hết tháng đã quá hạn 12 ngày làm việc.",
+            "Kính đề nghị Ông/Bà chỉ đạo khẩn trương giải quyết",
+            "Trân trọng./.\n\nVăn phòng Ủy ban nhân dân Thành phố",
+        ],
+        "Tổng số nhận giải quyết 1.322 14.322",
+    ),
 ]
 
 

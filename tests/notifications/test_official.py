@@ -14,6 +14,8 @@ from notifications.official import (
     head_salutation,
     is_position,
     name_in_text,
+    number_text,
+    percent_text,
     since_text,
     time_text,
 )
@@ -83,3 +85,28 @@ def test_times_and_deadlines() -> None:
     assert deadline_text(datetime(2026, 11, 9, 16, 30, tzinfo=HANOI)) == "16 giờ 30, ngày 09/11/2026"
     assert since_text(datetime(2026, 12, 2, 23, 59, 59, tzinfo=HANOI)) == "từ sau ngày 02/12/2026"
     assert since_text(datetime(2026, 11, 23, 9, 0, tzinfo=HANOI)) == "từ 09 giờ 00, ngày 23/11/2026"
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "expected"),
+    [
+        (14322, 0, "14.322"),  # "đã giải quyết đúng và trước hạn 14.322 hồ sơ"
+        (0, 0, "0"),
+        (1234567, 0, "1.234.567"),
+        (4.25, 2, "4,25"),
+        (4.5, 2, "4,5"),  # trailing zeros dropped
+        (4.0, 2, "4"),
+        (None, 0, "—"),
+    ],
+)
+def test_numbers_group_thousands_with_dots_and_decimals_with_commas(value, digits, expected) -> None:  # noqa: ANN001
+    assert number_text(value, digits) == expected
+
+
+def test_percentages_say_100_only_for_all_and_0_only_for_none() -> None:
+    assert percent_text(0.925) == "92,5%"
+    assert percent_text(1.0) == "100%"
+    assert percent_text(0.0) == "0%"
+    assert percent_text(0.99996) == "99,9%"  # one late item in 25,000 is not "100% on time"
+    assert percent_text(0.00004) == "0,1%"
+    assert percent_text(None) == "—"

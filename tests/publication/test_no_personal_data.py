@@ -248,6 +248,24 @@ async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:
         "/track": ["/track", f"/track?code={code}", f"/track?code={code}&token=sai-khoa"],
         "/public": ["/public", "/public?q=rac+thai", "/public?category=moi-truong&commune=09556"],
         "/public/{code:str}": [f"/public/{code}"],
+        # Open311 GeoReport v2 (feedback/open311): every request listed, the published one's words redacted.
+        "/open311/v2/requests.json": [
+            "/open311/v2/requests.json",
+            f"/open311/v2/requests.json?service_request_id={code}",
+            "/open311/v2/requests.json?status=closed&service_code=moi-truong",
+        ],
+        "/open311/v2/requests.xml": ["/open311/v2/requests.xml", "/open311/v2/requests.xml?status=closed"],
+        "/open311/v2/requests/{request_file:str}": [
+            f"/open311/v2/requests/{code}.json",
+            f"/open311/v2/requests/{code}.xml",
+        ],
+        "/open311/v2/services.json": ["/open311/v2/services.json"],
+        "/open311/v2/services.xml": ["/open311/v2/services.xml"],
+        "/open311/v2/services/{service_file:str}": ["/open311/v2/services/moi-truong.json"],
+        "/open311/v2/discovery.json": ["/open311/v2/discovery.json"],
+        "/open311/v2/discovery.xml": ["/open311/v2/discovery.xml"],
+        "/open311/v2/tokens/{token_file:str}": [f"/open311/v2/tokens/{token}.json"],
+        "/open311/v2/{rest:path}": ["/open311/v2/x.json"],
         # The staff login form (feedback/web/staff.py).
         "/staff/login": ["/staff/login", "/staff/login?next=%2Fstaff"],
     }

@@ -107,6 +107,10 @@ async def test_the_items_behind_a_number(client, october) -> None:  # noqa: ANN0
     ).json()
     assert {i["code"] for i in late["items"]} == {codes[n] for n in ("A4", "A7", "B11", "B12")}
     assert all(i["bucket"] == "answered_late" and i["unit"]["code"] == fixture.KT for i in late["items"])
+    # the field as of the period, beside the unit (the monthly e-mail lists it)
+    assert {(i["category"]["code"], i["category"]["name"]) for i in late["items"]} == {
+        ("moi-truong", "Môi trường")
+    }
     carried = (await get(client, "coordinator", "/api/v1/reports/items", bucket="carried_over")).json()
     assert {i["code"] for i in carried["items"]} == {
         codes[n] for n in ("A2", "A3", "A4", "A5", "A6", "A7", "A9")

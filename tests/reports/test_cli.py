@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +104,29 @@ def test_bad_arguments(cli_reports) -> None:  # noqa: ANN001
     assert backwards.returncode != 0 and "kết thúc" in backwards.stderr
     unknown = pakn(cli_reports, *OCTOBER, "--unit", "KHONG-CO")
     assert unknown.returncode != 0 and "KHONG-CO" in unknown.stderr
+
+
+def test_report_mail_queues_a_month_once_per_recipient(cli_reports) -> None:  # noqa: ANN001
+    """`pakn report-mail`: an operator resends a month the scheduler missed; a second run queues nothing."""
+    first = pakn(cli_reports, "report-mail", "--month", "2026-10")
+    assert first.returncode == 0, first.stderr
+    assert "monthly report 10/2026: queued 4 new messages" in first.stdout
+    again = pakn(cli_reports, "report-mail", "--month", "2026-10")
+    assert again.returncode == 0 and "queued 0 new messages" in again.stdout
+    with sqlite3.connect(cli_reports / "cli.sqlite3") as connection:
+        rows = connection.execute(
+            "SELECT o.key, o.to_addr FROM outbox_message o WHERE o.kind = 'monthly_report' ORDER BY o.key"
+        ).fetchall()
+        heads = dict(
+            connection.execute(
+                "SELECT code, head_email FROM unit WHERE code IN ('HN', 'P-09556', 'P-09556-KT')"
+            )
+        )
+        office = connection.execute("SELECT email FROM unit WHERE kind = 'coordinator'").fetchone()[0]
+    # the economic office that had the items, the ward and the city above it, and the coordinator office
+    assert sorted(addr for _, addr in rows) == sorted([*heads.values(), office])
+    assert all(key.startswith("report:2026-10:") for key, _ in rows)
+
+    not_closed = pakn(cli_reports, "report-mail", "--month", "2099-01")
+    assert not_closed.returncode == 1 and "chưa kết thúc" in not_closed.stderr
+    assert "not a month" in pakn(cli_reports, "report-mail", "--month", "2026-13").stderr

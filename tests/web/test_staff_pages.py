@@ -281,7 +281,7 @@ async def test_organiser_is_sent_to_the_conferences_and_gets_a_friendly_403(brow
     await log_in(browser, "bantochuc@hanoi.vn")
     page = await browser.get("/staff", follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"] == "/conferences/manage"
-    assert (await browser.get("/staff/dashboard")).status_code == 403
+    assert (await browser.get("/staff/dashboard", follow_redirects=True)).status_code == 403
 
 
 async def test_dashboard_counts(browser, frozen_clock) -> None:  # noqa: ANN001
@@ -291,10 +291,13 @@ async def test_dashboard_counts(browser, frozen_clock) -> None:  # noqa: ANN001
     await file_item(browser, severity="urgent")
     await file_item(browser, commune="00070")
     await log_in(browser, "canbo@hadong.vn")
-    assert (await browser.get("/staff/dashboard")).status_code == 403  # coordinators only
+    own = await browser.get("/staff/reports")  # the dashboard is part of the reports page now
+    assert own.status_code == 200 and 'id="now"' not in own.text  # the city's state: coordinators only
     frozen_clock.advance(days=4)
     await log_in(browser, "dieuphoi@hanoi.vn")
-    page = await browser.get("/staff/dashboard")
+    moved = await browser.get("/staff/dashboard")
+    assert moved.status_code == 301 and moved.headers["location"] == "/staff/reports"
+    page = await browser.get("/staff/reports")
     assert page.status_code == 200
     assert '<td class="count" data-status="received">3</td>' in page.text
     assert '<td class="count" data-unit="P-09556-KT">1</td>' in page.text

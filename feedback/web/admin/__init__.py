@@ -8,6 +8,7 @@ from __future__ import annotations
 from litestar import Request, Response, get
 
 from feedback.admin.common import counts
+from feedback.web.admin.api_keys import API_KEY_ROUTES
 from feedback.web.admin.framework import page_coordinator, routes_for
 from feedback.web.admin.kinds import KINDS
 from feedback.web.rendering import page
@@ -20,4 +21,4 @@ async def admin_index(request: Request) -> Response[str]:
     return page(request, "admin_index.html", context, user=user)
 
 
-ADMIN_ROUTES = [admin_index, *(handler for kind in KINDS for handler in routes_for(kind))]
+ADMIN_ROUTES = [admin_index, *(handler for kind in KINDS for handler in routes_for(kind)), *API_KEY_ROUTES]
