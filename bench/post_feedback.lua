@@ -61,11 +61,12 @@ function request()
   local body = string.format(
     '{"title":"%s","content":"%s (lần %d)","category":"%s","commune":"%s",' ..
     '"address":"Số %d phố Quang Trung","severity":"%s",' ..
-    '"citizen":{"name":"%s","phone":"09%08d","email":"nguoidan%d@example.vn"}}',
+    '"citizen":{"name":"%s","phone":"09%08d","email":"nguoidan%d@example.vn",' ..
+    '"address":"Số %d ngõ %d phố Quang Trung"}}',
     string.format(titles[k], n % 200 + 1), contents[(n % #contents) + 1], n,
     categories[(n % #categories) + 1], communes[(n * 5 % #communes) + 1],
     n % 500 + 1, (n % 20 == 0) and "urgent" or "normal",
-    names[(n % #names) + 1], n % 100000000, n)
+    names[(n % #names) + 1], n % 100000000, n, n % 90 + 1, n % 40 + 1)
   return wrk.format(nil, "/api/v1/feedback", nil, body)
 end
 

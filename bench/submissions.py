@@ -6,6 +6,11 @@ database must hold one item per 201 response, with unique codes, and each item i
 deadline steps and its 2 outbox messages (acknowledgement to the citizen, notice to the unit).
 
     python bench/submissions.py [--workers 1 2 3] [--duration 20] [--connections 64] [--keep]
+    python bench/submissions.py --workers 2 --metrics ab --pairs 3   # the cost of /metrics
+
+`--metrics on` (the default) runs pakn as deployed, with the request metrics summed over the workers
+in a fresh PROMETHEUS_MULTIPROC_DIR; `off` sets PAKN_METRICS=off; `ab` alternates on and off runs
+(`--pairs` of them, on first) and reports the median of each and their ratio.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ import os
 import re
 import resource
 import signal
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -53,11 +60,18 @@ def routed_categories() -> list[str]:
     return sorted(set(table["city"]) | set(table["per_commune"]))
 
 
-def start_uvicorn(url: str, port: int, workers: int, db_params: str = "") -> subprocess.Popen:
+def start_uvicorn(
+    url: str, port: int, workers: int, db_params: str = "", metrics: str | None = None
+) -> subprocess.Popen:
+    """`metrics`: the PROMETHEUS_MULTIPROC_DIR of the run (metrics on), or None (PAKN_METRICS=off)."""
     if db_params:  # e.g. "maxsize=20": Tortoise passes URL parameters to the asyncpg pool
         url = f"{url}?{db_params}"
+    env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+    env.update(
+        {"PROMETHEUS_MULTIPROC_DIR": metrics, "PAKN_METRICS": "on"} if metrics else {"PAKN_METRICS": "off"}
+    )
     env = {
-        **os.environ,
+        **env,
         "PAKN_SECRET_KEY": "bench-secret-key-0123456789",
         "PAKN_DATABASE_URL": url,
         "PAKN_SCHEDULER": "off",
@@ -160,12 +174,38 @@ async def check_database(url: str) -> dict[str, int]:
     return rows[0]
 
 
-async def run_one(workers: int, duration: int, connections: int, keep: bool, db_params: str = "") -> dict:
-    banner(f"submissions: uvicorn --workers {workers}, wrk -t1 -c{connections} -d{duration}s")
+def counted_posts(port: int) -> float:
+    """POST /api/v1/feedback as /metrics counts them, summed over the workers (any status)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    return sum(
+        s.value
+        for family in text_string_to_metric_families(text)
+        if family.name == "pakn_http_requests"
+        for s in family.samples
+        if s.name.endswith("_total") and s.labels["route"] == "/api/v1/feedback" and s.labels["method"] == "POST"
+    )
+
+
+async def run_one(
+    workers: int, duration: int, connections: int, keep: bool, db_params: str = "", metrics: bool = True
+) -> dict:
+    with tempfile.TemporaryDirectory(prefix="pakn-bench-metrics-") as folder:
+        return await _run_one(workers, duration, connections, keep, db_params, folder if metrics else None)
+
+
+async def _run_one(
+    workers: int, duration: int, connections: int, keep: bool, db_params: str, metrics: str | None
+) -> dict:
+    state = "on" if metrics else "off"
+    banner(f"submissions: uvicorn --workers {workers}, wrk -t1 -c{connections} -d{duration}s, metrics {state}")
     url = await fresh_database(NAME)
     await db.close()
     port = free_port()
-    server = start_uvicorn(url, port, workers, db_params)
+    server = start_uvicorn(url, port, workers, db_params, metrics)
+    posted = None
     try:
         wait_healthy(port, server)
         warm = wrk(port, 3, connections)
@@ -187,6 +227,8 @@ async def run_one(workers: int, duration: int, connections: int, keep: bool, db_
         wall = (total1 - total0) / os.sysconf("SC_CLK_TCK") / (os.cpu_count() or 1)
         await asyncio.sleep(1)
         after = await check_database(url)
+        if metrics:
+            posted = counted_posts(port)
     finally:
         stop(server)
     if not keep:
@@ -207,9 +249,14 @@ async def run_one(workers: int, duration: int, connections: int, keep: bool, db_
         "two_mails_each": after["outbox"] == 2 * after["items"],
         "no_errors": result["non201"] == 0 and not any(result["errors"].values()),
     }
+    if metrics:
+        # Every worker's count, summed: at least every answer wrk saw (warm-up and run).
+        checks["metrics_count_every_post"] = posted is not None and posted >= warm["requests"] + result["requests"]
     lat = result["latency_us"]
     summary = {
         "workers": workers,
+        "metrics": state,
+        "metrics_posts_counted": posted,
         "connections": connections,
         "db_params": db_params,
         "seconds": round(result["duration_us"] / 1e6, 2),
@@ -233,7 +280,7 @@ async def run_one(workers: int, duration: int, connections: int, keep: bool, db_
         "checks": checks,
     }
     print(
-        f"workers={workers}: {summary['submissions_per_s']:.0f} submissions/s ({result['created']} × 201,"
+        f"workers={workers}, metrics {state}: {summary['submissions_per_s']:.0f} submissions/s ({result['created']} × 201,"
         f" {result['non201']} other, errors {result['errors']}), latency p50 {summary['latency_ms']['p50']} ms"
         f" p99 {summary['latency_ms']['p99']} ms; CPU % of a core: {summary['cpu_percent']};"
         f" CPU ms per submission: {summary['cpu_ms_each']}"
@@ -249,11 +296,17 @@ async def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--keep", action="store_true", help="keep the database of the last run")
     parser.add_argument("--db-params", default="", help="query string for PAKN_DATABASE_URL, e.g. maxsize=20")
+    parser.add_argument("--metrics", choices=("on", "off", "ab"), default="on")
+    parser.add_argument("--pairs", type=int, default=3, help="with --metrics ab: on/off pairs per worker count")
     args = parser.parse_args(argv)
+    plan = {"on": [True], "off": [False], "ab": [True, False] * args.pairs}[args.metrics]
     runs = [
-        await run_one(w, args.duration, args.connections, args.keep, args.db_params) for w in args.workers
+        await run_one(w, args.duration, args.connections, args.keep, args.db_params, metrics)
+        for w in args.workers
+        for metrics in plan
     ]
     main_run = next((r for r in runs if r["workers"] == 2), runs[-1])
+    comparison = compare(runs) if args.metrics == "ab" else None
     result = {
         "benchmark": NAME,
         "target": f">= {TARGET:.0f} submissions/s (2 workers)",
@@ -262,17 +315,39 @@ async def main(argv: list[str] | None = None) -> dict:
         "ok": all(all(r["checks"].values()) for r in runs),
         "runs": runs,
     }
+    if comparison:
+        result["metrics_cost"] = comparison
     banner("submissions summary")
     for r in runs:
         print(
             f"  {r['workers']} worker(s): {r['submissions_per_s']:>7.0f} /s  p50 {r['latency_ms']['p50']:>6} ms"
             f"  p99 {r['latency_ms']['p99']:>6} ms  checks {'ok' if all(r['checks'].values()) else r['checks']}"
         )
+    for workers, c in (comparison or {}).items():
+        print(
+            f"  {workers} worker(s): median with metrics {c['on']:.0f} /s, without {c['off']:.0f} /s,"
+            f" ratio {c['ratio']:.3f} (pairs: {c['pair_ratios']})"
+        )
     print(f"  target {result['target']}: {result['verdict']} ({result['value']:.0f}/s)")
     print(f"  results: {save(NAME, result)}")
     if not args.keep:
         print(f"  dropped {database_url(NAME).rsplit('/', 1)[1]}")
     return result
+
+
+def compare(runs: list[dict]) -> dict[int, dict]:
+    """Per worker count: the median rate with and without metrics, their ratio, and each pair's."""
+    found = {}
+    for workers in sorted({r["workers"] for r in runs}):
+        on = [r["submissions_per_s"] for r in runs if r["workers"] == workers and r["metrics"] == "on"]
+        off = [r["submissions_per_s"] for r in runs if r["workers"] == workers and r["metrics"] == "off"]
+        found[workers] = {
+            "on": statistics.median(on),
+            "off": statistics.median(off),
+            "ratio": round(statistics.median(on) / statistics.median(off), 3),
+            "pair_ratios": [round(a / b, 3) for a, b in zip(on, off, strict=False)],
+        }
+    return found
 
 
 if __name__ == "__main__":

@@ -36,6 +36,8 @@ from feedback.documents.api import DOCUMENT_ROUTES
 from feedback.edge import EdgeGuard, is_page
 from feedback.errors import DomainError, TooManyRequests
 from feedback.intake.api import FeedbackController
+from feedback.metrics import requests as request_metrics
+from feedback.metrics.api import metrics
 from feedback.open311.api import Open311Controller
 from feedback.open311.keys_api import ApiKeysController
 from feedback.openapi import COMPONENTS, document, operation_id
@@ -216,6 +218,7 @@ def create_app(
             public_question,
             public_conference,
             *EXPORT_ROUTES,
+            *([metrics] if settings.metrics else []),
         ],
         dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
         exception_handlers={
@@ -261,5 +264,6 @@ def create_app(
         debug=False,
     )
     document(app)  # every error answer and the security schemes, by route kind (feedback/openapi.py)
-    http.install(app, settings)  # security headers and the request log, on every response
+    # Security headers and the request log on every response; the request metrics with the log.
+    http.install(app, settings, request_metrics.observe if settings.metrics else None)
     return app

@@ -8,15 +8,19 @@ Keep uvicorn's access log off: it prints query strings, and tracking links carry
 token there; pakn logs each request itself without it (logger `pakn.request`). Keep uvicorn's proxy
 headers off: it trusts X-Forwarded-For from 127.0.0.1 by default, and pakn takes the client address
 only as PAKN_TRUSTED_PROXIES says (feedback/security/client.py). Log lines take their format from
-PAKN_LOG_FORMAT once the app is built (feedback/logs.py).
+PAKN_LOG_FORMAT once the app is built (feedback/logs.py). With several workers, set
+PROMETHEUS_MULTIPROC_DIR to an empty folder of their own so that /metrics sums every worker's
+requests (feedback/metrics/requests.py; deploy/systemd/pakn-web.service).
 """
 
 from litestar import Litestar
 
 from feedback.app import create_app
 from feedback.cli import background
+from feedback.metrics.requests import prepare_directory
 from feedback.settings import Settings
 
 
 def create() -> Litestar:
+    prepare_directory()  # PROMETHEUS_MULTIPROC_DIR, when set (feedback/metrics/requests.py)
     return create_app(Settings.from_env(require=("PAKN_SECRET_KEY",)), on_startup=background())

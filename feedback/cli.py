@@ -12,7 +12,8 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Awaitable, Callable
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=1,
-        help="web processes (use PAKN_SCHEDULER=off and a separate `pakn scheduler` with more than one)",
+        help="web processes (with more than one: PAKN_SCHEDULER=off and a separate `pakn scheduler`;"
+        " their metrics are summed through PROMETHEUS_MULTIPROC_DIR, a temporary folder if unset)",
     )
     serve.add_argument(
         "--demo", action="store_true", help="SQLite, demo data and accounts, mail caught locally"
@@ -339,14 +341,51 @@ def _serve(args: argparse.Namespace) -> None:
     else:
         settings = Settings.from_env(require=("PAKN_SECRET_KEY", "PAKN_SMTP_HOST"))
     if args.workers > 1:
-        sys.exit(
-            "pakn: for several workers run `uvicorn --factory feedback.asgi:create --workers N --no-access-log"
-            " --no-proxy-headers`"
-            " with PAKN_SCHEDULER=off"
+        if args.demo or settings.scheduler:
+            sys.exit(
+                "pakn: several workers need PAKN_SCHEDULER=off and one `pakn scheduler` beside them"
+                " (and no --demo)"
+            )
+        with metrics_directory() as directory:
+            logging.getLogger("pakn").info("%d workers; metrics summed in %s", args.workers, directory)
+            # Each worker builds its app from the environment (feedback.asgi), as under plain uvicorn.
+            uvicorn.run(
+                "feedback.asgi:create",
+                factory=True,
+                workers=args.workers,
+                **uvicorn_options(settings, args.host, args.port),
+            )
+        return
+    with metrics_directory(only_if_set=True):
+        uvicorn.run(
+            create_app(settings, on_startup=background()), **uvicorn_options(settings, args.host, args.port)
         )
-    uvicorn.run(
-        create_app(settings, on_startup=background()), **uvicorn_options(settings, args.host, args.port)
-    )
+
+
+@contextlib.contextmanager
+def metrics_directory(*, only_if_set: bool = False) -> Iterator[str | None]:
+    """PROMETHEUS_MULTIPROC_DIR for the worker processes, emptied before they start (files of an
+    earlier run would be summed in; feedback/metrics/requests.py): the operator's if set, else a
+    temporary directory of this run (none for one worker, which counts in memory)."""
+    from feedback.metrics.requests import MULTIPROC_ENV
+
+    configured = os.environ.get(MULTIPROC_ENV, "").strip()
+    if configured:
+        folder = Path(configured)
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.db"):  # prometheus_client's files only, nothing else of the folder
+            stale.unlink()
+        yield configured
+        return
+    if only_if_set:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="pakn-metrics-") as folder:
+        os.environ[MULTIPROC_ENV] = folder  # inherited by the workers uvicorn starts
+        try:
+            yield folder
+        finally:
+            os.environ.pop(MULTIPROC_ENV, None)
 
 
 def uvicorn_options(settings: Settings, host: str, port: int) -> dict[str, Any]:

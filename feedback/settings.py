@@ -98,6 +98,11 @@ class Settings:
     # Days a finished item (and a published conference's askers) keep the citizen's personal data before
     # `pakn retention` removes it; 5 years by default.
     retention_days: int = 1826
+    # Prometheus metrics: /metrics and the per-request counters ("off" removes both, for a benchmark's
+    # comparison). PAKN_METRICS_TOKEN set: /metrics wants `Authorization: Bearer <token>`; empty: it
+    # answers loopback clients only (feedback/metrics/).
+    metrics: bool = True
+    metrics_token: str = ""
 
     @property
     def map_tile_origin(self) -> str:
@@ -197,7 +202,18 @@ def _parse(env: Mapping[str, str], *, demo: bool) -> Settings:
         map_attribution=_map_attribution(get("PAKN_MAP_ATTRIBUTION")),
         log_format=_log_format(get("PAKN_LOG_FORMAT")),
         retention_days=_retention_days(get("PAKN_RETENTION_DAYS")),
+        metrics=_switch("PAKN_METRICS", get("PAKN_METRICS", "on")),
+        metrics_token=_metrics_token(get("PAKN_METRICS_TOKEN")),
     )
+
+
+def _metrics_token(raw: str | None) -> str:
+    value = (raw or "").strip()
+    if value and (len(value) < 16 or not re.fullmatch(r"[A-Za-z0-9._~+/=-]+", value)):
+        raise SettingsError(
+            "PAKN_METRICS_TOKEN must be at least 16 characters of letters, digits and ._~+/=- (or empty)"
+        )
+    return value
 
 
 def _retention_days(raw: str | None) -> int:

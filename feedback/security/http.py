@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from litestar import Litestar
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -15,6 +16,9 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from feedback.settings import Settings
 
 log = logging.getLogger("pakn.request")
+
+# Told of each request once answered: its scope (routed: `path_template` is set), status and seconds.
+Observer = Callable[[Scope, int, float], None]
 
 
 def page_csp(tile_origin: str = "") -> str:
@@ -113,8 +117,9 @@ class RequestLog:
     numbers, secret tracking tokens and staff session tokens.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, observe: Observer | None = None) -> None:
         self.app = app
+        self.observe = observe
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -132,15 +137,13 @@ class RequestLog:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            log.info(
-                "%s %s %d %.1fms",
-                scope["method"],
-                loggable_path(scope["path"]),
-                status,
-                (time.perf_counter() - started) * 1000,
-            )
+            seconds = time.perf_counter() - started
+            if self.observe is not None:
+                self.observe(scope, status, seconds)
+            log.info("%s %s %d %.1fms", scope["method"], loggable_path(scope["path"]), status, seconds * 1000)
 
 
-def install(app: Litestar, settings: Settings) -> None:
-    """Wrap the app's request handling (after routing errors are turned into responses) in both."""
-    app.asgi_handler = RequestLog(SecurityHeaders(app.asgi_handler, settings))
+def install(app: Litestar, settings: Settings, observe: Observer | None = None) -> None:
+    """Wrap the app's request handling (after routing errors are turned into responses) in both;
+    `observe` also sees every request as it is logged (the metrics, feedback/metrics/requests.py)."""
+    app.asgi_handler = RequestLog(SecurityHeaders(app.asgi_handler, settings), observe)
