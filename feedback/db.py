@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "feedback.accounts.models",
     "feedback.security.models",
     "feedback.conferences.models",
+    "feedback.reports.models",
     "notifications.models",
 ]
 
