@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import statistics
 import sys
+from datetime import UTC, datetime
 
 import asyncpg
 from common import (
@@ -101,29 +102,82 @@ def events_sql() -> list[tuple[str, str]]:
     return [
         ("received", _event("received", "i.received_at", "received", "true")),
         ("accepted", _event("accepted", f"i.received_at + {_day('1')}", "in_progress", "true")),
-        ("transferred", _event("transferred", TRANSFERRED_AT, "received", _TRANSFERRED, unit=unit_now,
-                               due=due_now, unit_received=received_now)),  # fmt: skip
-        ("transferred_twice", _event("transferred", f"{TRANSFERRED_AT} + interval '1 hour'", "received",
-                                     _TWICE, unit=unit_now, due=due_now, unit_received=received_now)),
-        ("extended", _event("extended", f"i.received_at + {_day('5')}", "in_progress", _EXTENDED,
-                            due=due_now)),  # fmt: skip
-        ("deadline_overdue",
-         "INSERT INTO event (item_id, at, kind, actor_label, public, message, changes)"
-         " SELECT g, i.due_at, 'deadline_overdue', 'Hệ thống', true, 'Quá hạn trả lời.', '{}'::jsonb"
-         f" FROM generate_series(1, $1::int) AS g JOIN feedback_item i ON i.id = g"
-         f" WHERE ({_OPEN}) OR (({_ANSWERED}) AND {late} AND NOT ({_TRANSFERRED})) ORDER BY g"),
+        (
+            "transferred",
+            _event(
+                "transferred",
+                TRANSFERRED_AT,
+                "received",
+                _TRANSFERRED,
+                unit=unit_now,
+                due=due_now,
+                unit_received=received_now,
+            ),
+        ),  # fmt: skip
+        (
+            "transferred_twice",
+            _event(
+                "transferred",
+                f"{TRANSFERRED_AT} + interval '1 hour'",
+                "received",
+                _TWICE,
+                unit=unit_now,
+                due=due_now,
+                unit_received=received_now,
+            ),
+        ),
+        (
+            "extended",
+            _event("extended", f"i.received_at + {_day('5')}", "in_progress", _EXTENDED, due=due_now),
+        ),  # fmt: skip
+        (
+            "deadline_overdue",
+            "INSERT INTO event (item_id, at, kind, actor_label, public, message, changes)"
+            " SELECT g, i.due_at, 'deadline_overdue', 'Hệ thống', true, 'Quá hạn trả lời.', '{}'::jsonb"
+            f" FROM generate_series(1, $1::int) AS g JOIN feedback_item i ON i.id = g"
+            f" WHERE ({_OPEN}) OR (({_ANSWERED}) AND {late} AND NOT ({_TRANSFERRED})) ORDER BY g",
+        ),
         ("refused", _event("refused", f"i.received_at + {_day('2')}", "refused", _REFUSED)),
         ("duplicate", _event("duplicate", f"i.received_at + {_day('2')}", "in_progress", _MERGED)),
-        ("answered", _event("answered", ANSWERED_AT, "answered", _ANSWERED, unit=unit_now, due=due_now,
-                            unit_received=received_now)),  # fmt: skip
-        ("reopened", _event("reopened", REOPENED_AT, "in_progress", _REOPENED,
-                            due=f"{REOPENED_AT} + {_day('14')}")),  # fmt: skip
-        ("answered_again", _event("answered", f"{REOPENED_AT} + {_day('5')}", "answered", _REOPENED,
-                                  due=f"{REOPENED_AT} + {_day('14')}")),  # fmt: skip
-        ("rated", _event("rated", f"{REOPENED_AT} + {_day('6')}", "closed", _RATED, unit=unit_now,
-                         due=f"CASE WHEN {_REOPENED} THEN {REOPENED_AT} + {_day('14')} ELSE {due_now} END",
-                         unit_received=received_now,
-                         changes="'{\"rating\": [null, ' || (1 + g % 5) || ']}'")),  # fmt: skip
+        (
+            "answered",
+            _event(
+                "answered",
+                ANSWERED_AT,
+                "answered",
+                _ANSWERED,
+                unit=unit_now,
+                due=due_now,
+                unit_received=received_now,
+            ),
+        ),  # fmt: skip
+        (
+            "reopened",
+            _event("reopened", REOPENED_AT, "in_progress", _REOPENED, due=f"{REOPENED_AT} + {_day('14')}"),
+        ),  # fmt: skip
+        (
+            "answered_again",
+            _event(
+                "answered",
+                f"{REOPENED_AT} + {_day('5')}",
+                "answered",
+                _REOPENED,
+                due=f"{REOPENED_AT} + {_day('14')}",
+            ),
+        ),  # fmt: skip
+        (
+            "rated",
+            _event(
+                "rated",
+                f"{REOPENED_AT} + {_day('6')}",
+                "closed",
+                _RATED,
+                unit=unit_now,
+                due=f"CASE WHEN {_REOPENED} THEN {REOPENED_AT} + {_day('14')} ELSE {due_now} END",
+                unit_received=received_now,
+                changes="'{\"rating\": [null, ' || (1 + g % 5) || ']}'",
+            ),
+        ),  # fmt: skip
     ]
 
 
@@ -134,7 +188,9 @@ async def generate(url: str, settings: Settings, items: int) -> dict[str, float]
     conn = await asyncpg.connect(url)
     timings: dict[str, float] = {}
     try:
-        await conn.execute("CREATE TABLE bench_route (n int PRIMARY KEY, category_id int, commune_id int, unit_id int)")
+        await conn.execute(
+            "CREATE TABLE bench_route (n int PRIMARY KEY, category_id int, commune_id int, unit_id int)"
+        )
         await conn.executemany("INSERT INTO bench_route VALUES ($1, $2, $3, $4)",
                                [(n, *r) for n, r in enumerate(routes)])  # fmt: skip
         async with conn.transaction():
@@ -222,7 +278,9 @@ async def main(argv: list[str] | None = None) -> dict:
     try:
         with timer() as gen:
             timings = await generate(url, settings, args.items)
-        print(f"data generation: {gen.seconds:.1f} s ({timings['events']:,} events, {timings['database_size']})")
+        print(
+            f"data generation: {gen.seconds:.1f} s ({timings['events']:,} events, {timings['database_size']})"
+        )
         ref = await reference(settings)
         busy_before = wait_quiet()
         busy0, total0 = machine_jiffies()
@@ -277,6 +335,82 @@ async def main(argv: list[str] | None = None) -> dict:
     return result
 
 
+# --- the public page of a published month, from its snapshot (SPEC §7 "in milliseconds") -------------
+PUBLIC_NAME = "reports_public"
+PUBLIC_PATHS = ("/reports/2026-10", "/api/v1/public/reports/2026-10", "/reports/2026-10.csv", "/reports")
+
+
+async def public_page(argv: list[str] | None = None) -> dict:
+    """`--public-page`: October 2026 published over N items (default 20,000), then the public page, its
+    JSON and its CSV served `--runs` times each through the app (no figure is computed on a read)."""
+    import httpx
+
+    from feedback import clock
+    from feedback.accounts.services import create_user
+    from feedback.app import create_app
+    from feedback.reports.publish import publish
+
+    parser = argparse.ArgumentParser(description="the public page of a published month")
+    parser.add_argument("--items", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    args = parser.parse_args(argv)
+    banner(f"reports: the public page of October 2026 over {args.items:,} items")
+    url = await fresh_database(PUBLIC_NAME)
+    settings = settings_for(url)
+    previous = clock.use(clock.FrozenClock(datetime(2026, 11, 2, 2, 0, tzinfo=UTC)))
+    results: dict[str, dict] = {}
+    try:
+        await generate(url, settings, args.items)
+        coordinator = await create_user(
+            email="bench@pakn.test", role="coordinator", unit_code=None, password="bench-password-1"
+        )
+        with timer() as made:
+            stored = await publish(coordinator, "2026-10", settings)
+        [size] = await query(url, "SELECT length(snapshot::text) AS n FROM published_report")
+        wait_quiet(timeout=30)
+        app = create_app(settings, init_db=False, background=False)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b") as http:
+            for path in PUBLIC_PATHS:
+                await http.get(path)  # warm: templates compiled, the first connection opened
+                milliseconds = []
+                for _ in range(args.runs):
+                    with timer() as t:
+                        response = await http.get(path)
+                    milliseconds.append(t.seconds * 1000)
+                    assert response.status_code == 200, (path, response.status_code)
+                results[path] = {
+                    "median_ms": round(statistics.median(milliseconds), 1),
+                    "p95_ms": round(sorted(milliseconds)[int(0.95 * (len(milliseconds) - 1))], 1),
+                    "bytes": len(response.content),
+                }
+                print(
+                    f"  GET {path}: median {results[path]['median_ms']} ms, p95 {results[path]['p95_ms']} ms"
+                )
+        total = stored.snapshot["city"]["total"]
+    finally:
+        clock.use(previous)
+        await db.close()
+        if not args.keep:
+            await drop_database(PUBLIC_NAME)
+    result = {
+        "benchmark": PUBLIC_NAME,
+        "items": args.items,
+        "october_total": total,
+        "publish_s": round(made.seconds, 3),
+        "snapshot_chars": size["n"],
+        "requests": results,
+        "ok": True,
+    }
+    print(
+        f"publish: {made.seconds:.2f} s; snapshot {size['n']:,} characters; saved {save(PUBLIC_NAME, result)}"
+    )
+    return result
+
+
 if __name__ == "__main__":
-    outcome = asyncio.run(main())
+    if "--public-page" in sys.argv:
+        outcome = asyncio.run(public_page([a for a in sys.argv[1:] if a != "--public-page"]))
+    else:
+        outcome = asyncio.run(main())
     sys.exit(0 if outcome["ok"] else 1)

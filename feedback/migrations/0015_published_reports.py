@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
                     "snapshot",
                     fields.JSONField(encoder=functools.partial(dumps, separators=(",", ":")), decoder=loads),
                 ),
+                ("key", fields.CharField(max_length=32, unique=True)),
             ],
             options={
                 "table": "published_report",

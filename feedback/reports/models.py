@@ -17,6 +17,9 @@ class PublishedReport(Model):
         "models.StaffUser", related_name="published_reports", null=True, on_delete=fields.SET_NULL
     )
     snapshot = fields.JSONField()
+    # A random name of this publication, never reused (unlike an id after a restore, or a month and
+    # version): what a process keys its cache of the snapshot and of its rendered page by.
+    key = fields.CharField(max_length=32, unique=True)
 
     class Meta:
         table = "published_report"

@@ -161,4 +161,7 @@ class PublicReportsController(Controller):
     async def one(self, month: FromPath[str], version: Version = None) -> PublicReport:
         """One published month as it was stored at its publication (the latest version, or `version`);
         a month not published (or not a month) is "not found"."""
-        return msgspec.convert(await publish.stored(month, version), PublicReport)
+        key, stored = await publish.stored(month, version)
+        return publish.derived("json", key) or publish.keep(
+            "json", key, msgspec.convert(stored, PublicReport)
+        )

@@ -9,6 +9,8 @@ CSV and XLSX and the JSON never count anything again.
 
 from __future__ import annotations
 
+import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,6 +28,12 @@ from feedback.reports.summary import summary
 from feedback.settings import Settings
 
 PUBLISHERS = frozenset({"coordinator"})
+# The snapshots last read, by their publication's key: a publication never changes, so a process keeps
+# the few most read ones decoded (a city's month is about 0.7 MB of JSON) and reads only their key.
+CACHED = 8
+_decoded: OrderedDict[str, dict[str, Any]] = OrderedDict()
+# What the pages, files and JSON make of a snapshot, by (what, the publication's key): made once.
+_derived: OrderedDict[tuple[str, str], Any] = OrderedDict()
 # Every level of the unit tree (city → departments and communes → their offices, and deeper if ever).
 ALL_LEVELS = 8
 NOT_PUBLISHED = "Báo cáo tháng này chưa được công bố"
@@ -88,8 +96,9 @@ async def publish(user: StaffUser, month: str, settings: Settings) -> PublishedR
         month=month, version=version, published_at=now, units=units, by_field=by_field, apologies=apologies
     )
     return await PublishedReport.create(
-        month=month, version=version, published_at=now, published_by=user, snapshot=stored
-    )
+        month=month, version=version, published_at=now, published_by=user, snapshot=stored,
+        key=uuid.uuid4().hex,
+    )  # fmt: skip
 
 
 async def listing() -> list[Published]:
@@ -112,16 +121,38 @@ async def versions(month: str) -> list[Published]:
     return [Published(*row) for row in rows]
 
 
-async def stored(month: str, version: int | None = None) -> dict[str, Any]:
-    """The snapshot of `month` (its latest version, or `version`); NotFound when not published."""
+async def stored(month: str, version: int | None = None) -> tuple[str, dict[str, Any]]:
+    """The key and the snapshot of `month` (its latest version, or `version`); NotFound when not
+    published. The snapshot is shared: read it, never change it."""
     if not snapshot.is_month(month):
         raise NotFound(NOT_PUBLISHED, field="month")
     query = PublishedReport.filter(month=month)
     query = query.filter(version=version) if version is not None else query.order_by("-version")
-    found = await query.first().values_list("snapshot", flat=True)
-    if found is None:
+    key = await query.first().values_list("key", flat=True)
+    if key is None:
         raise NotFound(
             NOT_PUBLISHED if version is None else f"Báo cáo tháng này không có phiên bản {version}",
             field="version" if version is not None else "month",
         )
-    return found if isinstance(found, dict) else dict(found)
+    if key not in _decoded:
+        found = await PublishedReport.filter(key=key).first().values_list("snapshot", flat=True)
+        _decoded[key] = found if isinstance(found, dict) else dict(found or {})
+        while len(_decoded) > CACHED:
+            _decoded.popitem(last=False)
+    _decoded.move_to_end(key)
+    return key, _decoded[key]
+
+
+def derived(what: str, key: str) -> Any | None:
+    """What was made of the publication `key` (its rendered page, a file, its JSON), if kept."""
+    found = _derived.get((what, key))
+    if found is not None:
+        _derived.move_to_end((what, key))
+    return found
+
+
+def keep(what: str, key: str, value: Any) -> Any:
+    _derived[(what, key)] = value
+    while len(_derived) > CACHED * 8:
+        _derived.popitem(last=False)
+    return value

@@ -16,6 +16,7 @@ from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect
+from markupsafe import Markup
 
 from feedback import clock
 from feedback.accounts.api import current_user
@@ -29,7 +30,8 @@ from feedback.reports.public_api import PublishIn
 from feedback.settings import Settings
 from feedback.web.auth import optional_user, staff_page_user
 from feedback.web.forms import form_struct
-from feedback.web.rendering import page
+from feedback.web.i18n import language
+from feedback.web.rendering import fragment, page
 
 Config = NamedDependency[Settings]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,6 +46,11 @@ TableParam = Annotated[str, QueryParameter(max_length=10)]
 def percent(value: float | None) -> str:
     """A rate as the reports print it: "92,5%" (Vietnamese decimal comma); "—" without items."""
     return "—" if value is None else f"{value * 100:.1f}".replace(".", ",") + "%"
+
+
+def count(value: int) -> str:
+    """A count as Vietnamese texts print it: "14.322"."""
+    return f"{value:,}".replace(",", ".")
 
 
 def month_label(month: str) -> str:
@@ -73,12 +80,14 @@ async def report_page(
     if extension and extension not in FILES:
         return _not_found(request, user, publish.NOT_PUBLISHED)
     try:
-        stored = await publish.stored(month, version)
+        key, stored = await publish.stored(month, version)
     except NotFound as exc:
         return _not_found(request, user, exc.message)
     if extension:
-        return await _file(stored, extension, table if table in TABLES else "units")
+        return await _file(key, stored, extension, table if table in TABLES else "units")
     history = await publish.versions(month)
+    lang = language(request)
+    body = publish.derived(f"page-{lang}", key) or publish.keep(f"page-{lang}", key, _body(request, stored))
     context = {
         "report": stored,
         "label": month_label(month),
@@ -86,22 +95,35 @@ async def report_page(
         "last": date.fromisoformat(stored["to"]),
         "versions": history,
         "latest": history[-1].version if history else stored["version"],
-        "units": [u for u in stored["units"] if u["key"]["level"] == 1 or u["total"] or u["apologies"]],
-        "apology_groups": snapshot.apologies_by_unit(stored),
-        "percent": percent,
-        # The charts of each section (feedback/reports/charts.py, server-rendered SVG) come here at the
-        # merge of the charts branch: section name → SVG markup. Until then each section has its table.
-        "charts": {},
+        "body": body,
     }
     return page(request, "report_month.html", context, user=user)
 
 
-async def _file(stored: dict[str, Any], extension: str, table: str) -> Response[bytes]:
-    report = snapshot.report_of(stored, table)
-    if extension == "xlsx":
-        content = await anyio.to_thread.run_sync(exports.to_xlsx, report)
-    else:
-        content = exports.to_csv(report)
+def _body(request: Request, stored: dict[str, Any]) -> Markup:
+    """The sections of a published month, rendered once per publication and language."""
+    context = {
+        "report": stored,
+        "units": [u for u in stored["units"] if u["key"]["level"] == 1 or u["total"] or u["apologies"]],
+        "apology_groups": snapshot.apologies_by_unit(stored),
+        "percent": percent,
+        "count": count,
+        # The charts of each section (feedback/reports/charts.py, server-rendered SVG) come here at the
+        # merge of the charts branch: section name → SVG markup. Until then each section has its table.
+        "charts": {},
+    }
+    return fragment(request, "_report_body.html", context)
+
+
+async def _file(key: str, stored: dict[str, Any], extension: str, table: str) -> Response[bytes]:
+    content = publish.derived(f"{table}.{extension}", key)
+    if content is None:
+        report = snapshot.report_of(stored, table)
+        if extension == "xlsx":
+            content = await anyio.to_thread.run_sync(exports.to_xlsx, report)
+        else:
+            content = exports.to_csv(report)
+        publish.keep(f"{table}.{extension}", key, content)
     name = f"bao-cao-cong-khai-{stored['month']}-v{stored['version']}-{TABLES[table]}.{extension}"
     return Response(
         content,

@@ -81,9 +81,13 @@ async def test_only_coordinators_reach_the_page(app) -> None:  # noqa: ANN001
     refused = await head.post("/staff/public-reports", data=_form(head, month="2026-10"))
     assert refused.status_code == 403 and "Văn phòng UBND" in html.unescape(refused.text)
     await head.aclose()
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://test") as anonymous:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="https://test"
+    ) as anonymous:
         to_login = await anonymous.get("/staff/public-reports", follow_redirects=False)
         assert to_login.status_code == 303 and to_login.headers["location"].startswith("/staff/login")
-        posted = await anonymous.post("/staff/public-reports", data={"month": "2026-10"}, follow_redirects=False)
+        posted = await anonymous.post(
+            "/staff/public-reports", data={"month": "2026-10"}, follow_redirects=False
+        )
         assert posted.status_code in (303, 401, 403)
     assert await PublishedReport.all().count() == 0
