@@ -104,7 +104,9 @@ def _body(request: Request, stored: dict[str, Any]) -> Markup:
     """The sections of a published month, rendered once per publication and language."""
     context = {
         "report": stored,
-        "units": [u for u in stored["units"] if u["key"]["level"] == 1 or u["total"] or u["apologies"]],
+        "units": [u for u in stored["units"] if u["total"] or u["apologies"]],
+        # Units directly under the city without any item: named in one line, not a row of dashes each.
+        "idle": [u for u in stored["units"] if u["key"]["level"] == 1 and not (u["total"] or u["apologies"])],
         "apology_groups": snapshot.apologies_by_unit(stored),
         "percent": percent,
         "count": count,

@@ -55,7 +55,8 @@ async def test_a_coordinator_publishes_a_month_from_the_page(app) -> None:  # no
         page = html.unescape((await citizen.get("/reports/2026-10")).text)
         assert "Đã cập nhật, phiên bản 2" in page and "vanphong" not in page
         assert "chưa có đơn vị nào đủ số hồ sơ để xếp hạng" in page
-        assert "chưa xếp hạng (dưới 10 hồ sơ)" in page  # every unit is listed, none ranked
+        assert "Không có hồ sơ trong tháng, chưa xếp hạng" in page  # every unit is named, none ranked
+        assert "Sở Giáo dục và Đào tạo" in page and 'id="units-table"' not in page  # no empty table
     await web.aclose()
 
 
