@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
+
 from feedback import clock, db
 from feedback.accounts.models import StaffUser
 from feedback.directory.reference import Reference, reference
-from feedback.errors import Forbidden, NotFound
+from feedback.errors import Conflict, Forbidden, NotFound
 from feedback.items.vocabulary import sql_list
 from feedback.publication.policy import public_text
 from feedback.reports import figures, snapshot
@@ -95,10 +97,16 @@ async def publish(user: StaffUser, month: str, settings: Settings) -> PublishedR
     stored = snapshot.build(
         month=month, version=version, published_at=now, units=units, by_field=by_field, apologies=apologies
     )
-    return await PublishedReport.create(
-        month=month, version=version, published_at=now, published_by=user, snapshot=stored,
-        key=uuid.uuid4().hex,
-    )  # fmt: skip
+    try:
+        return await PublishedReport.create(
+            month=month, version=version, published_at=now, published_by=user, snapshot=stored,
+            key=uuid.uuid4().hex,
+        )  # fmt: skip
+    except IntegrityError:  # another coordinator published the same month at the same moment
+        raise Conflict(
+            f"Báo cáo tháng {period.start:%m/%Y} vừa được công bố phiên bản {version}; hãy tải lại trang",
+            field="month",
+        ) from None
 
 
 async def listing() -> list[Published]:
