@@ -32,6 +32,7 @@ import os
 import statistics
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 import asyncpg
 from common import (
@@ -407,6 +408,83 @@ async def main(argv: list[str] | None = None) -> dict:
     return result
 
 
+# --- the public page of a published month, from its snapshot (SPEC §7 "in milliseconds") -------------
+PUBLIC_NAME = "reports_public"
+PUBLIC_PATHS = ("/reports/2026-10", "/api/v1/public/reports/2026-10", "/reports/2026-10.csv", "/reports")
+
+
+async def public_page(argv: list[str] | None = None) -> dict:
+    """`--public-page`: October 2026 published over N items (default 20,000), then the public page, its
+    JSON and its CSV served `--runs` times each through the app (no figure is computed on a read)."""
+    import httpx
+
+    from feedback import clock
+    from feedback.accounts.services import create_user
+    from feedback.app import create_app
+    from feedback.reports.publish import publish
+
+    parser = argparse.ArgumentParser(description="the public page of a published month")
+    parser.add_argument("--items", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    args = parser.parse_args(argv)
+    banner(f"reports: the public page of October 2026 over {args.items:,} items")
+    url = await fresh_database(PUBLIC_NAME)
+    settings = settings_for(url)
+    previous = clock.use(clock.FrozenClock(datetime(2026, 11, 2, 2, 0, tzinfo=UTC)))
+    results: dict[str, dict] = {}
+    try:
+        await generate(url, settings, args.items)
+        coordinator = await create_user(
+            email="bench@pakn.test", role="coordinator", unit_code=None, password="bench-password-1"
+        )
+        with timer() as made:
+            stored = await publish(coordinator, "2026-10", settings)
+        [size] = await query(url, "SELECT length(snapshot::text) AS n FROM published_report")
+        wait_quiet(timeout=30)
+        app = create_app(settings, init_db=False, background=False)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b") as http:
+            for path in PUBLIC_PATHS:
+                await http.get(path)  # warm: templates compiled, the first connection opened
+                milliseconds = []
+                for _ in range(args.runs):
+                    with timer() as t:
+                        response = await http.get(path)
+                    milliseconds.append(t.seconds * 1000)
+                    assert response.status_code == 200, (path, response.status_code)
+                results[path] = {
+                    "median_ms": round(statistics.median(milliseconds), 1),
+                    "p95_ms": round(sorted(milliseconds)[int(0.95 * (len(milliseconds) - 1))], 1),
+                    "bytes": len(response.content),
+                }
+                print(
+                    f"  GET {path}: median {results[path]['median_ms']} ms, p95 {results[path]['p95_ms']} ms"
+                )
+        total = stored.snapshot["city"]["total"]
+    finally:
+        clock.use(previous)
+        await db.close()
+        if not args.keep:
+            await drop_database(PUBLIC_NAME)
+    result = {
+        "benchmark": PUBLIC_NAME,
+        "items": args.items,
+        "october_total": total,
+        "publish_s": round(made.seconds, 3),
+        "snapshot_chars": size["n"],
+        "requests": results,
+        "ok": True,
+    }
+    print(
+        f"publish: {made.seconds:.2f} s; snapshot {size['n']:,} characters; saved {save(PUBLIC_NAME, result)}"
+    )
+    return result
+
+
 if __name__ == "__main__":
-    outcome = asyncio.run(main())
+    if "--public-page" in sys.argv:
+        outcome = asyncio.run(public_page([a for a in sys.argv[1:] if a != "--public-page"]))
+    else:
+        outcome = asyncio.run(main())
     sys.exit(0 if outcome["ok"] else 1)
+

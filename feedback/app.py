@@ -43,6 +43,7 @@ from feedback.open311.keys_api import ApiKeysController
 from feedback.openapi import COMPONENTS, document, operation_id
 from feedback.publication.api import PublicFeedbackController
 from feedback.reports.api import ReportsController
+from feedback.reports.public_api import PublicReportsController, PublishController
 from feedback.security import http
 from feedback.security.store import store_factory
 from feedback.settings import Settings
@@ -215,6 +216,8 @@ def create_app(
             DemoMailController,
             ConferenceController,
             ReportsController,
+            PublishController,
+            PublicReportsController,
             public_question,
             public_conference,
             *EXPORT_ROUTES,

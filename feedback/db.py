@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "feedback.conferences.models",
     "feedback.open311.models",
     "feedback.files.models",
+    "feedback.reports.models",
     "notifications.models",
 ]
 

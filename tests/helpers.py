@@ -81,6 +81,7 @@ def body_text(message) -> str:  # noqa: ANN001
 # Tables that tests fill; reference tables (units, communes, categories, rules, policies) are seeded
 # once per session and tests add rows to them only through the `reference_rows` fixture.
 CASE_TABLES = [
+    "published_report",
     "conference_step",
     "question",
     "conference",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from litestar import Request
 
+from feedback.web.i18n_reports import REPORTS_EN
+
 LANG_COOKIE = "pakn_lang"
 LANGUAGES = ("vi", "en")
 
@@ -419,6 +421,8 @@ EN: dict[str, str] = {
     "Điều phối viên": "Coordinator",
     "Tổ chức hội nghị đối thoại": "Conference organiser",
 }
+
+EN.update(REPORTS_EN)
 
 
 def language(request: Request) -> str:

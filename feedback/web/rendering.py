@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from litestar import Request, Response
 from litestar.datastructures import Cookie
 from litestar.enums import MediaType
+from markupsafe import Markup
 
 from feedback.accounts.models import StaffUser
 from feedback.edge import edge_refusal
@@ -186,3 +187,16 @@ def _shown(value: Any, tz: ZoneInfo, field: str = "") -> str:
             except ValueError:
                 return value
     return str(value)
+
+
+def fragment(request: Request, template: str, context: dict[str, Any]) -> Markup:
+    """A part of a page rendered on its own, for a page that keeps it (the published monthly report):
+    the language, the translator and the local-time filters, no user, no CSRF token."""
+    tz, lang = app_settings(request).tz, language(request)
+    shared = {
+        "lang": lang,
+        "_": translator(lang),
+        "local": lambda v: _local(v, tz, "%H:%M %d/%m/%Y"),
+        "local_date": lambda v: _local(v, tz, "%d/%m/%Y"),
+    }
+    return Markup(_env.get_template(template).render({**shared, **context}))  # noqa: S704 - autoescaped

@@ -6,6 +6,7 @@ from feedback.web.conferences import CONFERENCE_ROUTES
 from feedback.web.demo import demo_mail_page
 from feedback.web.desk import DESK_ROUTES
 from feedback.web.documents import DOCUMENT_PAGES
+from feedback.web.public_reports import PUBLIC_REPORT_ROUTES
 from feedback.web.reports import REPORT_ROUTES
 from feedback.web.staff import STAFF_ROUTES
 from feedback.web.static_files import static_files
@@ -21,5 +22,6 @@ WEB_ROUTES = [
     *ADMIN_ROUTES,
     *CONFERENCE_ROUTES,
     *DOCUMENT_PAGES,
+    *PUBLIC_REPORT_ROUTES,
     demo_mail_page,
 ]

@@ -22,11 +22,12 @@ from collections.abc import AsyncIterator
 
 import docx
 import httpx
+import openpyxl
 import pytest_asyncio
 from litestar import Litestar
 
 from feedback.text import fold
-from tests.helpers import staff_headers
+from tests.helpers import login, staff_headers
 from tests.publication.support import answer, head_of
 
 NAME = "Hoàng Thị Xuyến"
@@ -54,6 +55,12 @@ BODY = {
     "citizen": {"name": NAME, "phone": PHONE, "email": EMAIL, "address": ADDRESS},
     "publish": True,
 }
+# The head's apology (Mẫu 04) is listed on the month's public report ("công khai xin lỗi") with its reason,
+# which here names the citizen, the neighbour, the phone number, the ID number and the address.
+APOLOGY_REASON = (
+    f"Bà {NAME} (CCCD {CCCD}, điện thoại {PHONE}, nhà {ADDRESS}) cần được trả lời sau khi phường xác minh"
+    f" với ông {NEIGHBOUR}."
+)
 ANSWER = (
     f"Kính gửi bà {NAME}: phường đã thu gom rác và nhắc nhở hộ ông {NEIGHBOUR}. "
     f"Người trả lời: {HEAD_NAME}, điện thoại 024 3825 3536."
@@ -116,12 +123,20 @@ def docx_text(content: bytes) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
+def xlsx_text(content: bytes) -> str:
+    """Every cell of every sheet of an XLSX."""
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    return "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v)
+
+
 def _texts(response: httpx.Response) -> str:
-    """The body (JSON unescaped, HTML entities decoded, a DOCX read back) and the headers of a response,
-    as one text."""
+    """The body (JSON unescaped, HTML entities decoded, a DOCX or an XLSX read back) and the headers of a
+    response, as one text."""
     body = response.text
     if "wordprocessingml" in response.headers.get("content-type", ""):
         body = docx_text(response.content)
+    if "spreadsheetml" in response.headers.get("content-type", ""):
+        body = xlsx_text(response.content)
     with contextlib.suppress(ValueError):  # not JSON: HTML or plain text
         body += "\n" + json.dumps(json.loads(body), ensure_ascii=False)
     headers = "\n".join(f"{k}: {v}" for k, v in response.headers.multi_items())
@@ -186,14 +201,33 @@ async def published_conference(client: httpx.AsyncClient) -> tuple[int, dict[str
     return created.json()["id"], organiser
 
 
-async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:  # noqa: ANN001
+async def publish_november(client: httpx.AsyncClient, frozen_clock) -> None:  # noqa: ANN001
+    """November closed: a coordinator publishes it (its figures and its apologies, SPEC §7); then the
+    clock goes back, so that /health still finds a fresh outbox."""
+    before = frozen_clock.now()
+    frozen_clock.advance(days=9)  # Wednesday 2 December
+    await staff_headers(client, "vanphong.pakn@hanoi.vn", "coordinator", None)
+    headers = await login(client, "vanphong.pakn@hanoi.vn")
+    made = await client.post("/api/v1/reports/publish", json={"month": "2026-11"}, headers=headers)
+    assert made.status_code == 201, made.text
+    frozen_clock.set(before)
+
+
+async def test_no_public_endpoint_returns_personal_data(app_and_client, frozen_clock) -> None:  # noqa: ANN001
     app, client = app_and_client
     filed = await client.post("/api/v1/feedback", json=BODY)
     assert filed.status_code == 201, filed.text
     # The filing response carries the secret token by design (SPEC §9), and nothing personal.
     assert leaks(filed) == []
     code, token = filed.json()["code"], filed.json()["token"]
-    await answer(client, code, ANSWER, await head_of(client, "P-09556-KT", HEAD_NAME, HEAD_EMAIL))
+    head = await head_of(client, "P-09556-KT", HEAD_NAME, HEAD_EMAIL)
+    apologised = await client.post(
+        f"/api/v1/staff/feedback/{code}/apologise",
+        json={"reason": APOLOGY_REASON, "promised_date": "2026-12-11"},
+        headers=head,
+    )
+    assert apologised.status_code == 200, apologised.text
+    await answer(client, code, ANSWER, head)
     cid, organiser = await published_conference(client)
 
     calls = {
@@ -231,6 +265,23 @@ async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:
         "/api/v1/categories": ["/api/v1/categories"],
         "/api/v1/communes": ["/api/v1/communes", "/api/v1/communes?q=ha+dong"],
         "/api/v1/units": ["/api/v1/units"],
+        # The published monthly report (SPEC §7): its JSON, its page, its files (the XLSX read back).
+        "/api/v1/public/reports": ["/api/v1/public/reports"],
+        "/api/v1/public/reports/{month:str}": [
+            "/api/v1/public/reports/2026-11",
+            "/api/v1/public/reports/2026-11?version=1",
+            "/api/v1/public/reports/2026-10",
+        ],
+        "/reports": ["/reports"],
+        "/reports/{name:str}": [
+            "/reports/2026-11",
+            "/reports/2026-11?version=1",
+            "/reports/2026-11.csv",
+            "/reports/2026-11.csv?table=fields",
+            "/reports/2026-11.xlsx",
+            "/reports/2026-11.xlsx?table=fields",
+            "/reports/2026-10",
+        ],
         # The law's lists (feedback/items/grounds.py): constant data.
         "/api/v1/classifications": ["/api/v1/classifications"],
         "/api/v1/refusal-grounds": ["/api/v1/refusal-grounds"],
@@ -292,6 +343,14 @@ async def test_no_public_endpoint_returns_personal_data(app_and_client) -> None:
     # The booklet organisers download to publish is the same redacted record.
     staff_booklet = await client.get(f"/api/v1/conferences/{cid}/export.docx", headers=organiser)
     assert staff_booklet.status_code == 200 and leaks(staff_booklet) == []
+
+    await publish_november(client, frozen_clock)
+    report = (await client.get("/api/v1/public/reports/2026-11")).json()
+    [apology] = report["apologies"]  # really there, masked: the reason kept around the masks
+    assert apology["code"] == code and apology["unit"]["code"] == "P-09556-KT"
+    assert apology["reason"].startswith("Bà H.T.X. (CCCD") and "với ông P.V.Đ." in apology["reason"]
+    assert report["city"]["apologies"] == 1 and report["city"]["received"] >= 1
+    assert code in (await client.get("/reports/2026-11")).text
 
     checked = 0
     for route in app.routes:

@@ -230,7 +230,8 @@ async def test_the_geojson_has_published_places_and_nothing_personal(client) -> 
 
 def test_every_string_of_the_citizen_pages_is_translated() -> None:
     """The filing form, the published pages and the layout (the map's words included) read in English."""
-    for name in ("base", "feedback_new", "public_list", "public_item", "_map_assets"):
+    for name in ("base", "feedback_new", "public_list", "public_item", "_map_assets", "reports_list",
+                 "report_month", "_report_body", "report_not_found"):  # fmt: skip
         text = (TEMPLATES / f"{name}.html").read_text(encoding="utf-8")
         strings = [a or b for a, b in re.findall(r"_\(\s*\"([^\"]+)\"\s*\)|_\(\s*'([^']+)'\s*\)", text)]
         missing = [s for s in strings if s not in EN]

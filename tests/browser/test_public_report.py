@@ -1,0 +1,74 @@
+"""The monthly public report in Chromium: a coordinator publishes last month from the menu's page; a
+citizen on a phone opens it from the home page and downloads its XLSX (read back)."""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from openpyxl import load_workbook
+from playwright.async_api import expect
+
+PASSWORD = "mat-khau-trinh-duyet-2026"
+
+
+async def test_a_coordinator_publishes_and_a_citizen_reads_it(
+    browser, base_url, live_server, screenshots
+) -> None:  # noqa: ANN001
+    email = f"vanphong.{uuid.uuid4().hex[:6]}@e2e.vn"
+    live_server.pakn("users", "create", "--email", email, "--role", "coordinator", "--password-stdin",
+                     input=PASSWORD)  # fmt: skip
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()  # the live server's real clock
+    month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    label = f"tháng {month[5:]}/{month[:4]}"
+    staff = await browser.new_context(
+        base_url=base_url, locale="vi-VN", viewport={"width": 1280, "height": 900}
+    )
+    page = await staff.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        await page.goto("/staff/login")
+        await page.get_by_label("Thư điện tử").fill(email)
+        await page.get_by_label("Mật khẩu").fill(PASSWORD)
+        await page.get_by_role("button", name="Đăng nhập").click()
+        await page.get_by_role("link", name="Công bố báo cáo").click()
+        await expect(page).to_have_url(re.compile(r"/staff/public-reports$"))
+        await expect(page.locator("#month")).to_have_value(month)  # last month, ready to publish
+        await page.get_by_role("button", name="Công bố").click()
+        await expect(page.locator("#published-done")).to_contain_text(f"Đã công bố báo cáo {label}")
+        await page.screenshot(path=screenshots / "staff_public_reports.png", full_page=True)
+    finally:
+        await staff.close()
+
+    phone = await browser.new_context(
+        base_url=base_url, locale="vi-VN", viewport={"width": 390, "height": 844}
+    )
+    citizen = await phone.new_page()
+    citizen.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        await citizen.goto("/")
+        await citizen.get_by_role("link", name="Báo cáo công khai hằng tháng").click()
+        await expect(citizen).to_have_url(re.compile(r"/reports$"))
+        await citizen.get_by_role("link", name=f"Báo cáo {label}").click()
+        await expect(citizen.get_by_role("heading", level=1)).to_contain_text(label)
+        for section in (
+            "Toàn thành phố",
+            "Tỷ lệ đúng hạn của từng đơn vị",
+            "Theo lĩnh vực",
+            "Công khai xin lỗi",
+        ):
+            await expect(citizen.get_by_role("heading", name=section)).to_be_visible()
+        await expect(citizen.locator("#units")).to_contain_text("Sở Giáo dục và Đào tạo")
+        await citizen.screenshot(path=screenshots / "public_report.png", full_page=True)
+        href = await citizen.get_by_role("link", name="theo đơn vị (XLSX)").get_attribute("href")
+        response = await phone.request.get(href)
+        assert response.status == 200
+        sheet = load_workbook(io.BytesIO(await response.body())).active
+        assert sheet["A1"].value == "BÁO CÁO KẾT QUẢ TIẾP NHẬN, GIẢI QUYẾT PHẢN ÁNH, KIẾN NGHỊ"
+        assert errors == []
+    finally:
+        await phone.close()
