@@ -24,7 +24,7 @@ from feedback.accounts.models import StaffUser
 from feedback.attachments.storage import content_disposition
 from feedback.edge import MAX_ID
 from feedback.errors import DomainError, NotFound, Unauthorized
-from feedback.reports import exports, publish, snapshot
+from feedback.reports import charts, exports, publish, snapshot
 from feedback.reports.models import PublishedReport
 from feedback.reports.public_api import PublishIn
 from feedback.settings import Settings
@@ -32,6 +32,7 @@ from feedback.web.auth import optional_user, staff_page_user
 from feedback.web.forms import form_struct
 from feedback.web.i18n import language
 from feedback.web.rendering import fragment, page
+from feedback.web.report_view import rating_rows
 
 Config = NamedDependency[Settings]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,13 +45,11 @@ TableParam = Annotated[str, QueryParameter(max_length=10)]
 
 
 def percent(value: float | None) -> str:
-    """A rate as the reports print it: "92,5%" (Vietnamese decimal comma); "—" without items."""
-    return "—" if value is None else f"{value * 100:.1f}".replace(".", ",") + "%"
+    """A rate as the reports print it: "92,5%"; "—" without items."""
+    return "—" if value is None else charts.percent(value)
 
 
-def count(value: int) -> str:
-    """A count as Vietnamese texts print it: "14.322"."""
-    return f"{value:,}".replace(",", ".")
+count = charts.integer  # "14.322"
 
 
 def month_label(month: str) -> str:
@@ -110,11 +109,47 @@ def _body(request: Request, stored: dict[str, Any]) -> Markup:
         "apology_groups": snapshot.apologies_by_unit(stored),
         "percent": percent,
         "count": count,
-        # The charts of each section (feedback/reports/charts.py, server-rendered SVG) come here at the
-        # merge of the charts branch: section name → SVG markup. Until then each section has its table.
-        "charts": {},
+        "charts": _charts(stored),
     }
     return fragment(request, "_report_body.html", context)
+
+
+def _charts(stored: dict[str, Any]) -> dict[str, Markup]:
+    """Each section's chart (server-rendered SVG, from the snapshot only); each section keeps its table."""
+    city = snapshot.figures_of(stored["city"])
+    buckets = [
+        ("Đã giải quyết trước hạn", city.answered_early),
+        ("Đã giải quyết đúng hạn", city.answered_on_time),
+        ("Đã giải quyết quá hạn", city.answered_late),
+        ("Không tiếp nhận", city.refused),
+        ("Gộp (trùng nội dung)", city.merged),
+        ("Đang giải quyết trong hạn", city.open_in_time),
+        ("Đang giải quyết quá hạn", city.open_overdue),
+    ]
+    units = sorted(
+        (u for u in stored["units"] if u["key"]["level"] == 1 and u["total"]),
+        key=lambda u: (-u["on_time_rate"], u["key"]["name"]),
+    )
+    fields = [(f["key"]["name"], f["total"]) for f in stored["fields"] if f["total"]]
+    apologies = [(g["unit"]["name"], len(g["items"])) for g in snapshot.apologies_by_unit(stored)]
+    rate = {"value_format": charts.percent, "max_value": 1}
+    drawn = {
+        "city": charts.bar_chart(
+            buckets if city.total else [], title="Kết quả giải quyết", chart_id="chart-city"
+        ),
+        "units": charts.bar_chart(
+            [(u["key"]["name"], u["on_time_rate"]) for u in units],
+            title="Tỷ lệ đúng hạn theo đơn vị",
+            chart_id="chart-units",
+            **rate,
+        ),
+        "fields": charts.bar_chart(fields, title="Số hồ sơ theo lĩnh vực", chart_id="chart-fields"),
+        "satisfaction": charts.bar_chart(
+            rating_rows(city) if city.ratings else [], title="Mức độ hài lòng", chart_id="chart-satisfaction"
+        ),
+        "apologies": charts.bar_chart(apologies, title="Thư xin lỗi theo đơn vị", chart_id="chart-apologies"),
+    }
+    return drawn
 
 
 async def _file(key: str, stored: dict[str, Any], extension: str, table: str) -> Response[bytes]:

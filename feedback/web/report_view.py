@@ -140,9 +140,7 @@ async def charts(asked: Asked, scope: UnitRef | None, ref: Reference, main: summ
     ]
     field_rows = [(r.key.name, r.figures.total) for r in fields.rows if r.figures.total]
     total = main.total
-    neutral = total.ratings - total.satisfied_count - total.dissatisfied_count
-    ratings = [("Hài lòng (4–5 sao)", total.satisfied_count), ("Bình thường (3 sao)", neutral),
-               ("Không hài lòng (1–2 sao)", total.dissatisfied_count)]  # fmt: skip
+    ratings = rating_rows(total)
     count = [[label, integer(n)] for label, n in ratings]
     share = [percent(n / total.ratings) if total.ratings else "—" for _, n in ratings]
     trend_rate, trend_total = "Tỷ lệ đúng hạn theo tháng", "Số phản ánh nhận giải quyết theo tháng"
@@ -202,6 +200,13 @@ async def charts(asked: Asked, scope: UnitRef | None, ref: Reference, main: summ
             [[*c, s] for c, s in zip(count, share, strict=True)],
         ),
     ]
+
+
+def rating_rows(figures: Figures) -> list[tuple[str, int]]:
+    """The ratings in three groups, as both report pages chart them: satisfied, neutral, dissatisfied."""
+    neutral = figures.ratings - figures.satisfied_count - figures.dissatisfied_count
+    return [("Hài lòng (4–5 sao)", figures.satisfied_count), ("Bình thường (3 sao)", neutral),
+            ("Không hài lòng (1–2 sao)", figures.dissatisfied_count)]  # fmt: skip
 
 
 def _late(figures: Figures) -> int:

@@ -17,6 +17,7 @@ from feedback.directory.reference import reference
 from feedback.intake.schemas import CitizenIn, StaffFeedbackCreate
 from feedback.intake.services import submit
 from feedback.reports import exports, periods
+from feedback.reports.charts import percent
 from feedback.reports.snapshot import RANKED_FROM, ranking
 from feedback.reports.summary import summary
 from tests.helpers import login, staff_headers
@@ -90,7 +91,15 @@ async def test_the_published_month_is_what_summary_gives(client, settings, octob
     for figure in ("total", "answered_early", "answered_on_time", "answered_late", "open_overdue"):
         assert f'data-figure="{figure}">{getattr(total, figure)}<' in text, figure
     ward = next(r for r in units.rows if r.key.code == fixture.WARD)
-    assert f"{ward.figures.on_time_rate * 100:.1f}".replace(".", ",") + "%" in text
+    assert percent(ward.figures.on_time_rate) in text
+    # Each section's chart, drawn from the snapshot: the city's buckets, the units' rates, the fields,
+    # satisfaction and the apologies, each an image with its title for screen readers.
+    for chart in ("chart-city", "chart-units", "chart-fields", "chart-satisfaction", "chart-apologies"):
+        assert f'id="{chart}-title"' in text, chart
+    assert text.count('role="img"') >= 5
+    start = text.index('id="chart-units-title"')
+    units_chart = text[start : text.index("</svg>", start)]
+    assert "Sở Giáo dục và Đào tạo" in units_chart and percent(ward.figures.on_time_rate) in text
     assert "Sở Giáo dục và Đào tạo" in text and "Môi trường" in text
     assert "lượt đánh giá" in text and "Công khai xin lỗi" in text
     for name in ("A4", "A5", "B6", "B12", "B10", "B11"):  # 2 + 2 automatic apologies, 2 extensions
