@@ -333,7 +333,14 @@ class PageLog:
 
     @property
     def problems(self) -> list[str]:
-        return self.console_errors + self.page_errors + self.failed_requests + self.error_responses
+        # A field suggestion still on its way when the form is sent is cancelled by the browser as the
+        # page leaves ("aborted"): on a slow machine that happens, and it is no failure.
+        failed = [
+            r
+            for r in self.failed_requests
+            if not ("/feedback/suggest?" in r and r.endswith("net::ERR_ABORTED"))
+        ]
+        return self.console_errors + self.page_errors + failed + self.error_responses
 
 
 @pytest.fixture

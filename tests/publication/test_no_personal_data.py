@@ -273,6 +273,10 @@ async def test_no_public_endpoint_returns_personal_data(app_and_client, frozen_c
             "/api/v1/public/reports/2026-10",
         ],
         "/reports": ["/reports"],
+        # The old dashboard address only redirects to /staff/reports (which asks for a login).
+        "/staff/dashboard": ["/staff/dashboard"],
+        # Loopback callers (as this test client is) read the metrics without a token: counts, no persons.
+        "/metrics": ["/metrics"],
         "/reports/{name:str}": [
             "/reports/2026-11",
             "/reports/2026-11?version=1",
