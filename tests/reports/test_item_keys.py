@@ -44,7 +44,9 @@ async def test_every_rows_numbers_are_its_items(october, settings) -> None:  # n
                         found = await items(OCTOBER, item_set, scope=ref.unit_by_code(key), ref=ref,
                                             alone=True, limit=ALL)  # fmt: skip
                     else:
-                        found = await items(OCTOBER, item_set, scope=scope, ref=ref, by=by, key=key, limit=ALL)
+                        found = await items(
+                            OCTOBER, item_set, scope=scope, ref=ref, by=by, key=key, limit=ALL
+                        )
                     got = len(found)
                     if item_set in COUNTED:
                         assert got == values[item_set], (by, scope_code, row.key, item_set, got)
