@@ -10,13 +10,20 @@ from typing import Any
 from feedback.accounts.models import StaffUser
 from feedback.directory.reference import Reference, UnitRef
 from feedback.errors import DomainError
-from feedback.items.vocabulary import Channel
+from feedback.items.vocabulary import CHANNEL_NAMES, Channel
 
 GROUPS = ("unit", "category", "channel", "commune", "officer")
 NONE = "-"  # the row of items without a key: "Chưa xác định lĩnh vực", "Chưa phân công cán bộ", …
 WHAT = {"unit": "đơn vị", "category": "lĩnh vực", "channel": "kênh tiếp nhận", "commune": "xã, phường",
         "officer": "cán bộ"}  # fmt: skip
 MAX_LENGTH = 80
+NO_KEY = {
+    "category": "Chưa xác định lĩnh vực",
+    "commune": "Không gắn xã, phường",
+    "officer": "Chưa phân công cán bộ",
+    "unit": "Đơn vị khác",
+    "channel": "Kênh khác",
+}
 
 
 class BadKey(DomainError):
@@ -80,3 +87,19 @@ def of_row(by: str, code: str | None, ident: Any) -> str | None:
     if by == "officer":
         return str(ident)
     return code
+
+
+async def name(by: str, key: str | None, ref: Reference) -> str:
+    """The name of the row `key` names (as the report shows it), or BadKey."""
+    if by == "unit":
+        return unit(key, ref).name
+    [value] = await values(by, key, ref)
+    if value is None:
+        return NO_KEY[by]
+    if by == "channel":
+        return CHANNEL_NAMES.get(value, value)
+    if by == "officer":
+        user = await StaffUser.get(id=value)
+        return user.name or user.email
+    found = ref.categories if by == "category" else ref.communes
+    return found[str(key).strip()].name

@@ -37,13 +37,7 @@ _SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+-[0-9]+")
 # Left to itself, the planner hashed the whole timeline three times for them (7 s at a million items).
 _LOOKUPS = ("SET LOCAL enable_hashjoin = off", "SET LOCAL enable_mergejoin = off")
 BY = ("unit", "category", "channel", "commune", "month", "officer")
-NO_KEY = {
-    "category": "Chưa xác định lĩnh vực",
-    "commune": "Không gắn xã, phường",
-    "officer": "Chưa phân công cán bộ",
-    "unit": "Đơn vị khác",
-    "channel": "Kênh khác",
-}
+NO_KEY = keys.NO_KEY  # the name of the row without a key
 
 
 @dataclass(frozen=True)

@@ -171,7 +171,9 @@ async def test_the_items_of_one_row_by_field_channel_commune_or_officer(client, 
     # The same access rules: an officer lists the own unit's items only, and none by officer.
     own = await get(client, "kt_officer", path, bucket="received", by="channel", key="online")
     assert own.status_code == 200 and all(i["unit"]["code"] == fixture.KT for i in own.json()["items"])
-    assert (await get(client, "kt_officer", path, bucket="received", by="officer", key="1")).status_code == 403
+    assert (
+        await get(client, "kt_officer", path, bucket="received", by="officer", key="1")
+    ).status_code == 403
     officer = october.users["kt_officer"]
     mine = await get(client, "kt_head", path, bucket="received", by="officer", key=str(officer.id))
     assert mine.status_code == 200 and mine.json()["items"]
@@ -187,4 +189,8 @@ async def test_the_items_of_one_row_by_field_channel_commune_or_officer(client, 
         ({"by": "category", "key": "x" * 81}, "key"),
     ):
         refused = await get(client, "coordinator", path, bucket="received", **params)
-        assert refused.status_code == 400 and word in refused.text, (params, refused.status_code, refused.text)
+        assert refused.status_code == 400 and word in refused.text, (
+            params,
+            refused.status_code,
+            refused.text,
+        )
