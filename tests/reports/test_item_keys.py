@@ -39,7 +39,8 @@ async def test_every_rows_numbers_are_its_items(october, settings) -> None:  # n
                 key = keys.of_row(by, row.key.code, row.key.ident)
                 assert key is not None, (by, row.key)
                 values = row.figures.as_dict()
-                for item_set in ITEM_SETS:
+                # A row with nothing to list (most units of the city): one look that it lists nothing.
+                for item_set in ITEM_SETS if any(values[s] for s in ITEM_SETS) else ("received",):
                     if own:
                         found = await items(OCTOBER, item_set, scope=ref.unit_by_code(key), ref=ref,
                                             alone=True, limit=ALL)  # fmt: skip
