@@ -17,12 +17,15 @@ from feedback.directory.reference import reference
 from feedback.errors import DomainError
 from feedback.reports import access, exports, periods, summary
 from feedback.reports.figures import ITEM_SETS
+from feedback.reports.keys import BadKey
 from feedback.reports.schemas import (
     Bucket,
     ByParam,
     Depth,
     From,
+    ItemsByParam,
     ItemsOut,
+    KeyParam,
     Limit,
     Offset,
     SummaryOut,
@@ -92,19 +95,26 @@ class ReportsController(Controller):
     @get("/items")
     async def items(
         self, user: User, settings: Config, bucket: Bucket = None, start: From = None, to: To = None,
-        unit: UnitParam = None, limit: Limit = 100, offset: Offset = 0,
+        unit: UnitParam = None, limit: Limit = 100, offset: Offset = 0, by: ItemsByParam = None,
+        key: KeyParam = None,
     ) -> ItemsOut:  # fmt: skip
         """The items behind one number of the summary (`bucket`: one of the seven buckets, or
-        carried_over, received, received_online, transferred_twice, extended, reopened)."""
+        carried_over, received, received_online, transferred_twice, extended, reopened); with `by` and
+        `key`, of one row of the summary by unit, field, channel, commune or officer: the items whose
+        unit, field, … at the end of the period was the row's (a key that names no row: 400)."""
         if bucket is None:
             raise DomainError(f"Cần chọn số liệu (bucket): {', '.join(ITEM_SETS)}", field="bucket")
+        if key is not None and by is None:
+            raise BadKey("Cần chọn cách nhóm (by) của dòng báo cáo (key)", field="by")
         ref = await reference(settings)
         period = periods.parse(start, to, today=ref.calendar.local_date(clock.now()))
-        scope = access.scope_for(user, unit, "unit", ref)
-        found = await summary.items(period, bucket, scope=scope, ref=ref, limit=limit, offset=offset)
+        scope = access.scope_for(user, unit, by or "unit", ref)
+        found = await summary.items(
+            period, bucket, scope=scope, ref=ref, limit=limit, offset=offset, by=by, key=key
+        )
         return msgspec.convert(
             {
-                "from": period.start, "to": period.end, "bucket": bucket, "items": found,
+                "from": period.start, "to": period.end, "bucket": bucket, "items": found, "by": by, "key": key,
                 "unit": {"code": scope.code, "name": scope.name} if scope else None,
             },
             ItemsOut,

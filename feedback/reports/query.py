@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from feedback.directory.calendar import WorkCalendar
@@ -293,16 +294,21 @@ ITEM_FLAGS = {
 }
 
 
-def items_sql(d: Dialect, item_set: str, scope: tuple[int, ...] | None, limit: int, offset: int) -> str:
-    """The items behind one number (both readings, as the counts), oldest receipt first."""
+def items_sql(
+    d: Dialect, item_set: str, scope: tuple[int, ...] | None, limit: int, offset: int,
+    group: str = "none", keys: tuple[Any, ...] | None = None,
+) -> str:  # fmt: skip
+    """The items behind one number (both readings, as the counts), oldest receipt first; with `keys`,
+    only those whose key of `group` at the end of the period (as the counts read it: `_KEYS`, of the
+    item's own row or of its replayed state) is one of them (None: no key)."""
     k = f"""SELECT e.item_id, {_event_counts(d.rating("e"))} FROM event e
     WHERE e.kind IN ({sql_list(_COUNTED_KINDS)}) AND e.at >= $1 AND e.at < $2 GROUP BY e.item_id"""
     columns = (
-        "item_id, unit_id, category_id, status, due_at, answered_at, received_at, transfers, in_total, extended,"
-        " reopened"
+        "item_id, unit_id, category_id, officer_id, channel, commune_id, status, due_at, answered_at,"
+        " received_at, transfers, in_total, extended, reopened"
     )
     return f"""WITH {_replayed(d)}, k AS ({k}), c AS (
-    SELECT i.id AS item_id, i.unit_id, i.category_id, i.status, i.due_at, i.answered_at, i.received_at, i.transfers,
+    SELECT i.id AS item_id, i.unit_id, i.category_id, i.officer_id, i.channel, i.commune_id, i.status, i.due_at, i.answered_at, i.received_at, i.transfers,
         1 AS in_total, COALESCE(k.extended, 0) AS extended, COALESCE(k.reopened, 0) AS reopened,
         {_flags(d, "i", None)}
     FROM (SELECT i.*, i.transfer_count AS transfers FROM feedback_item i
@@ -317,9 +323,20 @@ SELECT i.code, i.title, u.code AS unit_code, u.name AS unit_name, c.bucket, c.in
     c.status, g.code AS category_code, g.name AS category_name
 FROM c JOIN feedback_item i ON i.id = c.item_id LEFT JOIN unit u ON u.id = c.unit_id
 LEFT JOIN category g ON g.id = c.category_id
-WHERE {ITEM_FLAGS[item_set]}{_scope("c.unit_id", scope)}
+WHERE {ITEM_FLAGS[item_set]}{_scope("c.unit_id", scope)}{_matching(_key(group, "c"), keys)}
 ORDER BY c.received_at, i.id
 LIMIT {int(limit)} OFFSET {int(offset)}"""
+
+
+def _matching(column: str, keys: tuple[Any, ...] | None) -> str:
+    """` AND` the key is one of `keys` (ids or channels; None: no key), as literals."""
+    if keys is None:
+        return ""
+    values = [str(int(k)) if isinstance(k, int) else sql_list([str(k)]) for k in keys if k is not None]
+    tests = ([f"{column} IN ({', '.join(values)})"] if values else []) + (
+        [f"{column} IS NULL"] if None in keys else []
+    )
+    return f" AND ({' OR '.join(tests) or '1 = 0'})"
 
 
 def _scope(column: str, scope: tuple[int, ...] | None) -> str:

@@ -25,6 +25,18 @@ UnitParam = Annotated[
 Depth = Annotated[int, QueryParameter(ge=1, le=4, description="by=unit: levels of sub-units listed")]
 # Optional in the schema so that a caller without a login hears 401 first; the handler requires it.
 Bucket = Annotated[ItemSet | None, QueryParameter(description="which number's items (required)")]
+ItemsBy = Literal["unit", "category", "channel", "commune", "officer"]
+ItemsByParam = Annotated[
+    ItemsBy | None, QueryParameter(description="with `key`: only the items of one row of the summary by this")
+]
+KeyParam = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=80,
+        description="the row: a unit's or field's code, a channel, a commune's code, an officer's id;"
+        " `-`: the row without a field, commune or officer",
+    ),
+]
 Limit = Annotated[int, QueryParameter(ge=1, le=1000)]
 Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000)]
 
@@ -102,3 +114,5 @@ class ItemsOut(Struct):
     unit: UnitOut | None
     bucket: str
     items: list[ItemOut]
+    by: str | None = None
+    key: str | None = None

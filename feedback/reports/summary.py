@@ -22,7 +22,7 @@ from feedback import db
 from feedback.accounts.models import StaffUser
 from feedback.directory.reference import Reference, UnitRef
 from feedback.items.vocabulary import CHANNEL_NAMES
-from feedback.reports import query
+from feedback.reports import keys, query
 from feedback.reports.figures import Figures
 from feedback.reports.periods import Period
 
@@ -37,13 +37,7 @@ _SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+-[0-9]+")
 # Left to itself, the planner hashed the whole timeline three times for them (7 s at a million items).
 _LOOKUPS = ("SET LOCAL enable_hashjoin = off", "SET LOCAL enable_mergejoin = off")
 BY = ("unit", "category", "channel", "commune", "month", "officer")
-NO_KEY = {
-    "category": "Chưa xác định lĩnh vực",
-    "commune": "Không gắn xã, phường",
-    "officer": "Chưa phân công cán bộ",
-    "unit": "Đơn vị khác",
-    "channel": "Kênh khác",
-}
+NO_KEY = keys.NO_KEY  # the name of the row without a key
 
 
 @dataclass(frozen=True)
@@ -52,6 +46,7 @@ class Key:
     name: str
     level: int = 1  # units: depth below the report's unit (1 = its direct sub-units)
     parent: str | None = None
+    ident: Any = None  # the key the counts grouped by (an id, a channel; None: no key), not exported
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "level": self.level, "parent": self.parent}
@@ -133,7 +128,7 @@ async def summary(
     else:
         names = await _names(by, [k for k in found if k is not None], ref)
         report.rows = sorted(
-            (Row(Key(*names.get(k, (None, NO_KEY[by]))), f) for k, f in found.items()),
+            (Row(Key(*names.get(k, (None, NO_KEY[by])), ident=k), f) for k, f in found.items()),
             key=lambda row: (row.key.code is None, row.key.name),
         )
         report.total = Figures.sum(found.values())
@@ -255,15 +250,23 @@ async def _concurrently(
 
 async def items(
     period: Period, item_set: str, *, scope: UnitRef | None, ref: Reference, limit: int = 100, offset: int = 0,
-    alone: bool = False,
+    alone: bool = False, by: str | None = None, key: str | None = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """The items counted in `item_set` (a bucket, or carried_over, received, …; figures.ITEM_SETS).
 
-    `alone`: the scope unit's own items without its sub-units' (the "trực tiếp giải quyết" row)."""
+    `alone`: the scope unit's own items without its sub-units' (the "trực tiếp giải quyết" row).
+    `by` + `key`: only those of one row of `summary(by=…)` (reports/keys.py reads the key; a bad one
+    is keys.BadKey, 400): the items whose key at the end of the period is the row's, as counted."""
     dialect = query.Dialect(db.is_postgres(), ref.calendar.tz)
     start, after = period.bounds(ref.calendar.tz)
     ids = ((scope.id,) if alone else subtree(ref, scope)) if scope else None
-    rows = await db.fetch(query.items_sql(dialect, item_set, ids, limit, offset), start, after)
+    group, wanted = "none", None
+    if by == "unit":
+        group, wanted = "unit", subtree(ref, keys.unit(key, ref))
+    elif by is not None:
+        group, wanted = by, await keys.values(by, key, ref)
+    sql = query.items_sql(dialect, item_set, ids, limit, offset, group, wanted)
+    rows = await db.fetch(sql, start, after)
     return [
         {
             "code": r["code"],

@@ -53,6 +53,7 @@ class Asked:
     bucket: str | None = None  # the items page: which number
     own: bool = False  # the items page: the unit's own items, without its sub-units'
     page: int = 1
+    key: str | None = None  # the items page: the row's key when by is not unit (reports/keys.py)
 
     def params(self, **changes: object) -> dict[str, str]:
         asked = replace(self, **changes) if changes else self  # type: ignore[arg-type]
@@ -63,6 +64,8 @@ class Asked:
             found["unit"] = asked.unit
         if asked.show_all:
             found["all"] = "1"
+        if asked.key:
+            found["key"] = asked.key
         if asked.bucket:
             found["bucket"] = asked.bucket
         if asked.own:
@@ -75,11 +78,13 @@ class Asked:
         return f"{path}?{urlencode(self.params(**changes))}"
 
     def items_link(
-        self, bucket: str, *, unit: str | None, period: Period | None = None, own: bool = False
-    ) -> str:
-        """The items behind one number: always by=unit (items are listed by unit and period)."""
+        self, bucket: str, *, unit: str | None, period: Period | None = None, own: bool = False,
+        by: str = "unit", key: str | None = None,
+    ) -> str:  # fmt: skip
+        """The items behind one number: of a unit (with its sub-units, or `own`), or of one row by
+        field, channel, commune or officer (`by` + `key`) within the unit."""
         return self.link(
-            "/staff/reports/items", by="unit", show_all=False, unit=unit, bucket=bucket, own=own,
+            "/staff/reports/items", by=by, key=key, show_all=False, unit=unit, bucket=bucket, own=own,
             period=period or self.period, page=1,
         )  # fmt: skip
 
@@ -99,7 +104,12 @@ def read(params: Mapping[str, str], today: date, *, items: bool = False) -> Aske
     if bucket not in ITEM_SETS:
         raise BadQuery("Không có số liệu này; hãy bấm vào một con số trên trang báo cáo", field="bucket")
     page = _number(params, "page", 1, MAX_PAGE, "Số trang", default=1)
-    return replace(asked, by="unit", bucket=bucket, own=params.get("own") == "1", page=page)
+    # by unit (or month: its rows link by unit): the unit's items; otherwise one row's, which the
+    # reading checks (reports/keys.py: a key that names no row is a 400 there).
+    if by in ("unit", "month"):
+        return replace(asked, by="unit", bucket=bucket, own=params.get("own") == "1", page=page)
+    key = (params.get("key") or "").strip()
+    return replace(asked, bucket=bucket, page=page, key=key)
 
 
 def _period(params: Mapping[str, str], today: date) -> Period:

@@ -1,5 +1,5 @@
 """What `/staff/reports` shows, as plain data for its template: the table (every number a link to its
-items where the reading can list them), the charts with their tables, and the current state that
+items, for every grouping), the charts with their tables, and the current state that
 was the coordinators' dashboard. The figures are read through feedback/reports/summary.py only."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from feedback.directory.reference import Reference, UnitRef
-from feedback.reports import summary
+from feedback.reports import keys, summary
 from feedback.reports.charts import bar_chart, integer, line_chart, percent
 from feedback.reports.dashboard import dashboard
 from feedback.reports.figures import ITEM_SETS, Figures
@@ -99,6 +99,8 @@ def table(
                 drill = asked.link(unit=key.code, by="unit")
         elif report.by == "month" and key.code in months:
             link = _linker(asked, scope, period=months[key.code])
+        elif report.by in keys.GROUPS and (row_key := keys.of_row(report.by, key.code, key.ident)):
+            link = _linker(asked, scope, by=report.by, key=row_key)  # the row's items within the scope
         quiet = not any(row.figures.as_dict()[k] for k in ACTIVE)
         rows.append(TableRow(key.name, key.code, key.level, cells(row.figures, link), drill, quiet))
     total = TableRow("Tổng cộng", scope, 0, cells(report.total, _linker(asked, scope)))

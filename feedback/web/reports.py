@@ -19,7 +19,7 @@ from feedback.accounts.models import StaffUser
 from feedback.directory.official_calendar import calendar_warning
 from feedback.directory.reference import Reference, UnitRef, reference
 from feedback.errors import DomainError, Forbidden
-from feedback.reports import access, summary
+from feedback.reports import access, keys, summary
 from feedback.reports.figures import LABELS
 from feedback.settings import Settings
 from feedback.web import report_query, report_view
@@ -103,16 +103,23 @@ async def report_items_page(request: Request, settings: Config) -> Response[str]
         return read
     user, ref, asked, scope = read
     offset = (asked.page - 1) * ITEMS_PAGE
-    found = await summary.items(
-        asked.period, asked.bucket, scope=scope, ref=ref, limit=ITEMS_PAGE + 1, offset=offset, alone=asked.own
-    )
+    by, key = (asked.by, asked.key) if asked.by != "unit" else (None, None)
+    try:
+        row = (report_query.BY_NAMES[by], await keys.name(by, key, ref)) if by else None
+        found = await summary.items(
+            asked.period, asked.bucket, scope=scope, ref=ref, limit=ITEMS_PAGE + 1, offset=offset,
+            alone=asked.own, by=by, key=key,
+        )  # fmt: skip
+    except DomainError as exc:  # a key that names no row (reports/keys.py)
+        return _refused(request, user, exc)
     context = {
         "asked": asked,
         "label": LABELS[asked.bucket],
         "unit": scope,
+        "row": row,
         "items": found[:ITEMS_PAGE],
         "first": offset + 1,
-        "back": asked.link(bucket=None, own=False, page=1),
+        "back": asked.link(bucket=None, own=False, page=1, key=None),
         "previous": asked.link("/staff/reports/items", page=asked.page - 1) if asked.page > 1 else None,
         "next": asked.link("/staff/reports/items", page=asked.page + 1) if len(found) > ITEMS_PAGE else None,
         "bucket_name": lambda b: LABELS.get(b, "") if b else "",

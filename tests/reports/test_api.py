@@ -156,3 +156,41 @@ async def test_csv_and_xlsx_read_back(client, october) -> None:  # noqa: ANN001
     assert sheet.cell(row=total, column=2).value == "Tổng cộng" and sheet.cell(row=total, column=2).font.bold
     assert sheet.cell(row=total, column=3).value == _ward()["total"]
     assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
+
+
+async def test_the_items_of_one_row_by_field_channel_commune_or_officer(client, october) -> None:  # noqa: ANN001
+    codes = october.codes
+    path = "/api/v1/reports/items"
+    field = fixture.CATEGORY[fixture.KT]
+    by_field = (await get(client, "coordinator", by="category")).json()
+    [row] = [r for r in by_field["rows"] if r["key"]["code"] == field]
+    late = (await get(client, "coordinator", path, bucket="answered_late", by="category", key=field)).json()
+    assert late["by"] == "category" and late["key"] == field
+    assert {i["code"] for i in late["items"]} == {codes[n] for n in ("A4", "A7", "B11", "B12")}
+    assert len(late["items"]) == row["answered_late"]
+    # The same access rules: an officer lists the own unit's items only, and none by officer.
+    own = await get(client, "kt_officer", path, bucket="received", by="channel", key="online")
+    assert own.status_code == 200 and all(i["unit"]["code"] == fixture.KT for i in own.json()["items"])
+    assert (
+        await get(client, "kt_officer", path, bucket="received", by="officer", key="1")
+    ).status_code == 403
+    officer = october.users["kt_officer"]
+    mine = await get(client, "kt_head", path, bucket="received", by="officer", key=str(officer.id))
+    assert mine.status_code == 200 and mine.json()["items"]
+    for params, word in (
+        ({"by": "category", "key": "khong-co"}, "khong-co"),
+        ({"by": "category"}, "key"),
+        ({"key": field}, "by"),
+        ({"by": "month", "key": "2026-10"}, "by"),
+        ({"by": "channel", "key": "fax"}, "fax"),
+        ({"by": "commune", "key": "-1"}, "-1"),
+        ({"by": "officer", "key": "12a"}, "12a"),
+        ({"by": "unit", "key": "KHONG-CO"}, "KHONG-CO"),
+        ({"by": "category", "key": "x" * 81}, "key"),
+    ):
+        refused = await get(client, "coordinator", path, bucket="received", **params)
+        assert refused.status_code == 400 and word in refused.text, (
+            params,
+            refused.status_code,
+            refused.text,
+        )

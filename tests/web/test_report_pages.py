@@ -156,6 +156,8 @@ async def test_access_per_role(browser, october) -> None:  # noqa: ANN001, F811
     assert (
         await browser.get("/staff/reports/items", params={"unit": "SO-YT", "bucket": "answered_early"})
     ).status_code == 403
+    by_officer = {"bucket": "received", "by": "officer", "key": str(october.users["kt_officer"].id)}
+    assert (await browser.get("/staff/reports/items", params=by_officer)).status_code == 403
     await as_user(browser, "kt_head")
     assert "kt_officer" in (await browser.get("/staff/reports", params={"by": "officer"})).text
     assert (await browser.get("/staff/reports", params={"unit": fixture.WARD})).status_code == 403
@@ -187,6 +189,16 @@ async def test_bad_query_values_are_a_400_page(browser, october) -> None:  # noq
         ("/staff/reports/items", {"bucket": "total"}, "con số"),
         ("/staff/reports/items", {"bucket": "answered_late", "page": "0"}, "Số trang"),
         ("/staff/reports/items", {"bucket": "answered_late", "page": "x"}, "Số trang"),
+        (
+            "/staff/reports/items",
+            {"bucket": "answered_late", "by": "category", "key": "khong-co"},
+            "khong-co",
+        ),
+        ("/staff/reports/items", {"bucket": "answered_late", "by": "category"}, "Cần chọn lĩnh vực"),
+        ("/staff/reports/items", {"bucket": "answered_late", "by": "channel", "key": "fax"}, "fax"),
+        ("/staff/reports/items", {"bucket": "answered_late", "by": "commune", "key": "-1"}, "xã, phường"),
+        ("/staff/reports/items", {"bucket": "answered_late", "by": "officer", "key": "12a"}, "cán bộ"),
+        ("/staff/reports/items", {"bucket": "answered_late", "by": "weather", "key": "x"}, "cách nhóm"),
     ):
         page = await browser.get(path, params=params)
         assert page.status_code == 400, (params, page.status_code)
@@ -227,3 +239,47 @@ async def test_a_units_own_row_lists_its_own_items_and_officers_do_not_drill(
     assert overdue.link.endswith(f"unit={ward.code}&bucket=open_overdue") and overdue.text == "2"
     assert next(c for c in total.cells if c.key == "on_time_rate").text == "0%"
     assert [r.drill for r in table(report, asked, ref, drill_down=False)[0]] == [None, None]
+
+
+async def test_every_number_of_a_row_by_field_lists_its_items(browser, october) -> None:  # noqa: ANN001, F811
+    """Rows by field (and channel, commune, officer) link their numbers to exactly their items: the
+    items whose field, … at the end of October was the row's, within the unit shown."""
+    await as_user(browser, "coordinator")
+    codes, field = october.codes, fixture.CATEGORY[fixture.KT]
+    by_field = (await browser.get("/staff/reports", params={"by": "category"})).text
+    text, link = figure(by_field, field, "answered_late")
+    assert (
+        link
+        == f"/staff/reports/items?from=2026-10-01&to=2026-10-31&by=category&key={field}&bucket=answered_late"
+    )
+    items = await browser.get(link)
+    assert items.status_code == 200 and 'id="report-row">Lĩnh vực: ' in items.text
+    assert listed(items.text) == {codes[n] for n in ("A4", "A7", "B11", "B12")} and text == "4"
+    back = unescape(re.search(r'<a href="([^"]+)">← Về báo cáo', items.text).group(1))
+    assert back == "/staff/reports?from=2026-10-01&to=2026-10-31&by=category"
+    # Every other number of the row too, as many items as it says (extended and reopened count events).
+    counted = ("carried_over", "received", "total", "answered_early", "answered_on_time",
+               "refused", "merged", "open_in_time", "open_overdue", "transferred_twice")  # fmt: skip
+    for name in counted:
+        text, link = figure(by_field, field, name)
+        if name == "total" or text == "0":
+            assert link is None or name == "total", name
+            continue
+        assert link is not None, name
+        assert len(listed((await browser.get(link)).text)) == int(text), name
+    # Within a unit, by officer (a head's view): the officer's row lists the officer's items there.
+    await as_user(browser, "kt_head")
+    officer = october.users["kt_officer"]
+    mine = (await browser.get("/staff/reports", params={"by": "officer"})).text
+    text, link = figure(mine, "kt_officer@pakn.test", "received")
+    assert link.endswith(f"&by=officer&unit={fixture.KT}&key={officer.id}&bucket=received")
+    assert len(listed((await browser.get(link)).text)) == int(text) > 0
+    # Every non-zero item number in the rows by channel and by commune is a link.
+    await as_user(browser, "coordinator")
+    for by in ("channel", "commune"):
+        html = (await browser.get("/staff/reports", params={"by": by})).text
+        cells = re.findall(r'<tr data-code="[^"]+" class="level-1">(.*?)</tr>', html, re.S)
+        assert cells, by
+        for cell in cells:
+            for name, body in re.findall(r'data-figure="(answered_\w+|open_\w+|received)">(.*?)</td>', cell):
+                assert (body != "0") == body.startswith("<a href="), (by, name, body)
