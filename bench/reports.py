@@ -113,29 +113,82 @@ def events_sql() -> list[tuple[str, str]]:
     return [
         ("received", _event("received", "i.received_at", "received", "true")),
         ("accepted", _event("accepted", f"i.received_at + {_day('1')}", "in_progress", "true")),
-        ("transferred", _event("transferred", TRANSFERRED_AT, "received", _TRANSFERRED, unit=unit_now,
-                               due=due_now, unit_received=received_now)),  # fmt: skip
-        ("transferred_twice", _event("transferred", f"{TRANSFERRED_AT} + interval '1 hour'", "received",
-                                     _TWICE, unit=unit_now, due=due_now, unit_received=received_now)),
-        ("extended", _event("extended", f"i.received_at + {_day('5')}", "in_progress", _EXTENDED,
-                            due=due_now)),  # fmt: skip
-        ("deadline_overdue",
-         "INSERT INTO event (item_id, at, kind, actor_label, public, message, changes)"
-         " SELECT g, i.due_at, 'deadline_overdue', 'Hệ thống', true, 'Quá hạn trả lời.', '{}'::jsonb"
-         f" FROM generate_series(1, $1::int) AS g JOIN feedback_item i ON i.id = g"
-         f" WHERE ({_OPEN}) OR (({_ANSWERED}) AND {late} AND NOT ({_TRANSFERRED})) ORDER BY g"),
+        (
+            "transferred",
+            _event(
+                "transferred",
+                TRANSFERRED_AT,
+                "received",
+                _TRANSFERRED,
+                unit=unit_now,
+                due=due_now,
+                unit_received=received_now,
+            ),
+        ),  # fmt: skip
+        (
+            "transferred_twice",
+            _event(
+                "transferred",
+                f"{TRANSFERRED_AT} + interval '1 hour'",
+                "received",
+                _TWICE,
+                unit=unit_now,
+                due=due_now,
+                unit_received=received_now,
+            ),
+        ),
+        (
+            "extended",
+            _event("extended", f"i.received_at + {_day('5')}", "in_progress", _EXTENDED, due=due_now),
+        ),  # fmt: skip
+        (
+            "deadline_overdue",
+            "INSERT INTO event (item_id, at, kind, actor_label, public, message, changes)"
+            " SELECT g, i.due_at, 'deadline_overdue', 'Hệ thống', true, 'Quá hạn trả lời.', '{}'::jsonb"
+            f" FROM generate_series(1, $1::int) AS g JOIN feedback_item i ON i.id = g"
+            f" WHERE ({_OPEN}) OR (({_ANSWERED}) AND {late} AND NOT ({_TRANSFERRED})) ORDER BY g",
+        ),
         ("refused", _event("refused", f"i.received_at + {_day('2')}", "refused", _REFUSED)),
         ("duplicate", _event("duplicate", f"i.received_at + {_day('2')}", "in_progress", _MERGED)),
-        ("answered", _event("answered", ANSWERED_AT, "answered", _ANSWERED, unit=unit_now, due=due_now,
-                            unit_received=received_now)),  # fmt: skip
-        ("reopened", _event("reopened", REOPENED_AT, "in_progress", _REOPENED,
-                            due=f"{REOPENED_AT} + {_day('14')}")),  # fmt: skip
-        ("answered_again", _event("answered", f"{REOPENED_AT} + {_day('5')}", "answered", _REOPENED,
-                                  due=f"{REOPENED_AT} + {_day('14')}")),  # fmt: skip
-        ("rated", _event("rated", f"{REOPENED_AT} + {_day('6')}", "closed", _RATED, unit=unit_now,
-                         due=f"CASE WHEN {_REOPENED} THEN {REOPENED_AT} + {_day('14')} ELSE {due_now} END",
-                         unit_received=received_now,
-                         changes="'{\"rating\": [null, ' || (1 + g % 5) || ']}'")),  # fmt: skip
+        (
+            "answered",
+            _event(
+                "answered",
+                ANSWERED_AT,
+                "answered",
+                _ANSWERED,
+                unit=unit_now,
+                due=due_now,
+                unit_received=received_now,
+            ),
+        ),  # fmt: skip
+        (
+            "reopened",
+            _event("reopened", REOPENED_AT, "in_progress", _REOPENED, due=f"{REOPENED_AT} + {_day('14')}"),
+        ),  # fmt: skip
+        (
+            "answered_again",
+            _event(
+                "answered",
+                f"{REOPENED_AT} + {_day('5')}",
+                "answered",
+                _REOPENED,
+                due=f"{REOPENED_AT} + {_day('14')}",
+            ),
+        ),  # fmt: skip
+        (
+            "rated",
+            _event(
+                "rated",
+                f"{REOPENED_AT} + {_day('6')}",
+                "closed",
+                _RATED,
+                unit=unit_now,
+                due=f"CASE WHEN {_REOPENED} THEN {REOPENED_AT} + {_day('14')} ELSE {due_now} END",
+                unit_received=received_now,
+                changes="'{\"rating\": [null, ' || (1 + g % 5) || ']}'",
+            ),
+        ),  # fmt: skip
     ]
 
 
@@ -146,7 +199,9 @@ async def generate(url: str, settings: Settings, items: int) -> dict[str, float]
     conn = await asyncpg.connect(url)
     timings: dict[str, float] = {}
     try:
-        await conn.execute("CREATE TABLE bench_route (n int PRIMARY KEY, category_id int, commune_id int, unit_id int)")
+        await conn.execute(
+            "CREATE TABLE bench_route (n int PRIMARY KEY, category_id int, commune_id int, unit_id int)"
+        )
         await conn.executemany("INSERT INTO bench_route VALUES ($1, $2, $3, $4)",
                                [(n, *r) for n, r in enumerate(routes)])  # fmt: skip
         async with conn.transaction():
@@ -308,7 +363,9 @@ async def main(argv: list[str] | None = None) -> dict:
         "--database", default=NAME, metavar="NAME",
         help="use the database pakn_bench_NAME (default: reports), e.g. one of your own on a shared server",
     )  # fmt: skip
-    parser.add_argument("--compare", metavar="DIR", help="also time this checkout's summary() (e.g. /work/main)")
+    parser.add_argument(
+        "--compare", metavar="DIR", help="also time this checkout's summary() (e.g. /work/main)"
+    )
     args = parser.parse_args(argv)
 
     banner(f"reports: {args.items:,} items with their timelines")
@@ -330,7 +387,9 @@ async def main(argv: list[str] | None = None) -> dict:
                 timings = await generate(url, settings, args.items)
             generation_s = gen.seconds
             await query(url, f"COMMENT ON DATABASE pakn_bench_{args.database} IS '{_note(args.items)}'")
-            print(f"data generation: {gen.seconds:.1f} s ({timings['events']:,} events, {timings['database_size']})")
+            print(
+                f"data generation: {gen.seconds:.1f} s ({timings['events']:,} events, {timings['database_size']})"
+            )
         ref = await reference(settings)
         other = Other(args.compare, url) if args.compare else None
         busy_before = wait_quiet()
@@ -487,4 +546,3 @@ if __name__ == "__main__":
     else:
         outcome = asyncio.run(main())
     sys.exit(0 if outcome["ok"] else 1)
-

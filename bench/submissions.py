@@ -185,7 +185,9 @@ def counted_posts(port: int) -> float:
         for family in text_string_to_metric_families(text)
         if family.name == "pakn_http_requests"
         for s in family.samples
-        if s.name.endswith("_total") and s.labels["route"] == "/api/v1/feedback" and s.labels["method"] == "POST"
+        if s.name.endswith("_total")
+        and s.labels["route"] == "/api/v1/feedback"
+        and s.labels["method"] == "POST"
     )
 
 
@@ -200,7 +202,9 @@ async def _run_one(
     workers: int, duration: int, connections: int, keep: bool, db_params: str, metrics: str | None
 ) -> dict:
     state = "on" if metrics else "off"
-    banner(f"submissions: uvicorn --workers {workers}, wrk -t1 -c{connections} -d{duration}s, metrics {state}")
+    banner(
+        f"submissions: uvicorn --workers {workers}, wrk -t1 -c{connections} -d{duration}s, metrics {state}"
+    )
     url = await fresh_database(NAME)
     await db.close()
     port = free_port()
@@ -251,7 +255,9 @@ async def _run_one(
     }
     if metrics:
         # Every worker's count, summed: at least every answer wrk saw (warm-up and run).
-        checks["metrics_count_every_post"] = posted is not None and posted >= warm["requests"] + result["requests"]
+        checks["metrics_count_every_post"] = (
+            posted is not None and posted >= warm["requests"] + result["requests"]
+        )
     lat = result["latency_us"]
     summary = {
         "workers": workers,
@@ -297,7 +303,9 @@ async def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--keep", action="store_true", help="keep the database of the last run")
     parser.add_argument("--db-params", default="", help="query string for PAKN_DATABASE_URL, e.g. maxsize=20")
     parser.add_argument("--metrics", choices=("on", "off", "ab"), default="on")
-    parser.add_argument("--pairs", type=int, default=3, help="with --metrics ab: on/off pairs per worker count")
+    parser.add_argument(
+        "--pairs", type=int, default=3, help="with --metrics ab: on/off pairs per worker count"
+    )
     args = parser.parse_args(argv)
     plan = {"on": [True], "off": [False], "ab": [True, False] * args.pairs}[args.metrics]
     runs = [

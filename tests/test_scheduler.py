@@ -36,7 +36,13 @@ async def test_delivery_job_survives_a_mail_server_that_is_down(client, settings
 
 async def test_scheduler_ticks_sweep_and_delivery(settings) -> None:
     scheduler = build_scheduler(settings)
-    assert {job.id for job in scheduler.get_jobs()} == {"sweep", "deliver", "digest", "retention", "monthly_report"}
+    assert {job.id for job in scheduler.get_jobs()} == {
+        "sweep",
+        "deliver",
+        "digest",
+        "retention",
+        "monthly_report",
+    }
     runner = await start_background(settings)
     assert runner is not None and runner.scheduler.running
     await runner.stop()
