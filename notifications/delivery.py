@@ -1,11 +1,11 @@
 """SMTP delivery of the outbox.
 
 A run claims due rows a small chunk at a time, sends them over a few reused SMTP connections and
-records each result the moment the server has answered: one small UPDATE per message, written on that
-SMTP connection's own database connection. On PostgreSQL with plain SMTP the process's witness
-(notifications/witness.py) holds each connection's socket and sees each final reply before aiosmtplib
-does, so a killed sender's accepted messages are recorded all the same, and the UPDATE need not hold
-up the next message; without a witness (TLS) the next message waits for it, and a crash can double a
+records the results on each SMTP connection's own database connection. On PostgreSQL with plain SMTP
+the process's witness (notifications/witness.py) holds each connection's socket and sees each final
+reply before aiosmtplib does, so a killed sender's accepted messages are recorded all the same: the
+results go in batches (notifications/recording.py) that do not hold up the next messages. Without a
+witness (TLS, SQLite) each result is written before the next message, and a crash can double a
 message whose 250 was in flight (measured: tests/notifications/test_mail_kill.py, README "Delivery
 guarantee").
 
@@ -35,9 +35,17 @@ from notifications.claim import claim, without_secrets
 from notifications.failures import Outcome as _Outcome
 from notifications.failures import connect_failure as _connect_failure
 from notifications.failures import send_failure as _send_failure
-from notifications.message import Outgoing, compose, split_mail_from
+from notifications.message import Composed, Outgoing, compose, split_mail_from
+from notifications.recording import (
+    RECORD_BATCH,
+    RECORD_SECONDS,
+    SENT,
+    Batch,
+    compose_ahead,
+    settle,
+    witness_for,
+)
 from notifications.sql import dialect_sql, is_postgres, marks
-from notifications.witness import Witness
 
 log = logging.getLogger(__name__)
 
@@ -113,29 +121,6 @@ async def deliver_pending(
 # --- claiming and recording -------------------------------------------------------------------------
 
 
-async def _settle(recording: list[asyncio.Task[None]]) -> None:
-    """Let a result's statement finish before its connection is released (a worker that failed)."""
-    while recording:
-        with contextlib.suppress(Exception):
-            await recording.pop()
-
-
-def _witness(conn: BaseDBAsyncClient) -> Witness | None:
-    """The process's witness, given where to record (PostgreSQL with a plain password only)."""
-    if not is_postgres(conn):
-        return None
-    dsn = {k: getattr(conn, k, None) for k in ("host", "port", "user", "password", "database")}
-    if not dsn["database"] or not isinstance(dsn["password"], (str, type(None))):
-        return None
-    return Witness.for_database(dsn)
-
-
-_SENT = (
-    "UPDATE outbox_message SET status = 'sent', attempts = attempts + 1, sent_at = $1, message_id = $2,"
-    " context = $3, lease_until = NULL, last_error = '' WHERE id = $4"
-)
-
-
 class _Run:
     """One delivery run: the claimed rows, the workers that send them, and the results."""
 
@@ -172,8 +157,9 @@ class _Run:
         self.deadline = self.started + lease_seconds * 0.8
         # PostgreSQL and plain SMTP: a process beside this one that records what the server answered
         # if this process is killed before it does (notifications/witness.py).
-        self.witness = _witness(conn) if config.security == "none" else None
+        self.witness = witness_for(conn) if config.security == "none" else None
         self.channels: dict[aiosmtplib.SMTP, int | None] = {}
+        self.composed: dict[int, Composed] = {}  # composed ahead (recording.compose_ahead), by row id
 
     def at(self) -> datetime:
         """The run's clock: the caller's `now` plus the time the run has taken."""
@@ -247,13 +233,18 @@ class _Run:
 
     async def _work(self, smtp: aiosmtplib.SMTP | None) -> None:
         record: Any = None  # PostgreSQL: this worker's own connection, so a result never waits for another's
-        recording: list[asyncio.Task[None]] = []  # the last result's statement, still on its way
+        recording: list[asyncio.Task[None]] = []  # the last batch's statement, still on its way
+        batch = Batch()  # results the witness holds, not yet written
         try:
             async with contextlib.AsyncExitStack() as stack:
                 if is_postgres(self.conn):
                     record = await stack.enter_async_context(self.conn.acquire_connection())
-                    stack.push_async_callback(_settle, recording)  # before the connection goes back
-                while not self.stopped() and (self.todo or await self.claim_more()):
+                    stack.push_async_callback(settle, recording)  # before the connection goes back
+                    stack.push_async_callback(self._flush, record, batch, recording, True)  # (runs first)
+                # Out of rows: write the waiting results (_flush returns None), then claim more.
+                while not self.stopped() and (
+                    self.todo or await self._flush(record, batch, recording) or await self.claim_more()
+                ):
                     if smtp is None or not smtp.is_connected:
                         self._drop(smtp)
                         smtp = await self._connect()
@@ -261,7 +252,8 @@ class _Run:
                             return  # the other workers carry on (a server may limit connections per client)
                         continue  # while we connected, the others may have emptied the queue or stopped
                     if self.todo:
-                        await self._send(smtp, self.todo.popleft(), record, recording)
+                        await self._send(smtp, self.todo.popleft(), record, batch, recording)
+                await self._flush(record, batch, recording)
                 if recording:
                     await recording.pop()
         except BaseException:
@@ -322,13 +314,20 @@ class _Run:
         return [await renderer(row.context)]
 
     async def _send(
-        self, smtp: aiosmtplib.SMTP, row: Outgoing, record: Any, recording: list[asyncio.Task[None]]
+        self,
+        smtp: aiosmtplib.SMTP,
+        row: Outgoing,
+        record: Any,
+        batch: Batch,
+        recording: list[asyncio.Task[None]],
     ) -> None:
         try:
             attachments = await self._attachments(row)
             if attachments is None:
                 return
-            message = compose(row, self.config.mail_from, now=self.now, tz=self.tz, attachments=attachments)
+            message = self.composed.pop(row.id, None) or compose(
+                row, self.config.mail_from, now=self.now, tz=self.tz, attachments=attachments
+            )
         except Exception as exc:  # a template or address problem: trying again would not help
             log.warning("outbox message %s (%s) cannot be built: %s", row.id, row.kind, exc)
             await self._fail(row, f"cannot build the message: {exc}")
@@ -337,7 +336,11 @@ class _Run:
         if self.witness is not None:
             self.witness.sending(channel, row.id, message.message_id)
         try:
-            await smtp.sendmail(self.sender, [message.envelope_to], message.data)
+            sending = asyncio.ensure_future(smtp.sendmail(self.sender, [message.envelope_to], message.data))
+            await asyncio.sleep(0)  # let it write MAIL FROM: the server works while we compose the next
+            ahead = 2 * len(self.channels) + 2  # a few per connection
+            compose_ahead(self.todo, self.composed, ahead, self.config.mail_from, now=self.now, tz=self.tz)
+            await sending
         except Exception as exc:
             if self.witness is not None:
                 self.witness.recorded(channel, row.id)  # not accepted: nothing for the witness to record
@@ -356,29 +359,42 @@ class _Run:
             else:
                 await self._retry([row], error)
             return
-        values = [self.now, message.message_id, without_secrets(row.context), row.id]
-        self.held.pop(row.id, None)
+        # The context is rewritten only when it holds a secret to drop (COALESCE keeps it otherwise).
+        kept = without_secrets(row.context) if any(k.startswith("secret_") for k in row.context) else None
+        values = [self.now, message.message_id, kept, row.id]
         self.connection_failures = 0
         self.report.sent += 1
         if record is None:  # SQLite: one process, the statement right away
-            await self._execute(_SENT, values)
+            self.held.pop(row.id, None)
+            await self._execute(SENT, values)
         elif channel is None:
             # No witness (TLS): the duplicate window runs from the server's 250 to this statement
             # reaching the database. asyncpg writes it before its first await, so a process killed
             # after this line still has it committed; the next message waits for it.
-            await record.execute(_SENT, *values)
+            self.held.pop(row.id, None)
+            await record.execute(SENT, *values)
         else:
-            # The witness has the 250 already and records the row if this process dies before the
-            # statement commits, so the next message need not wait for the commit: it overlaps
-            # MAIL FROM, RCPT TO and DATA of the next one. One statement at a time per connection.
-            if recording:
-                await recording.pop()
-            recording.append(asyncio.ensure_future(self._record_sent(record, values, channel, row.id)))
+            # The witness has the 250 and records the row if this process dies before its batch
+            # commits (notifications/recording.py). One statement at a time per connection.
+            batch.add(values, channel, row.id, self.loop.time())
+            if len(batch.values) >= RECORD_BATCH or self.loop.time() - batch.since >= RECORD_SECONDS:
+                await self._flush(record, batch, recording)
 
-    async def _record_sent(self, record: Any, values: list[Any], channel: int | None, row_id: int) -> None:
-        await record.execute(_SENT, *values)
-        if self.witness is not None:
-            self.witness.recorded(channel, row_id)
+    async def _flush(self, record: Any, batch: Batch, recording: list[Any], quiet: bool = False) -> None:
+        """Write the waiting results; `quiet`: a worker that failed writes what it can (the witness
+        and the lease cover the rest)."""
+        with contextlib.suppress(*((Exception,) if quiet else ())):
+            if record is not None and batch.values:
+                if recording:
+                    await recording.pop()
+                recording.append(asyncio.ensure_future(self._record_sent(record, batch.take())))
+
+    async def _record_sent(self, record: Any, taken: Batch) -> None:
+        await record.executemany(SENT, taken.values)
+        for channel, row_id in taken.rows:
+            self.held.pop(row_id, None)
+            if self.witness is not None:
+                self.witness.recorded(channel, row_id)
 
     async def _execute(self, sql: str, values: list[Any]) -> None:
         await self.conn.execute_query(dialect_sql(self.conn, sql), values)
