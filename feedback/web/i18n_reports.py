@@ -88,4 +88,7 @@ REPORTS_EN: dict[str, str] = {
     "Đã công bố": "Published",
     "Người công bố": "Published by",
     "Chưa công bố tháng nào.": "No month published yet.",
+    # the staff reports page's 12-month trend, drawn on its own request (web/reports.py)
+    "Xem xu hướng 12 tháng": "Show the 12-month trend",
+    "(đang tính, có thể mất vài giây)": "(being computed; it may take a few seconds)",
 }

@@ -24,7 +24,7 @@ from feedback.reports.figures import LABELS
 from feedback.settings import Settings
 from feedback.web import report_query, report_view
 from feedback.web.auth import staff_page_user
-from feedback.web.rendering import page
+from feedback.web.rendering import fragment, page
 
 Config = NamedDependency[Settings]
 ITEMS_PAGE = 100
@@ -96,6 +96,20 @@ async def reports_page(request: Request, settings: Config) -> Response[str]:
     return page(request, "staff_reports.html", context, user=user)
 
 
+@get("/staff/reports/trend", include_in_schema=False)
+async def report_trend(request: Request, settings: Config) -> Response[str]:
+    """The 12-month trend of the page's unit, apart: twelve reports, which the page does not wait for.
+    htmx swaps the section in when it comes into view; a browser without scripts opens it as a page."""
+    read = await _read(request, settings)
+    if isinstance(read, Response):
+        return read
+    user, ref, asked, scope = read
+    context = {"chart": await report_view.trend(asked, scope, ref), "back": asked.link()}
+    if request.headers.get("hx-request") == "true":
+        return Response(fragment(request, "_report_chart.html", context), media_type="text/html")
+    return page(request, "staff_report_trend.html", context, user=user)
+
+
 @get("/staff/reports/items", include_in_schema=False)
 async def report_items_page(request: Request, settings: Config) -> Response[str]:
     read = await _read(request, settings, items=True)
@@ -133,4 +147,4 @@ async def dashboard_moved() -> Redirect:
     return Redirect("/staff/reports", status_code=301)
 
 
-REPORT_ROUTES = [reports_page, report_items_page, dashboard_moved]
+REPORT_ROUTES = [reports_page, report_trend, report_items_page, dashboard_moved]

@@ -99,6 +99,17 @@ async def test_a_coordinator_drills_down_to_the_late_items(browser, october) -> 
 async def test_charts_with_their_tables_downloads_and_the_state_now(browser, october) -> None:  # noqa: ANN001, F811
     await as_user(browser, "coordinator")
     html = (await browser.get("/staff/reports", params={"unit": fixture.WARD})).text
+    # The 12-month trend is twelve reports: the page links it, and htmx draws it when it comes into view.
+    placeholder = re.search(r'<section class="chart-block" id="chart-trend".*?</section>', html, re.S).group(
+        0
+    )
+    trend_url = unescape(re.search(r'hx-get="([^"]+)"', placeholder).group(1))
+    assert trend_url.startswith("/staff/reports/trend?") and "<svg" not in placeholder
+    fragment = await browser.get(trend_url, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and fragment.text.lstrip().startswith('<section class="chart-block"')
+    whole = await browser.get(trend_url)  # without scripts: a page of its own
+    assert whole.status_code == 200 and "<html" in whole.text and 'id="chart-trend"' in whole.text
+    html = html.replace(placeholder, fragment.text)
     for ident in CHART_IDS:
         block = re.search(rf'<section class="chart-block" id="{ident}".*?</section>', html, re.S).group(0)
         assert '<svg class="chart" role="img"' in block and '<table class="chart-table">' in block
