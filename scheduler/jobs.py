@@ -130,6 +130,24 @@ class Background:
         self.scheduler.shutdown(wait=False)
 
 
+def _every_morning(scheduler: AsyncIOScheduler, settings: Settings, job, at, ident: str) -> None:  # noqa: ANN001
+    """A job at `at` local time every day and once at start-up (a morning the service was down is
+    caught up; the job itself knows whether anything is due and makes repeats a no-op)."""
+    scheduler.add_job(
+        job,
+        "cron",
+        hour=at.hour,
+        minute=at.minute,
+        timezone=settings.tz,
+        args=[settings],
+        id=ident,
+        next_run_time=clock.now(),
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=3 * 3600,
+    )
+
+
 def build_scheduler(settings: Settings) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
     options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
@@ -144,34 +162,10 @@ def build_scheduler(settings: Settings) -> AsyncIOScheduler:
         **options,
     )
     # Every working morning at DIGEST_AT local time, and at start-up in case the morning was missed.
-    scheduler.add_job(
-        digest_job,
-        "cron",
-        hour=DIGEST_AT.hour,
-        minute=DIGEST_AT.minute,
-        timezone=settings.tz,
-        args=[settings],
-        id="digest",
-        next_run_time=clock.now(),
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=3 * 3600,
-    )
+    _every_morning(scheduler, settings, digest_job, DIGEST_AT, "digest")
     # Every morning at REPORT_AT local time and at start-up: queue_due knows whether a month's reports
     # are due (from the first working day of the next month) and not yet queued.
-    scheduler.add_job(
-        monthly_report_job,
-        "cron",
-        hour=REPORT_AT.hour,
-        minute=REPORT_AT.minute,
-        timezone=settings.tz,
-        args=[settings],
-        id="monthly_report",
-        next_run_time=clock.now(),
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=3 * 3600,
-    )
+    _every_morning(scheduler, settings, monthly_report_job, REPORT_AT, "monthly_report")
     scheduler.add_job(
         retention_job,
         "cron",
