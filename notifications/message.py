@@ -10,6 +10,7 @@ email.policy.default, so the format is checked by the same parser mail clients f
 from __future__ import annotations
 
 import base64
+import binascii
 import functools
 import hashlib
 import re
@@ -165,8 +166,12 @@ def compose(
         ]
     if attachments:
         lines.append(f"--{outer}--")
-    # Headers folded by email.header use "\n": one pass turns every line end into SMTP's CRLF.
-    wire = "\n".join(lines).replace("\r\n", "\n").replace("\n", "\r\n") + "\r\n"
+    # Headers folded by email.header use "\n": one pass turns every line end into SMTP's CRLF. (No "\r"
+    # gets this far, names and subjects are re-spaced, so the usual CRLF-to-LF pass is only a guard.)
+    wire = "\n".join(lines)
+    if "\r" in wire:
+        wire = wire.replace("\r\n", "\n")
+    wire = wire.replace("\n", "\r\n") + "\r\n"
     return Composed(message_id=mid, envelope_to=to, data=wire.encode("ascii"))
 
 
@@ -213,6 +218,9 @@ def _fitting(word: str) -> int:
 
 
 def _base64_text(text: str) -> str:
-    # Text is canonically CRLF inside the encoding (RFC 2045 6.8); base64 keeps lines at 76 columns.
+    """The body in base64 lines of 76 columns."""
+    # Text is canonically CRLF inside the encoding (RFC 2045 6.8). One b2a_base64 call and slicing
+    # instead of base64.encodebytes, which calls it once per 57-byte line.
     canonical = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
-    return base64.encodebytes(canonical.encode("utf-8")).decode("ascii").rstrip("\n")
+    encoded = binascii.b2a_base64(canonical.encode("utf-8"), newline=False).decode("ascii")
+    return "\n".join([encoded[i : i + 76] for i in range(0, len(encoded), 76)])

@@ -22,6 +22,7 @@ correctly (in the data, or by a coordinator) pass through unchanged.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime, time
 
@@ -60,6 +61,7 @@ _ABBREVIATION = re.compile(r"\b(" + "|".join(map(re.escape, ABBREVIATIONS)) + r"
 _LEVEL = re.compile(r"\b(" + "|".join(map(re.escape, LEVEL_WORDS)) + r")(?=\s+(\w))")
 
 
+@functools.lru_cache(maxsize=4096)  # a few hundred units, named in every letter (five times in some)
 def name_in_text(name: str) -> str:
     """A unit's name as it reads in running text and in a salutation (the module's docstring):
     "UBND Phường Hà Đông" → "Ủy ban nhân dân phường Hà Đông", "Phường Hà Đông" → "phường Hà Đông"."""
@@ -115,11 +117,12 @@ def head_salutation(head_name: str, unit_name: str) -> str:
 
 def time_text(moment: datetime) -> str:
     """A moment, in the zone it is given in: "09 giờ 00, ngày 26/10/2026"."""
-    return f"{moment:%H} giờ {moment:%M}, ngày {moment:%d/%m/%Y}"
+    # Fields, not strftime: every letter carries a few of these, and strftime is ten times slower.
+    return f"{moment.hour:02d} giờ {moment.minute:02d}, ngày {date_text(moment)}"
 
 
 def date_text(day: date) -> str:
-    return f"{day:%d/%m/%Y}"
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
 def deadline_text(moment: datetime | date) -> str:

@@ -84,7 +84,8 @@ def render(kind: str, context: dict[str, Any], tz: ZoneInfo) -> Rendered:
     if kind not in KINDS:
         raise ValueError(f"unknown e-mail kind: {kind!r}")
     templates = _templates(tz.key)
-    subject = " ".join(templates.subjects[kind].render(context).split())
+    subject = templates.subjects[kind]
+    subject = " ".join((subject if isinstance(subject, str) else subject.render(context)).split())
     if context.get("code"):
         subject = f"[{context['code']}] {subject}"
     return Rendered(
@@ -117,7 +118,7 @@ def parse_when(value: Any) -> datetime | date | None:
 @dataclass(frozen=True)
 class _Templates:
     env: Environment
-    subjects: dict[str, Template]
+    subjects: dict[str, Template | str]  # a subject without placeholders needs no template
 
 
 @functools.lru_cache(maxsize=8)
@@ -174,7 +175,10 @@ def _templates(tz_name: str) -> _Templates:
         number=official.number_text,
         percent=official.percent_text,
     )
-    return _Templates(env, {kind: env.from_string(source) for kind, source in SUBJECTS.items()})
+    return _Templates(
+        env,
+        {kind: env.from_string(source) if "{" in source else source for kind, source in SUBJECTS.items()},
+    )
 
 
 def _nl2br(value: Any) -> Markup:
