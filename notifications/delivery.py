@@ -1,17 +1,16 @@
 """SMTP delivery of the outbox.
 
-A run claims due rows a small chunk at a time, sends them over a few reused SMTP connections and
-records the results on each SMTP connection's own database connection. On PostgreSQL with plain SMTP
-the process's witness (notifications/witness.py) holds each connection's socket and sees each final
-reply before aiosmtplib does, so a killed sender's accepted messages are recorded all the same: the
-results go in batches (notifications/recording.py) that do not hold up the next messages. Without a
-witness (TLS, SQLite) each result is written before the next message, and a crash can double a
-message whose 250 was in flight (measured: tests/notifications/test_mail_kill.py, README "Delivery
-guarantee").
+A run claims due rows a small chunk at a time (a big chunk is composed by a helper process meanwhile,
+notifications/composing.py), sends them over a few reused SMTP connections and records the results on
+each SMTP connection's own database connection. On PostgreSQL with plain SMTP the process's witness
+(notifications/witness.py) holds each connection's socket and sees each final reply before aiosmtplib
+does, so a killed sender's accepted messages are recorded all the same: the results go in batches
+(notifications/recording.py) that do not hold up the next messages. Without a witness (TLS, SQLite)
+each result is written before the next message, and a crash can double a message whose 250 was in
+flight (measured: tests/notifications/test_mail_kill.py, README "Delivery guarantee").
 
 Claimed rows are 'sending' with a short lease that a heartbeat renews while the run is alive; a killed
-process stops renewing, so its rows go back to the queue LEASE_SECONDS later at most, and claiming in
-chunks keeps those rows few.
+process stops renewing, so its rows go back to the queue LEASE_SECONDS later at most.
 """
 
 from __future__ import annotations
@@ -32,19 +31,12 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from notifications.attachments import Attachment, Documents, document_of
 from notifications.claim import claim, without_secrets
+from notifications.composing import Composing
 from notifications.failures import Outcome as _Outcome
 from notifications.failures import connect_failure as _connect_failure
 from notifications.failures import send_failure as _send_failure
-from notifications.message import Composed, Outgoing, compose, split_mail_from
-from notifications.recording import (
-    RECORD_BATCH,
-    RECORD_SECONDS,
-    SENT,
-    Batch,
-    compose_ahead,
-    settle,
-    witness_for,
-)
+from notifications.message import Outgoing, compose, split_mail_from
+from notifications.recording import RECORD_BATCH, RECORD_SECONDS, SENT, Batch, settle, witness_for
 from notifications.sql import dialect_sql, is_postgres, marks
 
 log = logging.getLogger(__name__)
@@ -118,9 +110,6 @@ async def deliver_pending(
     return run.report
 
 
-# --- claiming and recording -------------------------------------------------------------------------
-
-
 class _Run:
     """One delivery run: the claimed rows, the workers that send them, and the results."""
 
@@ -159,7 +148,8 @@ class _Run:
         # if this process is killed before it does (notifications/witness.py).
         self.witness = witness_for(conn) if config.security == "none" else None
         self.channels: dict[aiosmtplib.SMTP, int | None] = {}
-        self.composed: dict[int, Composed] = {}  # composed ahead (recording.compose_ahead), by row id
+        self.composing = Composing(config.mail_from, now=now, tz=tz)
+        self.prefetch: asyncio.Future[bool] | None = None  # the next chunk, claimed while this one is sent
 
     def at(self) -> datetime:
         """The run's clock: the caller's `now` plus the time the run has taken."""
@@ -168,10 +158,11 @@ class _Run:
     def stopped(self) -> bool:
         return bool(self.config_error or self.down_error or self.crashed) or self.loop.time() > self.deadline
 
-    async def claim_more(self) -> bool:
-        """Top the queue up with another chunk of due rows; False when there is nothing left to take."""
+    async def claim_more(self, ahead: bool = False) -> bool:
+        """Top the queue up with another chunk of due rows (`ahead`: before it is empty); False when
+        there is nothing left to take."""
         async with self.claiming:
-            if self.todo:
+            if self.todo and not ahead:
                 return True
             if self.exhausted or self.claimed >= self.limit or self.stopped():
                 return False
@@ -186,7 +177,15 @@ class _Run:
             self.held.update((row.id, row) for row in rows)
             if self.witness is not None:
                 self.witness.holding([row.id for row in rows])
+            await self.composing.start(rows)
             return bool(rows)
+
+    def claim_ahead(self) -> None:
+        """The next chunk is claimed when half of this one is left: no worker waits for a claim, and the
+        composing helper has it composed by the time the sender gets to it."""
+        idle = self.prefetch is None or self.prefetch.done()
+        if idle and len(self.todo) <= self.chunk // 2 and not self.exhausted:
+            self.prefetch = asyncio.ensure_future(self.claim_more(ahead=True))
 
     async def heartbeat(self) -> None:
         """Renew the lease of the rows this run holds while it is alive."""
@@ -214,6 +213,8 @@ class _Run:
                 *(self._work(None) for _ in range(max(0, concurrency - 1))),
                 return_exceptions=True,
             )
+            if self.prefetch is not None:  # its rows join the leftovers
+                results += await asyncio.gather(self.prefetch, return_exceptions=True)
             for result in results:
                 # The database failed under us: rows not yet recorded stay 'sending' until their lease
                 # ends, and the next run takes them again.
@@ -253,6 +254,7 @@ class _Run:
                         continue  # while we connected, the others may have emptied the queue or stopped
                     if self.todo:
                         await self._send(smtp, self.todo.popleft(), record, batch, recording)
+                        self.claim_ahead()
                 await self._flush(record, batch, recording)
                 if recording:
                     await recording.pop()
@@ -325,7 +327,7 @@ class _Run:
             attachments = await self._attachments(row)
             if attachments is None:
                 return
-            message = self.composed.pop(row.id, None) or compose(
+            message = self.composing.take(row) or compose(
                 row, self.config.mail_from, now=self.now, tz=self.tz, attachments=attachments
             )
         except Exception as exc:  # a template or address problem: trying again would not help
@@ -336,11 +338,8 @@ class _Run:
         if self.witness is not None:
             self.witness.sending(channel, row.id, message.message_id)
         try:
-            sending = asyncio.ensure_future(smtp.sendmail(self.sender, [message.envelope_to], message.data))
-            await asyncio.sleep(0)  # let it write MAIL FROM: the server works while we compose the next
-            ahead = 2 * len(self.channels) + 2  # a few per connection
-            compose_ahead(self.todo, self.composed, ahead, self.config.mail_from, now=self.now, tz=self.tz)
-            await sending
+            sending = smtp.sendmail(self.sender, [message.envelope_to], message.data)
+            await self.composing.while_sending(sending, self.todo, len(self.channels))
         except Exception as exc:
             if self.witness is not None:
                 self.witness.recorded(channel, row.id)  # not accepted: nothing for the witness to record

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from notifications.attachments import document_of
-from notifications.message import Composed, Outgoing, compose
 from notifications.sql import is_postgres
 from notifications.witness import Witness
 
@@ -56,28 +51,6 @@ async def settle(recording: list[asyncio.Task[None]]) -> None:
     while recording:
         with contextlib.suppress(Exception):
             await recording.pop()
-
-
-def compose_ahead(
-    todo: Iterable[Outgoing],
-    composed: dict[int, Composed],
-    limit: int,
-    mail_from: str,
-    *,
-    now: datetime,
-    tz: ZoneInfo,
-) -> None:
-    """Compose the next queued message while one's dialogue is in flight: the server answers MAIL FROM,
-    RCPT TO and DATA meanwhile, so rendering no longer adds to each message's round trips. Only
-    messages without a document (those render asynchronously); one that cannot be built is left to
-    delivery, which reports it."""
-    if len(composed) >= limit:
-        return
-    row = next((r for r in todo if r.id not in composed), None)
-    if row is None or document_of(row.context):
-        return
-    with contextlib.suppress(Exception):
-        composed[row.id] = compose(row, mail_from, now=now, tz=tz)
 
 
 def witness_for(conn: BaseDBAsyncClient) -> Witness | None:
