@@ -187,15 +187,17 @@ async def drain(settings: Settings, concurrency: int) -> tuple[DeliveryReport, i
             return total, runs
 
 
-async def composed_outbox(url: str, settings: Settings) -> list[Composed]:
-    """The queued messages exactly as delivery would send them, built before the blast's clock starts."""
+async def composed_outbox(url: str, settings: Settings) -> tuple[list[Composed], float]:
+    """The queued messages exactly as delivery would send them, built before the blast's clock starts,
+    and the CPU seconds composing them took (what delivery pays for them, in the sender or its helper)."""
     rows = await query(
         url,
         "SELECT id, key, kind, to_addr, to_name, thread, context FROM outbox_message"
         " WHERE status = 'pending' ORDER BY id",
     )
     now = clock.now()
-    return [
+    started = time.process_time()
+    composed = [
         compose(
             Outgoing(
                 id=r["id"],
@@ -212,6 +214,7 @@ async def composed_outbox(url: str, settings: Settings) -> list[Composed]:
         )
         for r in rows
     ]
+    return composed, time.process_time() - started
 
 
 async def raw_blast(settings: Settings, messages: list[Composed], concurrency: int) -> float:
@@ -237,7 +240,7 @@ async def round_(
     """`pairs` slices of n/pairs messages: the raw blast of a slice, then delivery of the same slice,
     so both see the same machine (it is shared: load swings between minutes, not within seconds)."""
     await db.execute("TRUNCATE outbox_message")
-    blast_seconds = seconds = queued_seconds = 0.0
+    blast_seconds = seconds = queued_seconds = compose_seconds = 0.0
     blast_received = received = 0
     report, runs, cpu = DeliveryReport(), 0, [0.0, 0.0]
     wait_quiet()
@@ -246,7 +249,8 @@ async def round_(
         with timer() as queued:
             await fill_outbox(settings, size, tag=f"c{concurrency}p{pair}")
         queued_seconds += queued.seconds
-        messages = await composed_outbox(url, settings)
+        messages, composing = await composed_outbox(url, settings)
+        compose_seconds += composing
         before = smtp.received
         blast_seconds += await raw_blast(settings, messages, concurrency)
         blast_received += smtp.received - before
@@ -276,7 +280,8 @@ async def round_(
         f" ({runs} deliver_pending runs; server received {received}; queued in {queued_seconds:.2f} s;"
         f" CPU: sender {100 * cpu[0] / seconds:.0f} %, SMTP server {100 * cpu[1] / seconds:.0f} % of a core);"
         f" {pairs} slices, each blasted then delivered; raw aiosmtplib blast of the same messages: {blast_rate:.0f} messages/s, so delivery reaches"
-        f" {100 * rate / blast_rate:.0f} % of it; checks {checks}"
+        f" {100 * rate / blast_rate:.0f} % of it; composing a message costs {1000 * compose_seconds / n:.3f} ms"
+        f" of CPU; checks {checks}"
     )
     return {
         "concurrency": concurrency,
@@ -291,6 +296,7 @@ async def round_(
         "retried": report.retried,
         "failed": report.failed,
         "queue_seconds": round(queued_seconds, 2),
+        "compose_ms_per_message": round(1000 * compose_seconds / n, 3),
         "cpu_percent": {
             "sender": round(100 * cpu[0] / seconds),
             "smtp_server": round(100 * cpu[1] / seconds),

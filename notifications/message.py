@@ -10,7 +10,6 @@ email.policy.default, so the format is checked by the same parser mail clients f
 from __future__ import annotations
 
 import base64
-import binascii
 import functools
 import hashlib
 import re
@@ -218,9 +217,6 @@ def _fitting(word: str) -> int:
 
 
 def _base64_text(text: str) -> str:
-    """The body in base64 lines of 76 columns."""
-    # Text is canonically CRLF inside the encoding (RFC 2045 6.8). One b2a_base64 call and slicing
-    # instead of base64.encodebytes, which calls it once per 57-byte line.
+    # Text is canonically CRLF inside the encoding (RFC 2045 6.8); base64 keeps lines at 76 columns.
     canonical = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
-    encoded = binascii.b2a_base64(canonical.encode("utf-8"), newline=False).decode("ascii")
-    return "\n".join([encoded[i : i + 76] for i in range(0, len(encoded), 76)])
+    return base64.encodebytes(canonical.encode("utf-8")).decode("ascii").rstrip("\n")
