@@ -6,8 +6,6 @@ import pytest
 from feedback.body_errors import explain
 from tests.helpers import citizen_body
 
-pytestmark = pytest.mark.asyncio
-
 
 @pytest.mark.parametrize(
     ("key", "message", "vietnamese"),
