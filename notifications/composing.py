@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 HELPER_FROM = 40  # rows in one claimed chunk from which the helper process composes them
 SLICE = 8  # rows per request to the helper: the sender waits for the slice its next row is in
 AHEAD = 3  # without the helper: messages composed ahead per connection while the server answers
+BEHIND = 40  # slices asked and not answered from which the helper gets no more (a busy machine)
 
 _LENGTH = struct.Struct("!I")  # each pickle on the helper's socket is preceded by its length
 
@@ -72,7 +73,7 @@ class _Helper:
             )
             theirs.close()
             reader, writer = await asyncio.open_unix_connection(sock=mine)
-        except OSError as exc:
+        except (OSError, AttributeError) as exc:  # AttributeError: no Unix sockets on this platform
             log.warning("no composing helper (%s): messages are composed by the sender", exc)
             return None
         cls.current = cls(process, reader, writer)
@@ -134,6 +135,8 @@ class Composing:
     async def start(self, rows: Sequence[Outgoing]) -> None:
         """A chunk was claimed: a big one goes to the helper, a slice at a time."""
         if len(rows) < HELPER_FROM or (helper := await _Helper.get()) is None:
+            return
+        if len(helper.waiting) >= BEHIND:  # it only gets idle CPU, and there is none: compose here
             return
         self.helped = True
         plain = [row for row in rows if not document_of(row.context)]  # documents render asynchronously

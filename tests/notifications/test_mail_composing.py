@@ -144,3 +144,19 @@ async def test_the_helper_ends_with_its_sender(database_clean, smtp, fresh_helpe
         await asyncio.sleep(0.05)
     assert helper.process.returncode == 0
     composing._Helper.current = None
+
+
+async def test_a_helper_that_is_behind_gets_no_more_and_the_sender_composes(
+    database_clean, smtp, fresh_helper, monkeypatch
+) -> None:
+    """On a machine with no idle CPU the helper (at the idle scheduling class) falls behind: the sender
+    stops asking it and composes itself, so nothing waits for it and no backlog builds up."""
+    monkeypatch.setattr(composing, "BEHIND", 0)
+    await queue(acks(MANY, "behind"))
+
+    report = await deliver_pending(smtp.config(), now=NOW, tz=HANOI)
+
+    assert (report.sent, report.retried, report.failed) == (MANY, 0, 0)
+    helper = _Helper.current
+    assert helper is not None and helper.next_id == 0  # started, never asked
+    assert len({r.envelope_to[0] for r in smtp.handler.received}) == MANY
