@@ -115,11 +115,7 @@ async def summary(
     ids = subtree(ref, scope) if scope else None
     report = Report(period, by, scope)
     if by == "month":
-        report.rows = [
-            Row(Key(part.start.strftime("%Y-%m"), f"Tháng {part.start:%m/%Y}"),
-                (await counts(part, "none", ids, ref)).get(None, Figures()))
-            for part in period.months()
-        ]  # fmt: skip
+        report.rows = await months(period, scope=scope, ref=ref)
         report.total = (await counts(period, "none", ids, ref)).get(None, Figures())
         return report
     found = await counts(period, by, ids, ref)
@@ -133,6 +129,17 @@ async def summary(
         )
         report.total = Figures.sum(found.values())
     return report
+
+
+async def months(period: Period, *, scope: UnitRef | None = None, ref: Reference) -> list[Row]:
+    """One row per calendar month of `period`, each as of its own end (the rows of by=month, without
+    the whole period's total, which a 12-month trend does not show: a year's report saved)."""
+    ids = subtree(ref, scope) if scope else None
+    return [
+        Row(Key(part.start.strftime("%Y-%m"), f"Tháng {part.start:%m/%Y}"),
+            (await counts(part, "none", ids, ref)).get(None, Figures()))
+        for part in period.months()
+    ]  # fmt: skip
 
 
 async def unit_summaries(

@@ -187,10 +187,8 @@ TREND_HEAD = ["Tháng", "Tổng số", "Quá hạn", "Tỷ lệ đúng hạn"]
 
 async def trend(asked: Asked, scope: UnitRef | None, ref: Reference) -> Chart:
     """The 12 months ending with the period's last: the on-time rate and the total of each."""
-    report = await summary.summary(trend_period(asked.period), by="month", scope=scope, ref=ref)
-    months = [
-        (r.key.code[5:] + "/" + r.key.code[:4] if r.key.code else r.key.name, r.figures) for r in report.rows
-    ]
+    rows = await summary.months(trend_period(asked.period), scope=scope, ref=ref)
+    months = [(r.key.code[5:] + "/" + r.key.code[:4] if r.key.code else r.key.name, r.figures) for r in rows]
     trend_rate, trend_total = "Tỷ lệ đúng hạn theo tháng", "Số phản ánh nhận giải quyết theo tháng"
     rates = [(m, f.on_time_rate) for m, f in months]
     totals = [(m, f.total) for m, f in months]
