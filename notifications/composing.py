@@ -28,6 +28,7 @@ from collections.abc import Awaitable, Iterable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from notifications import child
 from notifications.attachments import document_of
 from notifications.message import Composed, Outgoing, compose
 
@@ -63,14 +64,8 @@ class _Helper:
         if helper is not None:
             helper.close()
         try:
-            mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-            # A fork and exec that returns at once (noqa): the child is followed through its socket.
-            process = subprocess.Popen(  # noqa: S603, ASYNC220 (our own interpreter and module)
-                [sys.executable, "-m", "notifications.composing", str(theirs.fileno())],
-                pass_fds=[theirs.fileno()],
-                stdin=subprocess.DEVNULL,
-            )
-            theirs.close()
+            # A fork and exec that returns at once: the child is followed through its socket.
+            mine, process = child.start("notifications.composing", socket.SOCK_STREAM)
             reader, writer = await asyncio.open_unix_connection(sock=mine)
         except (OSError, AttributeError) as exc:  # AttributeError: no Unix sockets on this platform
             log.warning("no composing helper (%s): messages are composed by the sender", exc)
@@ -203,6 +198,7 @@ def _compose_slice(rows: Sequence[Outgoing], mail_from: str, now: datetime, tz: 
 
 def main(fd: int) -> None:
     """Compose slices until the sender's end closes (it exited, or it was killed)."""
+    child.configure_logging()
     with contextlib.suppress(AttributeError, OSError):  # Linux: run only on a core nobody else wants
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     channel = socket.socket(fileno=fd)

@@ -40,6 +40,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from notifications import child
+
 log = logging.getLogger(__name__)
 
 REPLY_SECONDS = 10.0  # how long the witness waits for a final reply the dead sender did not read
@@ -72,14 +74,8 @@ class Witness:
         if not hasattr(socket, "send_fds") or not hasattr(socket, "SOCK_SEQPACKET"):
             return None
         try:
-            mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-            process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-                [sys.executable, "-m", "notifications.witness", str(theirs.fileno())],
-                pass_fds=[theirs.fileno()],
-                start_new_session=True,  # not in the sender's process group: a group kill spares it
-                stdin=subprocess.DEVNULL,
-            )
-            theirs.close()
+            # Not in the sender's process group: a group kill spares it.
+            mine, process = child.start("notifications.witness", socket.SOCK_SEQPACKET, own_session=True)
             mine.settimeout(_SEND_TIMEOUT)
             witness = cls(mine, process)
             witness.dsn = dsn
@@ -307,6 +303,7 @@ async def _write(dsn: dict[str, Any], *, release: set[int], sent: dict[int, str]
 
 def main(fd: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the sender, which then closes us
+    child.configure_logging()
     sender = _follow(socket.socket(fileno=fd))
     if not sender.dsn:
         return
@@ -329,12 +326,12 @@ def _record(sender: _Sender, *, release: set[int], sent: dict[int, str]) -> None
     try:
         asyncio.run(_write(sender.dsn, release=release, sent=sent))
     except Exception as exc:  # noqa: BLE001 (the lease takes over: sent again, not lost)
-        print(f"delivery witness: could not write to the database: {exc}", file=sys.stderr)
+        log.warning("delivery witness: could not write to the database (%s): the leases take over", exc)
         return
-    print(
-        f"delivery witness: its sender died; recorded {len(sent)} message(s) sent,"
-        f" put {len(release)} back in the queue",
-        file=sys.stderr,
+    log.info(
+        "delivery witness: its sender died; recorded %d message(s) sent, put %d back in the queue",
+        len(sent),
+        len(release),
     )
 
 
