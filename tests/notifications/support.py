@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from aiosmtpd.controller import Controller
 
 from notifications.delivery import SmtpConfig
+from notifications.outbox import NewMessage, new_message
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 in Hanoi
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -28,6 +29,28 @@ ITEM_CONTEXT = {
     "received_at": "2026-11-23 02:00:00+00:00",
     "due_at": "2026-12-07T09:59:59+00:00",
 }
+
+
+def citizen_acks(n: int, tag: str, *, now: datetime = NOW) -> list[NewMessage]:
+    """`n` acknowledgements as intake queues them, to `n` citizens (key ack:<tag>:<i>, dan<i>@example.vn)."""
+    return [
+        new_message(
+            kind="ack",
+            key=f"ack:{tag}:{i}",
+            to_addr=f"dan{i}@example.vn",
+            to_name="Nguyễn Văn An",
+            thread=f"PAKN.20261123.{i:04d}",
+            context={
+                **ITEM_CONTEXT,
+                "code": f"PAKN.20261123.{i:04d}",
+                "citizen_name": "Nguyễn Văn An",
+                "channel": "online",
+                "secret_track_url": f"https://pakn.hanoi.test/track/{i}?token=bi-mat-{i:08d}",
+            },
+            now=now,
+        )
+        for i in range(n)
+    ]
 
 
 def pick_port() -> int:

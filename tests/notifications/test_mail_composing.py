@@ -14,31 +14,10 @@ from notifications.composing import HELPER_FROM, _Helper
 from notifications.delivery import deliver_pending
 from notifications.message import Outgoing, compose
 from notifications.models import OutboxMessage
-from notifications.outbox import NewMessage, new_message, queue
-from tests.notifications.support import HANOI, ITEM_CONTEXT, NOW, SmtpServer
+from notifications.outbox import queue
+from tests.notifications.support import HANOI, NOW, SmtpServer, citizen_acks
 
 MANY = 2 * HELPER_FROM + 7  # more than a chunk of the default four connections: two claims at least
-
-
-def acks(n: int, tag: str) -> list[NewMessage]:
-    return [
-        new_message(
-            kind="ack",
-            key=f"ack:{tag}:{i}",
-            to_addr=f"nguoidan{i}@example.vn",
-            to_name="Nguyễn Văn An",
-            thread=f"PAKN.20261123.{i:04d}",
-            context={
-                **ITEM_CONTEXT,
-                "code": f"PAKN.20261123.{i:04d}",
-                "citizen_name": "Nguyễn Văn An",
-                "channel": "online",
-                "secret_track_url": f"https://pakn.test/track/{i}?token=bi-mat-{i:08d}",
-            },
-            now=NOW,
-        )
-        for i in range(n)
-    ]
 
 
 def helper_pid() -> int | None:
@@ -54,7 +33,7 @@ def fresh_helper() -> None:
 
 
 async def test_a_big_run_is_composed_by_the_helper_byte_for_byte(database_clean, smtp, fresh_helper) -> None:
-    await queue(acks(MANY, "big"))
+    await queue(citizen_acks(MANY, "big"))
     contexts = {row.key: row for row in await OutboxMessage.all()}
 
     report = await deliver_pending(smtp.config(), now=NOW, tz=HANOI)
@@ -78,7 +57,7 @@ async def test_a_big_run_is_composed_by_the_helper_byte_for_byte(database_clean,
 
 
 async def test_a_small_run_composes_in_the_sender(database_clean, smtp, fresh_helper) -> None:
-    await queue(acks(HELPER_FROM - 1, "small"))
+    await queue(citizen_acks(HELPER_FROM - 1, "small"))
 
     report = await deliver_pending(smtp.config(), now=NOW, tz=HANOI)
 
@@ -89,7 +68,7 @@ async def test_a_small_run_composes_in_the_sender(database_clean, smtp, fresh_he
 async def test_what_the_helper_cannot_compose_fails_as_it_would_without_it(
     database_clean, smtp, fresh_helper
 ) -> None:
-    await queue(acks(MANY, "bad"))
+    await queue(citizen_acks(MANY, "bad"))
     await OutboxMessage.filter(key="ack:bad:5").update(to_addr="khong-phai-dia-chi")
 
     report = await deliver_pending(smtp.config(), now=NOW, tz=HANOI)
@@ -104,7 +83,7 @@ async def test_what_the_helper_cannot_compose_fails_as_it_would_without_it(
 async def test_a_helper_killed_during_a_run_costs_nothing(
     database_clean, smtp: SmtpServer, fresh_helper
 ) -> None:
-    await queue(acks(3 * MANY, "kill"))
+    await queue(citizen_acks(3 * MANY, "kill"))
     handler_data = smtp.handler.handle_DATA
     killed: list[int] = []
 
@@ -125,14 +104,14 @@ async def test_a_helper_killed_during_a_run_costs_nothing(
     assert await OutboxMessage.filter(status="sent").count() == 3 * MANY
 
     # The next big run starts another helper.
-    await queue(acks(MANY, "after"))
+    await queue(citizen_acks(MANY, "after"))
     assert (await deliver_pending(smtp.config(), now=NOW, tz=HANOI)).sent == MANY
     assert helper_pid() not in (None, killed[0])
 
 
 async def test_the_helper_ends_with_its_sender(database_clean, smtp, fresh_helper) -> None:
     """The helper reads its socket until the sender's end closes: a killed sender leaves no helper."""
-    await queue(acks(MANY, "orphan"))
+    await queue(citizen_acks(MANY, "orphan"))
     await deliver_pending(smtp.config(), now=NOW, tz=HANOI)
     helper = _Helper.current
     assert helper is not None and helper.alive
@@ -152,7 +131,7 @@ async def test_a_helper_that_is_behind_gets_no_more_and_the_sender_composes(
     """On a machine with no idle CPU the helper (at the idle scheduling class) falls behind: the sender
     stops asking it and composes itself, so nothing waits for it and no backlog builds up."""
     monkeypatch.setattr(composing, "BEHIND", 0)
-    await queue(acks(MANY, "behind"))
+    await queue(citizen_acks(MANY, "behind"))
 
     report = await deliver_pending(smtp.config(), now=NOW, tz=HANOI)
 

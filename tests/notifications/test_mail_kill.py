@@ -25,7 +25,7 @@ from tortoise import connections
 
 from notifications.message import message_id
 from notifications.outbox import new_message, queue
-from tests.notifications.support import ITEM_CONTEXT, pick_port
+from tests.notifications.support import ITEM_CONTEXT, citizen_acks, pick_port
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("PAKN_TEST_DATABASE_URL", "").startswith("postgres"),
@@ -102,26 +102,7 @@ async def test_killed_senders_lose_nothing_and_double_at_most_one_in_twenty(data
     url, port, log = database_clean, pick_port(), tmp_path / "received.log"
     now = datetime.now(UTC)
     keys = [f"ack:kill:{n}" for n in range(MESSAGES)]
-    await queue(
-        [
-            new_message(
-                kind="ack",
-                key=key,
-                to_addr=f"dan{n}@example.vn",
-                to_name="Nguyễn Văn An",
-                thread=f"PAKN.20261109.{n:04d}",
-                context={
-                    **ITEM_CONTEXT,
-                    "code": f"PAKN.20261109.{n:04d}",
-                    "citizen_name": "Nguyễn Văn An",
-                    "channel": "online",
-                    "secret_track_url": f"https://pakn.hanoi.test/track/{n}?token=t",
-                },
-                now=now,
-            )
-            for n, key in enumerate(keys)
-        ]
-    )
+    await queue(citizen_acks(MESSAGES, "kill", now=now))
     context = multiprocessing.get_context("spawn")
     ready = context.Event()
     server = context.Process(target=_server, args=(port, str(log), ready), daemon=True)
