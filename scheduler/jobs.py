@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -21,6 +23,7 @@ from feedback.settings import Settings
 from notifications.delivery import DeliveryConfigError, DeliveryReport, deliver_pending
 
 log = logging.getLogger("pakn.scheduler")
+T = TypeVar("T")
 
 SWEEP_EVERY_SECONDS = 60
 DELIVER_EVERY_SECONDS = 5
@@ -55,13 +58,21 @@ async def sweep_job(settings: Settings) -> None:
         log.exception("could not record the sweep's time for /health")
 
 
+async def _attempt(work: Awaitable[T], failure: str) -> T | None:
+    """What `work` returns, or None after logging `failure` with the traceback: a job that fails is
+    simply run again at its next time (each job makes a repeat a no-op)."""
+    try:
+        return await work
+    except Exception:
+        log.exception(failure)
+        return None
+
+
 async def digest_job(settings: Settings) -> None:
     """The daily digest of overdue items to unit heads; queue_digests makes repeats a no-op."""
-    try:
-        queued = await queue_digests(settings, now=clock.now())
-    except Exception:
-        log.exception("daily digest failed; it runs again at start-up or tomorrow")
-        return
+    queued = await _attempt(
+        queue_digests(settings, now=clock.now()), "daily digest failed; it runs again at start-up or tomorrow"
+    )
     if queued:
         log.info("digest: queued %d daily digests of overdue items", queued)
 
@@ -69,11 +80,10 @@ async def digest_job(settings: Settings) -> None:
 async def monthly_report_job(settings: Settings) -> None:
     """The closed month's report to every unit head and the coordinator office, on the first working day
     of the month (or the next run after it, to catch up); its keys make a repeat a no-op."""
-    try:
-        queued = await queue_due(settings, now=clock.now())
-    except Exception:
-        log.exception("monthly report failed; it runs again tomorrow, or run `pakn report-mail`")
-        return
+    queued = await _attempt(
+        queue_due(settings, now=clock.now()),
+        "monthly report failed; it runs again tomorrow, or run `pakn report-mail`",
+    )
     if queued:
         log.info("monthly report: queued %d messages", queued)
 
@@ -84,12 +94,11 @@ RETENTION_DAY, RETENTION_HOUR = 1, 2
 
 async def retention_job(settings: Settings) -> None:
     """Remove personal data past PAKN_RETENTION_DAYS; a repeat finds nothing left to remove."""
-    try:
-        report = await run_retention(settings, now=clock.now())
-    except Exception:
-        log.exception("retention failed; it runs again next month, or run `pakn retention`")
-        return
-    if report.items or report.questions or report.messages:
+    report = await _attempt(
+        run_retention(settings, now=clock.now()),
+        "retention failed; it runs again next month, or run `pakn retention`",
+    )
+    if report is not None and (report.items or report.questions or report.messages):
         log.info("%s", report)
 
 
