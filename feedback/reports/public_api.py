@@ -17,7 +17,7 @@ from feedback.accounts.api import current_user
 from feedback.accounts.models import StaffUser
 from feedback.edge import MAX_ID
 from feedback.reports import publish
-from feedback.reports.schemas import Figures, Key
+from feedback.reports.schemas import Counted, Figures, Key
 from feedback.reports.snapshot import MONTH_PATTERN
 from feedback.settings import Settings
 
@@ -44,28 +44,9 @@ class PublishedList(Struct):
     reports: list[PublishedOut]  # newest month first, each at its latest version
 
 
-class Counts(Struct):
+class Counts(Counted):
     """The raw counts the figures come from (figures.Figures), so exports rebuild the same table."""
 
-    carried_over: int
-    received: int
-    received_online: int
-    answered_early: int
-    answered_on_time: int
-    answered_late: int
-    refused: int
-    merged: int
-    open_in_time: int
-    open_overdue: int
-    transferred_out: int
-    transferred_twice: int
-    extended: int
-    apologies: int
-    promises_missed: int
-    reopened: int
-    cooperations: int
-    cooperations_late: int
-    ratings: int
     rating_sum: int
     satisfied_count: int
     dissatisfied_count: int

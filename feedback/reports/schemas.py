@@ -41,11 +41,13 @@ Limit = Annotated[int, QueryParameter(ge=1, le=1000)]
 Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000)]
 
 
-class Figures(Struct):
+class Counted(Struct):
+    """The counts of figures.Figures that both the figures (below) and a published month's raw counts
+    (reports/public_api.py) carry."""
+
     carried_over: int
     received: int
     received_online: int
-    total: int
     answered_early: int
     answered_on_time: int
     answered_late: int
@@ -53,7 +55,6 @@ class Figures(Struct):
     merged: int
     open_in_time: int
     open_overdue: int
-    on_time_rate: float | None
     transferred_out: int
     transferred_twice: int
     extended: int
@@ -62,9 +63,14 @@ class Figures(Struct):
     reopened: int
     cooperations: int
     cooperations_late: int
+    ratings: int
+
+
+class Figures(Counted):
+    total: int
+    on_time_rate: float | None
     answer_days_avg: float | None
     answer_days_p90: int | None
-    ratings: int
     rating_avg: float | None
     satisfied: float | None
     dissatisfied: float | None
