@@ -9,7 +9,7 @@ email.policy.default, so the format is checked by the same parser mail clients f
 
 from __future__ import annotations
 
-import base64
+import binascii
 import functools
 import hashlib
 import re
@@ -68,6 +68,12 @@ def _from_header(mail_from: str) -> str:
     return _address_header(*split_mail_from(mail_from))
 
 
+@functools.lru_cache(maxsize=16)
+def _date_header(now: datetime, tz: ZoneInfo) -> str:
+    """A delivery run stamps its letters with its start (`now`): formatted once per run."""
+    return format_datetime(now.astimezone(tz))
+
+
 def _address_header(name: str, address: str) -> str:
     name = " ".join(name.split())  # a line break in a name would be a header injection
     if name.isascii():
@@ -78,9 +84,10 @@ def _address_header(name: str, address: str) -> str:
     return f"{encoded}{gap}<{address}>"
 
 
-def message_id(key: str, domain: str) -> str:
-    """Derived from the outbox key, so a retried message keeps its Message-ID (receivers can dedupe)."""
-    return f"<{hashlib.sha1(key.encode()).hexdigest()[:24]}@{domain}>"
+def message_id(key: str, domain: str, digest: str = "") -> str:
+    """Derived from the outbox key, so a retried message keeps its Message-ID (receivers can dedupe).
+    `digest`: the key's SHA-1 in hex, when the caller has it already."""
+    return f"<{(digest or hashlib.sha1(key.encode()).hexdigest())[:24]}@{domain}>"
 
 
 def thread_id(thread: str, domain: str) -> str:
@@ -118,13 +125,14 @@ def compose(
     to = envelope_address(row.to_addr)
     rendered = render(row.kind, row.context, tz)
     domain = mail_domain(mail_from)
-    mid = message_id(row.key, domain)
-    boundary = "=_" + hashlib.sha1(row.key.encode()).hexdigest()  # "=_" never occurs in base64 text
+    digest = hashlib.sha1(row.key.encode()).hexdigest()
+    mid = message_id(row.key, domain, digest)
+    boundary = "=_" + digest  # "=_" never occurs in base64 text
     headers = [
         ("From", _from_header(mail_from)),
         ("To", _address_header(row.to_name, to)),
-        ("Subject", _encoded(" ".join(rendered.subject.split()), "Subject")),
-        ("Date", format_datetime(now.astimezone(tz))),
+        ("Subject", _encoded(rendered.subject, "Subject")),  # render() has put it on one line
+        ("Date", _date_header(now, tz)),
         ("Message-ID", mid),
     ]
     if row.thread:
@@ -144,34 +152,32 @@ def compose(
         lines += ["This is a multi-part message in MIME format.", "", f"--{outer}"]
     lines += [f'Content-Type: multipart/alternative;\n boundary="{boundary}"']
     lines += ["", "This is a multi-part message in MIME format.", ""]
+    # Headers folded by email.header use "\n": one pass turns their line ends into SMTP's CRLF (no "\r"
+    # gets this far: names and subjects are re-spaced). The parts are bytes with CRLF already.
+    parts = ["\n".join(lines).replace("\n", "\r\n").encode("ascii")]
     for subtype, body in (("plain", rendered.text), ("html", rendered.html)):
-        lines += [
-            f"--{boundary}",
-            f'Content-Type: text/{subtype}; charset="utf-8"',
-            "Content-Transfer-Encoding: base64",
-            "",
-            _base64_text(body),
+        parts += [
+            f"--{boundary}".encode("ascii"),
+            f'Content-Type: text/{subtype}; charset="utf-8"'.encode("ascii"),
+            b"Content-Transfer-Encoding: base64",
+            b"",
+            _base64_lines(_crlf(body.encode("utf-8"))),
         ]
-    lines.append(f"--{boundary}--")
+    parts.append(f"--{boundary}--".encode("ascii"))
     for attachment in attachments:
         name = _ascii_filename(attachment.filename)
-        lines += [
-            f"--{outer}",
-            f'Content-Type: {attachment.content_type}; name="{name}"',
-            f'Content-Disposition: attachment; filename="{name}"',
-            "Content-Transfer-Encoding: base64",
-            "",
-            base64.encodebytes(attachment.data).decode("ascii").rstrip("\n"),
+        parts += [
+            f"--{outer}".encode("ascii"),
+            f'Content-Type: {attachment.content_type}; name="{name}"'.encode("ascii"),
+            f'Content-Disposition: attachment; filename="{name}"'.encode("ascii"),
+            b"Content-Transfer-Encoding: base64",
+            b"",
+            _base64_lines(attachment.data),
         ]
     if attachments:
-        lines.append(f"--{outer}--")
-    # Headers folded by email.header use "\n": one pass turns every line end into SMTP's CRLF. (No "\r"
-    # gets this far, names and subjects are re-spaced, so the usual CRLF-to-LF pass is only a guard.)
-    wire = "\n".join(lines)
-    if "\r" in wire:
-        wire = wire.replace("\r\n", "\n")
-    wire = wire.replace("\n", "\r\n") + "\r\n"
-    return Composed(message_id=mid, envelope_to=to, data=wire.encode("ascii"))
+        parts.append(f"--{outer}--".encode("ascii"))
+    parts.append(b"")
+    return Composed(message_id=mid, envelope_to=to, data=b"\r\n".join(parts))
 
 
 def _ascii_filename(name: str) -> str:
@@ -187,22 +193,28 @@ def _encoded(value: str, name: str) -> str:
     """
     if value.isascii():
         return Header(value, "us-ascii", header_name=name).encode()
-    chunks, current = [], ""
-    for token in re.findall(r"\S+\s*|\s+", value):  # each word with the spaces after it
-        if current and len((current + token).encode("utf-8")) > _WORD_BYTES:
+    chunks, current, size = [], "", 0
+    for token in _WORDS.findall(value):  # each word with the spaces after it
+        width = len(token.encode("utf-8"))
+        if current and size + width > _WORD_BYTES:
             chunks.append(current)
-            current = ""
-        while len(token.encode("utf-8")) > _WORD_BYTES:  # one very long word: cut between characters
+            current, size = "", 0
+        while width > _WORD_BYTES:  # one very long word: cut between characters
             cut = _fitting(token)
             chunks.append(token[:cut])
             token = token[cut:]
+            width = len(token.encode("utf-8"))
         current += token
+        size += width
     chunks.append(current)
     return "\n ".join(
-        f"=?utf-8?b?{base64.b64encode(c.encode('utf-8')).decode('ascii')}?=" for c in chunks if c
+        f"=?utf-8?b?{binascii.b2a_base64(c.encode('utf-8'), newline=False).decode('ascii')}?="
+        for c in chunks
+        if c
     )
 
 
+_WORDS = re.compile(r"\S+\s*|\s+")
 _WORD_BYTES = 39  # 52 base64 characters: with "=?utf-8?b?…?=" and "Subject: " a line stays within 78
 
 
@@ -216,7 +228,15 @@ def _fitting(word: str) -> int:
     return len(word)
 
 
-def _base64_text(text: str) -> str:
-    # Text is canonically CRLF inside the encoding (RFC 2045 6.8); base64 keeps lines at 76 columns.
-    canonical = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
-    return base64.encodebytes(canonical.encode("utf-8")).decode("ascii").rstrip("\n")
+def _crlf(text: bytes) -> bytes:
+    """Text is canonically CRLF inside the encoding (RFC 2045 6.8), whatever line ends it came with."""
+    if b"\r" in text:
+        text = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return text.replace(b"\n", b"\r\n")
+
+
+def _base64_lines(data: bytes) -> bytes:
+    """Base64 in lines of 76 characters (RFC 2045 6.8) joined by CRLF, without a line end at the end.
+    One b2a_base64 call and slices: base64.encodebytes calls it once per line (twice the time)."""
+    encoded = binascii.b2a_base64(data, newline=False)
+    return b"\r\n".join([encoded[start : start + 76] for start in range(0, len(encoded), 76)])

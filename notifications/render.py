@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, sel
 from markupsafe import Markup, escape
 
 from notifications import official
+from notifications.inline import LetterEnvironment
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -85,13 +87,14 @@ def render(kind: str, context: dict[str, Any], tz: ZoneInfo) -> Rendered:
         raise ValueError(f"unknown e-mail kind: {kind!r}")
     templates = _templates(tz.key)
     subject = templates.subjects[kind]
-    subject = " ".join((subject if isinstance(subject, str) else subject.render(context)).split())
+    subject = subject if isinstance(subject, str) else subject.render(context)
     if context.get("code"):
         subject = f"[{context['code']}] {subject}"
+    subject = " ".join(subject.split())  # one line: a line break in a header would be an injection
     return Rendered(
         subject=subject,
-        text=templates.env.get_template(f"{kind}.txt").render(context),
-        html=templates.env.get_template(f"{kind}.html").render(context),
+        text=templates.letter(f"{kind}.txt").render(context),
+        html=templates.letter(f"{kind}.html").render(context),
     )
 
 
@@ -119,6 +122,13 @@ def parse_when(value: Any) -> datetime | date | None:
 class _Templates:
     env: Environment
     subjects: dict[str, Template | str]  # a subject without placeholders needs no template
+    letters: dict[str, Template] = field(default_factory=dict)
+
+    def letter(self, name: str) -> Template:
+        """A letter's template, looked up in a plain dict: Jinja's own cache takes a lock each time."""
+        if (template := self.letters.get(name)) is None:
+            template = self.letters[name] = self.env.get_template(name)
+        return template
 
 
 @functools.lru_cache(maxsize=8)
@@ -151,7 +161,7 @@ def _templates(tz_name: str) -> _Templates:
         when = local(value)
         return official.since_text(when) if when else ""
 
-    env = Environment(
+    env = LetterEnvironment(  # the shared macros expanded where they are called (notifications/inline.py)
         loader=FileSystemLoader(TEMPLATES),
         # HTML files are escaped; the .txt files and the subjects are plain text.
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
@@ -164,10 +174,10 @@ def _templates(tz_name: str) -> _Templates:
         auto_reload=False,
     )
     env.filters.update(
-        date=date_filter,
-        datetime=datetime_filter,
-        deadline=deadline_filter,
-        since=since_filter,
+        date=_once_per_text(date_filter),
+        datetime=_once_per_text(datetime_filter),
+        deadline=_once_per_text(deadline_filter),
+        since=_once_per_text(since_filter),
         in_text=official.name_in_text,
         head_position=official.head_position,
         head_salutation=official.head_salutation,
@@ -179,6 +189,17 @@ def _templates(tz_name: str) -> _Templates:
         env,
         {kind: env.from_string(source) if "{" in source else source for kind, source in SUBJECTS.items()},
     )
+
+
+def _once_per_text(time_filter: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A letter writes each of its times in its text and in its HTML, and a run's letters share many
+    (the same deadline, the same day): a time stored as text is parsed and written once."""
+    cached = functools.lru_cache(maxsize=1024)(time_filter)
+
+    def written(value: Any) -> str:
+        return cached(value) if isinstance(value, str) else time_filter(value)
+
+    return written
 
 
 def _nl2br(value: Any) -> Markup:
