@@ -1,4 +1,4 @@
-"""The delivering process's children (the witness, the composing helper): how one starts, and how it logs.
+"""The delivering process's children (the witness): how one starts, and how it logs.
 
 A child is `python -m <module> <fd>`, holding one end of a Unix socket pair; it ends when it reads that
 the parent's end closed. It logs the way its parent does (SPEC §11: one line per event with time and

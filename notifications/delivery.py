@@ -1,8 +1,8 @@
 """SMTP delivery of the outbox.
 
-A run claims due rows a small chunk at a time (a big chunk is composed by a helper process meanwhile,
-notifications/composing.py), sends them over a few reused SMTP connections and records the results on
-each SMTP connection's own database connection. On PostgreSQL with plain SMTP the process's witness
+A run claims due rows a small chunk at a time, composes each message while the server answers for the
+one before (notifications/composing.py), sends them over a few reused SMTP connections
+(notifications/transmit.py) and records the results on each SMTP connection's own database connection. On PostgreSQL with plain SMTP the process's witness
 (notifications/witness.py) holds each connection's socket and sees each final reply before aiosmtplib
 does, so a killed sender's accepted messages are recorded all the same: the results go in batches
 (notifications/recording.py) that do not hold up the next messages. Without a witness (TLS, SQLite)
@@ -36,8 +36,9 @@ from notifications.failures import Outcome as _Outcome
 from notifications.failures import connect_failure as _connect_failure
 from notifications.failures import send_failure as _send_failure
 from notifications.message import Outgoing, compose, split_mail_from
-from notifications.recording import RECORD_BATCH, RECORD_SECONDS, SENT, Batch, settle, witness_for
+from notifications.recording import RECORD_BATCH, RECORD_SECONDS, SENT, SENT_BATCH, Batch, settle, witness_for
 from notifications.sql import dialect_sql, is_postgres, marks
+from notifications.transmit import transmit
 
 log = logging.getLogger(__name__)
 
@@ -177,12 +178,10 @@ class _Run:
             self.held.update((row.id, row) for row in rows)
             if self.witness is not None:
                 self.witness.holding([row.id for row in rows])
-            await self.composing.start(rows)
             return bool(rows)
 
     def claim_ahead(self) -> None:
-        """The next chunk is claimed when half of this one is left: no worker waits for a claim, and the
-        composing helper has it composed by the time the sender gets to it."""
+        """The next chunk is claimed when half of this one is left, so no worker waits for a claim."""
         idle = self.prefetch is None or self.prefetch.done()
         if idle and len(self.todo) <= self.chunk // 2 and not self.exhausted:
             self.prefetch = asyncio.ensure_future(self.claim_more(ahead=True))
@@ -338,7 +337,7 @@ class _Run:
         if self.witness is not None:
             self.witness.sending(channel, row.id, message.message_id)
         try:
-            sending = smtp.sendmail(self.sender, [message.envelope_to], message.data)
+            sending = transmit(smtp, self.sender, message.envelope_to, message.data)
             await self.composing.while_sending(sending, self.todo, len(self.channels))
         except Exception as exc:
             if self.witness is not None:
@@ -389,7 +388,7 @@ class _Run:
                 recording.append(asyncio.ensure_future(self._record_sent(record, batch.take())))
 
     async def _record_sent(self, record: Any, taken: Batch) -> None:
-        await record.executemany(SENT, taken.values)
+        await record.execute(SENT_BATCH, *map(list, zip(*taken.values, strict=True)))
         for channel, row_id in taken.rows:
             self.held.pop(row_id, None)
             if self.witness is not None:

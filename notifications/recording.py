@@ -16,19 +16,25 @@ SENT = (
     "UPDATE outbox_message SET status = 'sent', attempts = attempts + 1, sent_at = $1, message_id = $2,"
     " context = COALESCE($3, context), lease_until = NULL, last_error = '' WHERE id = $4"
 )
-# With a witness, results are written RECORD_BATCH at a time in one executemany (one round trip and one
-# commit for the batch instead of one each: on a small machine the database's commits and the socket
+# With a witness (PostgreSQL), results are written RECORD_BATCH at a time in one statement over arrays
+# (one round trip, one plan and one commit for the batch instead of one each: on a small machine the database's commits and the socket
 # writes were most of what delivery cost beyond the SMTP dialogue itself). Safe because the witness
 # has every 250 already and records those rows if this process dies before the batch commits; rows
 # stay in `held` (their lease renewed) until their batch is written. RECORD_SECONDS bounds how long a
 # result waits when the server is slow.
+SENT_BATCH = """
+UPDATE outbox_message AS o SET status = 'sent', attempts = o.attempts + 1, sent_at = v.sent_at,
+    message_id = v.message_id, context = COALESCE(v.context, o.context), lease_until = NULL, last_error = ''
+FROM unnest($1::timestamptz[], $2::text[], $3::jsonb[], $4::bigint[]) AS v(sent_at, message_id, context, id)
+WHERE o.id = v.id
+"""  # the rows of SENT's parameters, column by column
 RECORD_BATCH = 16
 RECORD_SECONDS = 0.25
 
 
 @dataclass
 class Batch:
-    """A worker's results waiting for one executemany."""
+    """A worker's results waiting for one SENT_BATCH."""
 
     values: list[list[Any]] = field(default_factory=list)
     rows: list[tuple[int | None, int]] = field(default_factory=list)  # (witness channel, row id)

@@ -45,7 +45,7 @@ def test_a_child_of_a_text_logging_parent_logs_time_and_level(monkeypatch: pytes
     assert line[:4].isdigit()  # the time first
 
 
-def test_the_witness_and_the_helper_start_with_the_parents_formatter(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_witness_starts_with_the_parents_formatter(monkeypatch: pytest.MonkeyPatch) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
     monkeypatch.setattr(logging.getLogger(), "handlers", [handler])
@@ -57,7 +57,7 @@ def test_the_witness_and_the_helper_start_with_the_parents_formatter(monkeypatch
         return real(args, **kwargs)
 
     monkeypatch.setattr(subprocess, "Popen", popen)
-    mine, process = child.start("notifications.composing", socket.SOCK_STREAM)
-    mine.close()  # the helper reads the end of its socket and exits
+    mine, process = child.start("notifications.witness", socket.SOCK_SEQPACKET)
+    mine.close()  # the witness reads the end of its socket and, told of no database, exits
     assert process.wait(30) == 0
     assert seen == [{"()": "feedback.logs.JsonFormatter"}]
