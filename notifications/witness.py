@@ -37,6 +37,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,11 @@ log = logging.getLogger(__name__)
 REPLY_SECONDS = 10.0  # how long the witness waits for a final reply the dead sender did not read
 _FORWARD = 4096  # replies are short; a longer chunk is cut (the witness only needs the codes)
 _SEND_TIMEOUT = 1.0  # a witness that stops reading is dropped rather than stalling delivery
+# While notices come, the witness reads them in batches this far apart instead of waking for each: on a
+# virtual machine, waking a process on another core cost the sender's send about 10 µs of CPU, twice a
+# message (bench/README.md, "Composing in the sender again"). The socket holds a few hundred notices.
+_BATCH_SECONDS = 0.005
+_SEND_BUFFER = 1 << 20  # asked for (the kernel caps it at net.core.wmem_max): room for a slow witness
 
 
 class Witness:
@@ -76,7 +82,9 @@ class Witness:
         try:
             # Not in the sender's process group: a group kill spares it.
             mine, process = child.start("notifications.witness", socket.SOCK_SEQPACKET, own_session=True)
-            mine.settimeout(_SEND_TIMEOUT)
+            mine.setblocking(False)  # a send is one system call; only a full socket waits (_send)
+            with contextlib.suppress(OSError):
+                mine.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _SEND_BUFFER)
             witness = cls(mine, process)
             witness.dsn = dsn
             witness._send(b"D" + json.dumps(dsn).encode())
@@ -90,16 +98,24 @@ class Witness:
         if not self.alive:
             return
         try:
-            if fds:
-                socket.send_fds(self.channel, [message], fds)
-            else:
-                self.channel.send(message)
+            try:
+                self._send_now(message, fds)
+            except BlockingIOError:  # the witness is behind: wait for room, a little
+                if not select.select([], [self.channel], [], _SEND_TIMEOUT)[1]:
+                    raise TimeoutError("the witness stopped reading") from None
+                self._send_now(message, fds)
         except OSError as exc:
             # A witness that misses notices must not act on what it knows: it goes, the lease stays.
             self.alive = False
             with contextlib.suppress(OSError):
                 self.process.kill()
             log.warning("the delivery witness stopped (%s): a killed sender may send a message twice", exc)
+
+    def _send_now(self, message: bytes, fds: list[int] | None) -> None:
+        if fds:
+            socket.send_fds(self.channel, [message], fds)
+        else:
+            self.channel.send(message)
 
     def watch(self, sock: Any, protocol: Any, transport: Any) -> int | None:
         """Hand the connection's socket to the witness and forward what the server sends on it."""
@@ -215,13 +231,7 @@ def _follow(channel: socket.socket) -> _Sender:
     """Read the sender's notices until its end closes."""
     sender = _Sender()
     connections, accepted, held = sender.connections, sender.accepted, sender.held
-    while True:
-        try:
-            message, fds, _flags, _addr = socket.recv_fds(channel, 1 << 16, 4)
-        except ConnectionResetError:
-            break
-        if not message:
-            break
+    for message, fds in _notices(channel):
         kind, body = message[:1], message[1:]
         if kind == b"X":
             number, row, mid, done, data = body.split(b" ", 4)
@@ -245,6 +255,32 @@ def _follow(channel: socket.socket) -> _Sender:
         elif kind == b"D":
             sender.dsn = json.loads(body)
     return sender
+
+
+def _notices(channel: socket.socket) -> Iterator[tuple[bytes, list[int]]]:
+    """The sender's notices in order, until its end closes: waiting for the first, then, while they
+    come, in batches _BATCH_SECONDS apart; after a quiet batch, waiting again."""
+    waiting, read_some = True, False
+    while True:
+        try:
+            message, fds, _flags, _addr = socket.recv_fds(channel, 1 << 16, 4)
+        except BlockingIOError:  # all there was is read
+            if read_some:
+                read_some = False
+                time.sleep(_BATCH_SECONDS)
+            else:
+                waiting = True
+                channel.setblocking(True)
+            continue
+        except ConnectionResetError:
+            return
+        if not message:
+            return
+        yield message, fds
+        read_some = True
+        if waiting:
+            waiting = False
+            channel.setblocking(False)
 
 
 def _done(sender: _Sender, rows: bytes) -> None:
