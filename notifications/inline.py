@@ -50,13 +50,14 @@ class LetterEnvironment(Environment):
 
 def expand(env: Environment, tree: nodes.Template) -> nodes.Template:
     """`tree` with its calls of imported shared macros replaced by their bodies."""
+    own = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     for imported in list(tree.find_all(nodes.Import)):
         template = imported.template
         if not (imported.with_context and isinstance(template, nodes.Const)):
             continue
         if not str(template.value).startswith(MACROS_PREFIX):
             continue
-        macros = _macros(env, template.value)
+        macros = _expandable(_macros(env, template.value), own)
         _Expander(macros, imported.target).visit(tree)
         still_used = any(n.name == imported.target for n in tree.find_all(nodes.Name))
         if not still_used:
@@ -65,6 +66,7 @@ def expand(env: Environment, tree: nodes.Template) -> nodes.Template:
 
 
 def _macros(env: Environment, name: str) -> dict[str, nodes.Macro]:
+    """The module's macros, but those using `caller`, `varargs` or `kwargs`."""
     source = env.loader.get_source(env, name)[0] if env.loader is not None else ""
     found = {}
     for macro in env.parse(source, name).find_all(nodes.Macro):
@@ -72,6 +74,24 @@ def _macros(env: Environment, name: str) -> dict[str, nodes.Macro]:
         if not calls_caller:
             found[macro.name] = macro
     return found
+
+
+def _expandable(macros: dict[str, nodes.Macro], own: set[str]) -> dict[str, nodes.Macro]:
+    """The macros whose body means the same inside the letter: none reads a name the letter sets
+    itself (a macro sees the letter's context, not its local variables), nor calls a macro that does."""
+    free = {name: _free_names(macro) for name, macro in macros.items()}
+    ok = {name for name in macros if not (free[name] - set(macros)) & own}
+    while True:  # a macro calling one that is not expanded would find no such name in the letter
+        kept = {name for name in ok if not (free[name] & set(macros)) - ok}
+        if kept == ok:
+            return {name: macros[name] for name in ok}
+        ok = kept
+
+
+def _free_names(macro: nodes.Macro) -> set[str]:
+    loads = {n.name for n in macro.find_all(nodes.Name) if n.ctx == "load"}
+    bound = {n.name for n in macro.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    return loads - bound - {arg.name for arg in macro.args}
 
 
 class _Expander:

@@ -9,6 +9,7 @@ import pytest
 from jinja2 import Environment, UndefinedError
 
 from notifications import samples
+from notifications.inline import expand
 from notifications.render import KINDS, _templates
 
 ENV = _templates(samples.TZ.key).env
@@ -58,3 +59,17 @@ def test_the_letters_no_longer_import_their_macros_for_each_letter() -> None:
             if "_macros." in code:
                 kept.append(name)
     assert kept == ["extension.txt", "overdue_citizen.txt"]  # `m.apology(…)|trim`
+
+
+def test_a_macro_reading_a_name_the_letter_sets_itself_stays_a_call() -> None:
+    """Called, a macro sees the letter's context, not the letter's own variables: expanded, it would
+    see them. Such a macro (and one calling it) is left to Jinja."""
+    source = (
+        '{% import "_macros.txt" as m with context %}'
+        '{% set unit_name = "Phòng riêng của thư" %}{{ m.facts() }}|{{ m.greeting("unit") }}'
+    )
+    sample = next(s for s in samples.SAMPLES if s.kind == "ack")
+    context = sample.full_context()
+    expanded = ENV.from_string(expand(ENV, ENV.parse(source)))
+    assert expanded.render(context) == PLAIN.from_string(source).render(context)
+    assert "Phòng riêng của thư" not in expanded.render(context)
