@@ -77,21 +77,30 @@ def _macros(env: Environment, name: str) -> dict[str, nodes.Macro]:
 
 
 def _expandable(macros: dict[str, nodes.Macro], own: set[str]) -> dict[str, nodes.Macro]:
-    """The macros whose body means the same inside the letter: none reads a name the letter sets
-    itself (a macro sees the letter's context, not its local variables), nor calls a macro that does."""
-    free = {name: _free_names(macro) for name, macro in macros.items()}
-    ok = {name for name in macros if not (free[name] - set(macros)) & own}
+    """The macros whose body means the same where it is expanded: a macro sees the letter's context,
+    not the variables of the letter or of the macro calling it, so none may read a name the letter
+    sets itself, nor one its calling macro binds, nor call a macro that is not expanded."""
+    names = set(macros)
+    free = {name: _free_names(macro) - names for name, macro in macros.items()}
+    calls = {name: _free_names(macro) & names for name, macro in macros.items()}
+    bound = {name: _bound_names(macro) for name, macro in macros.items()}
+    ok = {name for name in names if not free[name] & own}
+    ok -= {name for name in names if any(free[callee] & bound[name] for callee in calls[name])}
     while True:  # a macro calling one that is not expanded would find no such name in the letter
-        kept = {name for name in ok if not (free[name] & set(macros)) - ok}
+        kept = {name for name in ok if calls[name] <= ok}
         if kept == ok:
             return {name: macros[name] for name in ok}
         ok = kept
 
 
+def _bound_names(macro: nodes.Macro) -> set[str]:
+    stored = {n.name for n in macro.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    return stored | {arg.name for arg in macro.args}
+
+
 def _free_names(macro: nodes.Macro) -> set[str]:
     loads = {n.name for n in macro.find_all(nodes.Name) if n.ctx == "load"}
-    bound = {n.name for n in macro.find_all(nodes.Name) if n.ctx in ("store", "param")}
-    return loads - bound - {arg.name for arg in macro.args}
+    return loads - _bound_names(macro)
 
 
 class _Expander:

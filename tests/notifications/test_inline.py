@@ -6,10 +6,10 @@ are compiled without the per-letter import that made them slow."""
 from __future__ import annotations
 
 import pytest
-from jinja2 import Environment, UndefinedError
+from jinja2 import DictLoader, Environment, UndefinedError
 
 from notifications import samples
-from notifications.inline import expand
+from notifications.inline import LetterEnvironment, expand
 from notifications.render import KINDS, _templates
 
 ENV = _templates(samples.TZ.key).env
@@ -73,3 +73,17 @@ def test_a_macro_reading_a_name_the_letter_sets_itself_stays_a_call() -> None:
     expanded = ENV.from_string(expand(ENV, ENV.parse(source)))
     assert expanded.render(context) == PLAIN.from_string(source).render(context)
     assert "Phòng riêng của thư" not in expanded.render(context)
+
+
+def test_a_macro_called_by_one_that_binds_a_name_it_reads_is_not_expanded_into_it() -> None:
+    """`outer(x)` calling `inner()`, which reads the context's x: expanded into outer, inner would read
+    outer's parameter instead. Both stay calls, and render as Jinja renders them."""
+    templates = {
+        "_macros.txt": "{% macro inner() %}{{ x }}{% endmacro %}{% macro outer(x) %}[{{ inner() }}]{% endmacro %}",
+        "letter.txt": '{% import "_macros.txt" as m with context %}{{ m.outer("tham số") }}',
+    }
+    letters = LetterEnvironment(loader=DictLoader(templates))
+    plain = Environment(loader=DictLoader(templates))
+    context = {"x": "ngữ cảnh"}
+    assert plain.get_template("letter.txt").render(context) == "[ngữ cảnh]"
+    assert letters.get_template("letter.txt").render(context) == "[ngữ cảnh]"
