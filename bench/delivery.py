@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import multiprocessing
 import sys
 import time
@@ -44,8 +43,9 @@ from common import (
 from feedback import clock, db
 from feedback.directory.reference import reference
 from feedback.settings import Settings
+from notifications.claim import outgoing
 from notifications.delivery import DeliveryReport, deliver_pending
-from notifications.message import Composed, Outgoing, compose, split_mail_from
+from notifications.message import Composed, compose, split_mail_from
 from notifications.outbox import new_message, queue
 from notifications.render import render
 
@@ -189,7 +189,7 @@ async def drain(settings: Settings, concurrency: int) -> tuple[DeliveryReport, i
 
 async def composed_outbox(url: str, settings: Settings) -> tuple[list[Composed], float]:
     """The queued messages exactly as delivery would send them, built before the blast's clock starts,
-    and the CPU seconds composing them took (what delivery pays for them, in the sender or its helper)."""
+    and the CPU seconds composing them took (what delivery pays for them)."""
     rows = await query(
         url,
         "SELECT id, key, kind, to_addr, to_name, thread, context FROM outbox_message"
@@ -197,23 +197,7 @@ async def composed_outbox(url: str, settings: Settings) -> tuple[list[Composed],
     )
     now = clock.now()
     started = time.process_time()
-    composed = [
-        compose(
-            Outgoing(
-                id=r["id"],
-                key=r["key"],
-                kind=r["kind"],
-                to_addr=r["to_addr"],
-                to_name=r["to_name"],
-                thread=r["thread"],
-                context=json.loads(r["context"]) if isinstance(r["context"], str) else dict(r["context"]),
-            ),
-            settings.smtp.mail_from,
-            now=now,
-            tz=settings.tz,
-        )
-        for r in rows
-    ]
+    composed = [compose(outgoing(r), settings.smtp.mail_from, now=now, tz=settings.tz) for r in rows]
     return composed, time.process_time() - started
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -31,21 +32,23 @@ async def claim(
     # instead of waiting. SQLite has one writer at a time, so the UPDATE … RETURNING is atomic anyway.
     sql = _CLAIM.format(lock=" FOR UPDATE SKIP LOCKED" if is_postgres(conn) else "")
     found = await conn.execute_query_dict(dialect_sql(conn, sql), [lease_until, now, limit])
-    rows = [
-        Outgoing(
-            id=r["id"],
-            key=r["key"],
-            kind=r["kind"],
-            to_addr=r["to_addr"],
-            to_name=r["to_name"] or "",
-            thread=r["thread"] or "",
-            context=_json(r["context"]),
-            attempts=r["attempts"],
-        )
-        for r in found
-    ]
+    rows = [outgoing(r) for r in found]
     rows.sort(key=lambda row: row.id)  # RETURNING has no order; oldest first
     return rows
+
+
+def outgoing(row: Mapping[str, Any]) -> Outgoing:
+    """An outbox row (its columns by name, the context as JSON text or decoded) as delivery sends it."""
+    return Outgoing(
+        id=row["id"],
+        key=row["key"],
+        kind=row["kind"],
+        to_addr=row["to_addr"],
+        to_name=row["to_name"] or "",
+        thread=row["thread"] or "",
+        context=_json(row["context"]),
+        attempts=row.get("attempts", 0),
+    )
 
 
 def without_secrets(context: dict[str, Any]) -> str:

@@ -134,7 +134,16 @@ class _Templates:
 @functools.lru_cache(maxsize=8)
 def _templates(tz_name: str) -> _Templates:
     """One environment per time zone (in practice one), so the date filters need no extra argument."""
-    tz = ZoneInfo(tz_name)
+    env = letter_environment(ZoneInfo(tz_name))
+    return _Templates(
+        env,
+        {kind: env.from_string(source) if "{" in source else source for kind, source in SUBJECTS.items()},
+    )
+
+
+def letter_environment(tz: ZoneInfo, cls: type[Environment] = LetterEnvironment) -> Environment:
+    """The letters' Jinja environment: its options and filters. `cls=Environment` gives the same without
+    the macro expansion (the reference tests/notifications/test_inline.py compares the letters with)."""
 
     def local(value: Any) -> datetime | date | None:
         when = parse_when(value)
@@ -161,7 +170,8 @@ def _templates(tz_name: str) -> _Templates:
         when = local(value)
         return official.since_text(when) if when else ""
 
-    env = LetterEnvironment(  # the shared macros expanded where they are called (notifications/inline.py)
+    # LetterEnvironment: the shared macros expanded where they are called (notifications/inline.py).
+    env = cls(
         loader=FileSystemLoader(TEMPLATES),
         # HTML files are escaped; the .txt files and the subjects are plain text.
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
@@ -185,10 +195,7 @@ def _templates(tz_name: str) -> _Templates:
         number=official.number_text,
         percent=official.percent_text,
     )
-    return _Templates(
-        env,
-        {kind: env.from_string(source) if "{" in source else source for kind, source in SUBJECTS.items()},
-    )
+    return env
 
 
 def _once_per_text(time_filter: Callable[[Any], str]) -> Callable[[Any], str]:

@@ -10,19 +10,10 @@ from jinja2 import DictLoader, Environment, UndefinedError
 
 from notifications import samples
 from notifications.inline import LetterEnvironment, expand
-from notifications.render import KINDS, _templates
+from notifications.render import KINDS, _templates, letter_environment
 
 ENV = _templates(samples.TZ.key).env
-# The same environment without the expansion: plain Jinja, the reference.
-PLAIN = Environment(
-    loader=ENV.loader,
-    autoescape=ENV.autoescape,
-    undefined=ENV.undefined,
-    trim_blocks=ENV.trim_blocks,
-    lstrip_blocks=ENV.lstrip_blocks,
-    keep_trailing_newline=ENV.keep_trailing_newline,
-)
-PLAIN.filters.update(ENV.filters)
+PLAIN = letter_environment(samples.TZ, Environment)  # the same without the expansion: plain Jinja
 RECIPIENT_KEYS = ("recipient", "recipient_name", "recipient_unit")
 
 
